@@ -1,0 +1,27 @@
+package io.punchline.cli;
+
+import picocli.CommandLine;
+
+/**
+ * Entry point of the {@code punchline} command and of the installed app. It is a plain main class (not a JavaFX
+ * {@code Application}) so that {@code --version} and the CLI subcommands never start a UI toolkit.
+ */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (see {@link ExitCodes}). */
+    public static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new PunchlineCommand());
+        commandLine.setExecutionExceptionHandler((ex, cl, parseResult) -> {
+            cl.getErr().println("punchline: " + ex.getMessage());
+            return ExitCodes.FAILURE;
+        });
+        return commandLine.execute(args);
+    }
+}

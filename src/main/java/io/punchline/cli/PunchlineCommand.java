@@ -1,0 +1,27 @@
+package io.punchline.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The top-level {@code punchline} command. */
+@Command(name = "punchline",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Post-quantum peer-to-peer connections through a MASQUE relay, with hole punching.",
+        subcommands = {},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:success",
+                "1:failure at run time (network, relay, peer or file error)",
+                "2:bad command line"})
+public final class PunchlineCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
