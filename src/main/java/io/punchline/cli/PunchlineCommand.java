@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Post-quantum peer-to-peer connections through a MASQUE relay, with hole punching.",
-        subcommands = {},
+        subcommands = {RelayCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

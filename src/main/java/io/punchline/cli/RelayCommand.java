@@ -1,0 +1,87 @@
+package io.punchline.cli;
+
+import io.punchline.config.DataFolders;
+import io.punchline.relay.RelayConfig;
+import io.punchline.relay.RelayServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code punchline relay}: runs a MASQUE CONNECT-UDP Bind relay until interrupted. */
+@Command(name = "relay",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Runs a Punchline relay: MASQUE CONNECT-UDP and CONNECT-UDP Bind over HTTP/3.",
+                "Prints HOST:PORT#FINGERPRINT on standard output once it is ready; clients pin that fingerprint."})
+final class RelayCommand implements Callable<Integer> {
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:4433",
+            converter = SocketAddressConverter.class,
+            description = "UDP address to listen on (default: ${DEFAULT-VALUE}). Port 0 picks a free port.")
+    InetSocketAddress listen;
+
+    @Option(names = "--public-address", paramLabel = "IP",
+            description = "Address to announce to clients, for a relay behind a 1:1 NAT.")
+    InetAddress publicAddress;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Folder for the relay's long-term identity (default: the platform's data folder).")
+    Path dataDir;
+
+    @Option(names = "--max-sessions", defaultValue = "1000", description = "Open requests in all (default: ${DEFAULT-VALUE}).")
+    int maxSessions;
+
+    @Option(names = "--max-sessions-per-client", defaultValue = "32",
+            description = "Open requests per client IP address (default: ${DEFAULT-VALUE}).")
+    int maxSessionsPerClient;
+
+    @Option(names = "--max-contexts", defaultValue = "256",
+            description = "Open context IDs per request (default: ${DEFAULT-VALUE}).")
+    int maxContexts;
+
+    @Option(names = "--rate-limit", paramLabel = "BYTES_PER_SECOND", defaultValue = "0",
+            description = "Forwarding budget per request and direction; 0 means unlimited (default: ${DEFAULT-VALUE}).")
+    long rateLimit;
+
+    @Option(names = "--requests-per-minute", defaultValue = "600",
+            description = "New requests per client IP address per minute (default: ${DEFAULT-VALUE}).")
+    int requestsPerMinute;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "Close a request after this many seconds without traffic; at least 120 (default: ${DEFAULT-VALUE}).")
+    long idleTimeoutSeconds;
+
+    @Option(names = "--allow-loopback-targets",
+            description = "Forward to loopback addresses too (tests and single-machine setups only).")
+    boolean allowLoopbackTargets;
+
+    @Override
+    public Integer call() throws Exception {
+        RelayConfig config;
+        try {
+            config = RelayConfig.defaults(listen)
+                    .withPublicAddress(publicAddress)
+                    .withDataFolder(dataDir != null ? dataDir : DataFolders.relayData())
+                    .withLimits(maxSessions, maxSessionsPerClient, maxContexts, rateLimit, requestsPerMinute)
+                    .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+                    .withLoopbackTargets(allowLoopbackTargets);
+        } catch (IllegalArgumentException e) {
+            System.err.println("punchline relay: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (RelayServer relay = RelayServer.start(config)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "relay-shutdown"));
+            System.out.println(relay.contact());
+            System.out.flush();
+            stopped.await();
+        }
+        return ExitCodes.OK;
+    }
+}

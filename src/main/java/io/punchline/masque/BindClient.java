@@ -1,0 +1,380 @@
+package io.punchline.masque;
+
+import io.punchline.tls.PinningTrustManager;
+import io.punchline.wire.IpAddressCodec;
+import io.punchline.wire.QuicVarint;
+import io.punchline.wire.WireFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tech.kwik.core.DatagramSocketFactory;
+import tech.kwik.core.QuicClientConnection;
+import tech.kwik.core.QuicStream;
+import tech.kwik.core.log.NullLogger;
+import tech.kwik.flupke.impl.HeadersFrame;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The engine's client of a relay: one HTTP/3 connection, one CONNECT-UDP Bind request
+ * (draft-ietf-masque-connect-udp-listen-13 section 3), and UDP payloads both ways through it.
+ *
+ * <p>After the 200 response it registers the uncompressed context (the client's first even ID, 2), so any peer can
+ * reach it at its {@link #publicAddresses() public address}; {@link #registerCompressed} saves the address header
+ * for a busy peer. A payload whose HTTP datagram would not fit one QUIC DATAGRAM frame goes as a DATAGRAM capsule on
+ * the request stream (RFC 9297 section 3.5) instead of being dropped.
+ */
+public final class BindClient implements AutoCloseable {
+
+    /** Receives UDP payloads that reached the bind, and the end of the tunnel. */
+    public interface Listener {
+        /** {@code data[offset, offset+length)} arrived from {@code source}; valid only during the call. */
+        void onPayload(InetSocketAddress source, byte[] data, int offset, int length);
+
+        /** The tunnel ended (relay closed the request, connection lost, or {@link #close()}). */
+        default void onClosed(String reason) {
+        }
+    }
+
+    static final String WELL_KNOWN_BIND_ANY = "/.well-known/masque/udp/%2A/%2A/";
+    private static final Logger LOG = LoggerFactory.getLogger(BindClient.class);
+    private static final int MAX_RESPONSE_HEADERS = 16 * 1024;
+
+    private final RelayAddress relay;
+    private final QuicClientConnection quic;
+    private final RelayHttp3Connection http3;
+    private final ExecutorService executor;
+    private final QuicStream stream;
+    private final RequestStreamWriter writer;
+    private final long quarterStreamId;
+    private final List<InetSocketAddress> publicAddresses;
+    private final ContextRegistry contexts = new ContextRegistry(ContextRegistry.Role.CLIENT);
+    private final Listener listener;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final int maxFrameDatagram;
+    private volatile long uncompressedId = -1;
+
+    private BindClient(RelayAddress relay, QuicClientConnection quic, RelayHttp3Connection http3,
+                       ExecutorService executor, QuicStream stream, List<InetSocketAddress> publicAddresses,
+                       Listener listener) {
+        this.relay = relay;
+        this.quic = quic;
+        this.http3 = http3;
+        this.executor = executor;
+        this.stream = stream;
+        this.writer = new RequestStreamWriter(stream.getOutputStream());
+        this.quarterStreamId = stream.getStreamId() / 4;
+        this.publicAddresses = List.copyOf(publicAddresses);
+        this.listener = listener;
+        this.maxFrameDatagram = DatagramSizes.maxFrameData(quic);
+    }
+
+    /**
+     * Connects to {@code relay} (pinning its certificate), requests a bind and registers the uncompressed context.
+     *
+     * @param socketFactory where kwik gets its UDP socket; null for an ordinary socket of its own
+     * @throws BindException with a message for the user when the relay cannot be reached, is not the pinned one, or
+     *                       refuses the bind
+     */
+    public static BindClient connect(RelayAddress relay, DatagramSocketFactory socketFactory, Listener listener,
+                                     Duration timeout) throws BindException {
+        QuicClientConnection.Builder builder = QuicClientConnection.newBuilder()
+                .uri(URI.create("https://" + relay.authority()))
+                .applicationProtocol("h3")
+                .connectTimeout(timeout)
+                .maxIdleTimeout(Duration.ofSeconds(60))
+                .noServerCertificateCheck()
+                .customTrustManager(new PinningTrustManager(relay.fingerprint()))
+                .enableDatagramExtension()
+                .logger(new NullLogger());
+        if (socketFactory != null) {
+            builder.socketFactory(socketFactory);
+        }
+        QuicClientConnection quic;
+        try {
+            quic = builder.build();
+        } catch (IOException e) {
+            throw new BindException("cannot reach relay " + relay.authority() + ": " + e.getMessage(), e);
+        }
+        ExecutorService executor = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "bind-client-" + relay.authority());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            RelayHttp3Connection http3 = new RelayHttp3Connection(quic, executor);
+            try {
+                http3.connect();
+            } catch (IOException e) {
+                throw new BindException("cannot connect to relay " + relay.authority() + " (unreachable, or not the "
+                        + "relay with fingerprint " + relay.fingerprint() + "): " + e.getMessage(), e);
+            }
+            quic.keepAlive(15);
+            if (!http3.relaySupportsMasque()) {
+                throw new BindException("relay " + relay.authority() + " does not offer extended CONNECT with HTTP datagrams");
+            }
+            QuicStream stream = http3.openRequestStream();
+            Map<String, String> pseudo = new LinkedHashMap<>();
+            pseudo.put(":method", "CONNECT");
+            pseudo.put(":protocol", "connect-udp");
+            pseudo.put(":scheme", "https");
+            pseudo.put(":authority", relay.authority());
+            pseudo.put(":path", WELL_KNOWN_BIND_ANY);
+            Map<String, List<String>> fields = new LinkedHashMap<>();
+            fields.put(BindHeaders.CONNECT_UDP_BIND, List.of("?1"));
+            fields.put(BindHeaders.CAPSULE_PROTOCOL, List.of("?1"));
+            RequestStreamWriter requestWriter = new RequestStreamWriter(stream.getOutputStream());
+            requestWriter.writeHeaders(http3.encodeRequest(pseudo, fields));
+            RequestStreamReader reader = new RequestStreamReader(stream.getInputStream());
+            RequestStreamReader.Item item = reader.next(MAX_RESPONSE_HEADERS);
+            if (!(item instanceof RequestStreamReader.Headers headers)) {
+                throw new BindException("relay " + relay.authority() + " ended the bind request without a response");
+            }
+            HeadersFrame response = http3.decodeResponse(headers.fieldSection());
+            List<InetSocketAddress> addresses = checkResponse(relay, response);
+            BindClient client = new BindClient(relay, quic, http3, executor, stream, addresses, listener);
+            client.start(reader);
+            return client;
+        } catch (IOException | WireFormatException e) {
+            quic.close();
+            executor.shutdownNow();
+            throw new BindException("bind request to relay " + relay.authority() + " failed: " + e.getMessage(), e);
+        } catch (BindException e) {
+            quic.close();
+            executor.shutdownNow();
+            throw e;
+        }
+    }
+
+    private static List<InetSocketAddress> checkResponse(RelayAddress relay, HeadersFrame response) throws BindException {
+        String status = response.getPseudoHeader(":status");
+        if (status == null || !status.startsWith("2") || status.length() != 3) {
+            String detail = response.headers().firstValue("proxy-status").map(s -> " (" + s + ")").orElse("");
+            throw new BindException("relay " + relay.authority() + " refused the bind: HTTP " + status + detail);
+        }
+        if (!BindHeaders.isTrue(response.headers().allValues(BindHeaders.CONNECT_UDP_BIND))) {
+            throw new BindException("relay " + relay.authority() + " does not support CONNECT-UDP Bind");
+        }
+        List<String> announced = response.headers().allValues(BindHeaders.PROXY_PUBLIC_ADDRESS);
+        try {
+            List<InetSocketAddress> addresses = BindHeaders.parseProxyPublicAddress(announced);
+            if (addresses.isEmpty()) {
+                throw new BindException("relay " + relay.authority() + " announced no public address");
+            }
+            return addresses;
+        } catch (IllegalArgumentException e) {
+            throw new BindException("relay " + relay.authority() + " sent a malformed proxy-public-address: " + e.getMessage());
+        }
+    }
+
+    private void start(RequestStreamReader reader) throws IOException, BindException {
+        quic.setDatagramHandler(this::onDatagram, executor);
+        executor.execute(() -> readCapsules(reader));
+        Registration registration = contexts.registerUncompressed();
+        if (!registration.isRegistered()) {
+            throw new BindException("cannot register the uncompressed context: " + registration.refusal());
+        }
+        uncompressedId = registration.contextId();
+        writeCapsule(registration.assign());
+    }
+
+    /** The relay's public addresses for this bind, as announced in {@code proxy-public-address}. */
+    public List<InetSocketAddress> publicAddresses() {
+        return publicAddresses;
+    }
+
+    public RelayAddress relay() {
+        return relay;
+    }
+
+    /** Sends {@code data[offset, offset+length)} to {@code target} from the bind's public address. */
+    public void send(InetSocketAddress target, byte[] data, int offset, int length) throws IOException {
+        if (closed.get()) {
+            throw new IOException("bind to relay " + relay.authority() + " is closed");
+        }
+        OptionalLong contextId = contexts.contextFor(target);
+        if (contextId.isEmpty()) {
+            throw new IOException("no context open for " + target);
+        }
+        long id = contextId.getAsLong();
+        byte[] datagram = id == uncompressedId
+                ? UncompressedPayload.toDatagram(quarterStreamId, id, target, data, offset, length)
+                : CompressedPayload.toDatagram(quarterStreamId, id, data, offset, length);
+        if (datagram.length <= maxFrameDatagram) {
+            try {
+                quic.sendDatagram(datagram);
+                return;
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // falls through to the capsule path
+            }
+        }
+        int skip = QuicVarint.encodedLength(quarterStreamId);
+        byte[] payload = new byte[datagram.length - skip];
+        System.arraycopy(datagram, skip, payload, 0, payload.length);
+        writeCapsule(new DatagramCapsule(payload));
+    }
+
+    /**
+     * Registers a compressed context for {@code peer}, so payloads to and from it carry no address header. Datagrams
+     * use it at once (optimistic use, draft section 4.2). Returns false when the tuple is already registered or the
+     * registry refuses it.
+     */
+    public boolean registerCompressed(InetSocketAddress peer) throws IOException {
+        Registration registration = contexts.registerCompressed(peer);
+        if (!registration.isRegistered()) {
+            LOG.debug("compressed context for {} not registered: {}", peer, registration.refusal());
+            return false;
+        }
+        writeCapsule(registration.assign());
+        return true;
+    }
+
+    /** Closes the compressed context of {@code peer}; its traffic continues on the uncompressed context. */
+    public void closeCompressed(InetSocketAddress peer) throws IOException {
+        OptionalLong id = contexts.contextFor(peer);
+        if (id.isPresent() && id.getAsLong() != uncompressedId) {
+            contexts.close(id.getAsLong()).ifPresent(this::writeQuietly);
+        }
+    }
+
+    /** Whether the relay acknowledged the compressed context for {@code peer}. */
+    public boolean isCompressedAcknowledged(InetSocketAddress peer) {
+        OptionalLong id = contexts.contextFor(peer);
+        return id.isPresent() && id.getAsLong() != uncompressedId && contexts.isAcknowledged(id.getAsLong());
+    }
+
+    public int openContexts() {
+        return contexts.openContexts();
+    }
+
+    /** Largest HTTP datagram that travels in one QUIC DATAGRAM frame on this connection. */
+    public int maxFrameDatagram() {
+        return maxFrameDatagram;
+    }
+
+    private void writeQuietly(Capsule capsule) {
+        try {
+            writeCapsule(capsule);
+        } catch (IOException e) {
+            close("request stream failed: " + e.getMessage());
+        }
+    }
+
+    private void writeCapsule(Capsule capsule) throws IOException {
+        writer.writeData(capsule.toBytes());
+    }
+
+    private void onDatagram(byte[] datagram) {
+        ByteBuffer buffer = ByteBuffer.wrap(datagram);
+        try {
+            long qsid = QuicVarint.decode(buffer);
+            if (qsid != quarterStreamId) {
+                return;
+            }
+            deliver(datagram, buffer);
+        } catch (WireFormatException e) {
+            LOG.debug("dropped malformed datagram from relay: {}", e.getMessage());
+        }
+    }
+
+    /** {@code buffer} is positioned at the Context ID of an HTTP datagram payload inside {@code array}. */
+    private void deliver(byte[] array, ByteBuffer buffer) throws WireFormatException {
+        long contextId = QuicVarint.decode(buffer);
+        ContextLookup lookup = contexts.lookup(contextId);
+        switch (lookup.kind()) {
+            case UNCOMPRESSED -> {
+                InetSocketAddress source = IpAddressCodec.readVersioned(buffer);
+                if (source != null) {
+                    listener.onPayload(source, array, buffer.position(), buffer.remaining());
+                }
+            }
+            case COMPRESSED -> listener.onPayload(lookup.target(), array, buffer.position(), buffer.remaining());
+            case ABORT_STREAM -> abort("relay sent Context ID 0 on a bind-any request");
+            default -> {
+                // unknown or closed Context ID: dropped
+            }
+        }
+    }
+
+    private void readCapsules(RequestStreamReader reader) {
+        CapsuleParser parser = new CapsuleParser();
+        String reason = "relay ended the bind";
+        try {
+            while (!closed.get()) {
+                RequestStreamReader.Item item = reader.next(MAX_RESPONSE_HEADERS);
+                if (item instanceof RequestStreamReader.End) {
+                    parser.finish();
+                    break;
+                }
+                if (item instanceof RequestStreamReader.Data data) {
+                    List<Capsule> capsules = parser.feed(ByteBuffer.wrap(data.buffer(), 0, data.length()));
+                    for (Capsule capsule : capsules) {
+                        onCapsule(capsule);
+                    }
+                }
+                // trailers (a second HEADERS) carry nothing for us
+            }
+        } catch (MalformedCapsuleException | ReplyBacklogExceededException e) {
+            abort("relay sent a malformed capsule: " + e.getMessage());
+            return;
+        } catch (WireFormatException e) {
+            abort("relay sent a malformed frame: " + e.getMessage());
+            return;
+        } catch (IOException e) {
+            reason = closed.get() ? "closed" : "request stream failed: " + e.getMessage();
+        }
+        close(reason);
+    }
+
+    private void onCapsule(Capsule capsule) throws MalformedCapsuleException, ReplyBacklogExceededException,
+            IOException, WireFormatException {
+        if (capsule instanceof DatagramCapsule datagramCapsule) {
+            byte[] payload = datagramCapsule.payload();
+            deliver(payload, ByteBuffer.wrap(payload));
+            return;
+        }
+        List<Capsule> replies = contexts.receive(capsule);
+        for (Capsule reply : replies) {
+            writeCapsule(reply);
+        }
+        contexts.repliesWritten(replies.size());
+    }
+
+    private void abort(String why) {
+        LOG.warn("bind to {}: {}", relay.authority(), why);
+        stream.resetStream(0x010e);
+        stream.abortReading(0x010e);
+        close(why);
+    }
+
+    private void close(String reason) {
+        if (closed.compareAndSet(false, true)) {
+            writer.close();
+            quic.close();
+            executor.shutdown();
+            listener.onClosed(reason);
+        }
+    }
+
+    @Override
+    public void close() {
+        close("closed");
+    }
+
+    /** Copies of the addresses for logs. */
+    @Override
+    public String toString() {
+        return "BindClient[" + relay.authority() + " -> " + new ArrayList<>(publicAddresses) + "]";
+    }
+}

@@ -1,0 +1,77 @@
+package io.punchline.relay;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a relay runs. Limits protect the relay's sockets, threads and bandwidth from one client or from all of them.
+ *
+ * @param listen                 the UDP address of the QUIC (HTTP/3) endpoint
+ * @param publicAddress          the address clients are told to send to (behind a 1:1 NAT); null: the listen address,
+ *                               or the first global interface address when listening on the wildcard
+ * @param dataFolder             where the relay keeps its long-term identity; null: a fresh identity in memory
+ * @param maxSessions            bind or CONNECT-UDP requests open at once, in all
+ * @param maxSessionsPerClient   requests open at once from one client IP address
+ * @param maxContextsPerSession  open context IDs per request (draft -13: endpoints MUST cap them)
+ * @param bytesPerSecond         per-request forwarding budget in each direction (token bucket); 0: unlimited
+ * @param requestsPerMinute      new requests per client IP address per minute
+ * @param idleTimeout            a request with no traffic for this long is closed (RFC 9298: at least 2 minutes)
+ * @param allowLoopbackTargets   forward to loopback addresses (tests and single-machine use only)
+ */
+public record RelayConfig(InetSocketAddress listen,
+                          InetAddress publicAddress,
+                          Path dataFolder,
+                          int maxSessions,
+                          int maxSessionsPerClient,
+                          int maxContextsPerSession,
+                          long bytesPerSecond,
+                          int requestsPerMinute,
+                          Duration idleTimeout,
+                          boolean allowLoopbackTargets) {
+
+    public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(2);
+
+    public RelayConfig {
+        if (maxSessions < 1 || maxSessionsPerClient < 1 || maxContextsPerSession < 2 || requestsPerMinute < 1) {
+            throw new IllegalArgumentException("relay limits must be positive (contexts: at least 2)");
+        }
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("rate limit must not be negative");
+        }
+        if (idleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0) {
+            throw new IllegalArgumentException("idle timeout must be at least 2 minutes (RFC 9298 section 3.3)");
+        }
+    }
+
+    /** Defaults for a relay listening on {@code listen}. */
+    public static RelayConfig defaults(InetSocketAddress listen) {
+        return new RelayConfig(listen, null, null, 1000, 32, 256, 0, 600, MIN_IDLE_TIMEOUT, false);
+    }
+
+    public RelayConfig withPublicAddress(InetAddress address) {
+        return new RelayConfig(listen, address, dataFolder, maxSessions, maxSessionsPerClient, maxContextsPerSession,
+                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets);
+    }
+
+    public RelayConfig withDataFolder(Path folder) {
+        return new RelayConfig(listen, publicAddress, folder, maxSessions, maxSessionsPerClient, maxContextsPerSession,
+                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets);
+    }
+
+    public RelayConfig withLimits(int sessions, int perClient, int contexts, long rate, int perMinute) {
+        return new RelayConfig(listen, publicAddress, dataFolder, sessions, perClient, contexts, rate, perMinute,
+                idleTimeout, allowLoopbackTargets);
+    }
+
+    public RelayConfig withIdleTimeout(Duration timeout) {
+        return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, timeout, allowLoopbackTargets);
+    }
+
+    public RelayConfig withLoopbackTargets(boolean allow) {
+        return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allow);
+    }
+}

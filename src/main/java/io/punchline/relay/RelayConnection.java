@@ -1,0 +1,169 @@
+package io.punchline.relay;
+
+import io.punchline.masque.DatagramSizes;
+import io.punchline.masque.RequestStreamReader;
+import io.punchline.masque.RequestStreamWriter;
+import io.punchline.wire.QuicVarint;
+import io.punchline.wire.WireFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tech.kwik.core.QuicConnection;
+import tech.kwik.core.QuicStream;
+import tech.kwik.core.server.ServerConnection;
+import tech.kwik.flupke.impl.HeadersFrame;
+import tech.kwik.flupke.server.Http3ServerExtension;
+import tech.kwik.flupke.server.Http3ServerExtensionFactory;
+import tech.kwik.flupke.server.impl.Http3ServerConnectionImpl;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpHeaders;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One client's HTTP/3 connection to the relay. It reads every request stream itself (flupke's extended-CONNECT
+ * extension can send only a bare status, and {@code proxy-public-address} is a response header), and routes
+ * incoming HTTP/3 datagrams (RFC 9297 section 2.1) to the tunnel of their request stream.
+ *
+ * <p>SETTINGS carry ENABLE_CONNECT_PROTOCOL=1 (RFC 9220, sent by flupke's server) and H3_DATAGRAM=1 (RFC 9297
+ * section 2.1.1, added here through an extension factory, the only hook flupke reads before sending SETTINGS).
+ */
+final class RelayConnection extends Http3ServerConnectionImpl {
+
+    /** RFC 9297 section 2.1.1. */
+    static final long SETTINGS_H3_DATAGRAM = 0x33;
+    /** RFC 9114 section 8.1. */
+    static final long H3_MESSAGE_ERROR = 0x010e;
+    static final long H3_DATAGRAM_ERROR = 0x33;
+    static final long H3_REQUEST_REJECTED = 0x010b;
+    static final long H3_NO_ERROR = 0x0100;
+    static final int MAX_REQUEST_HEADERS = 16 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayConnection.class);
+
+    private final RelayContext relay;
+    private final InetSocketAddress client;
+    private final Map<Long, BindTunnel> tunnelsByQuarterStreamId = new ConcurrentHashMap<>();
+    private final ExecutorService datagramExecutor;
+    private volatile int maxFrameData = -1;
+
+    RelayConnection(QuicConnection quicConnection, RelayContext relay) {
+        super(quicConnection, (request, response) -> response.setStatus(404), relay.streamExecutor(),
+                Map.of("connect-udp", new SettingsOnly()));
+        this.relay = relay;
+        this.client = ((ServerConnection) quicConnection).getInitialRemoteAddress();
+        this.datagramExecutor = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "relay-datagrams-" + client);
+            thread.setDaemon(true);
+            return thread;
+        });
+        quicConnection.setDatagramHandler(this::onDatagram, datagramExecutor);
+        quicConnection.setConnectionListener(event -> {
+            tunnelsByQuarterStreamId.values().forEach(tunnel -> tunnel.close("connection closed"));
+            datagramExecutor.shutdown();
+        });
+    }
+
+    InetSocketAddress client() {
+        return client;
+    }
+
+    QuicConnection quic() {
+        return quicConnection;
+    }
+
+    @Override
+    protected void handleStandardRequestResponseStream(QuicStream stream) {
+        RequestStreamWriter writer = new RequestStreamWriter(stream.getOutputStream());
+        RequestStreamReader reader = new RequestStreamReader(stream.getInputStream());
+        HeadersFrame request;
+        try {
+            RequestStreamReader.Item first = reader.next(MAX_REQUEST_HEADERS);
+            if (!(first instanceof RequestStreamReader.Headers headers)) {
+                // RFC 9114 section 4.1: a request starts with HEADERS
+                stream.resetStream(H3_MESSAGE_ERROR);
+                stream.abortReading(H3_MESSAGE_ERROR);
+                return;
+            }
+            synchronized (qpackDecoder) {
+                request = new HeadersFrame().parsePayload(headers.fieldSection(), qpackDecoder);
+            }
+        } catch (IOException | WireFormatException | RuntimeException e) {
+            LOG.debug("unreadable request from {}: {}", client, e.getMessage());
+            stream.resetStream(H3_MESSAGE_ERROR);
+            stream.abortReading(H3_MESSAGE_ERROR);
+            return;
+        }
+        new RequestDispatch(this, stream, reader, writer).handle(request);
+    }
+
+    /** Encodes a response HEADERS frame with this connection's QPACK encoder. */
+    byte[] responseHeaders(int status, Map<String, List<String>> fields) {
+        HeadersFrame frame = new HeadersFrame(HttpHeaders.of(fields, (a, b) -> true), Map.of(":status", Integer.toString(status)));
+        synchronized (qpackEncoder) {
+            return frame.toBytes(qpackEncoder);
+        }
+    }
+
+    /** Largest HTTP datagram that fits one QUIC DATAGRAM frame to this client; larger ones go as capsules. */
+    int maxDatagramFrameData() {
+        int size = maxFrameData;
+        if (size < 0) {
+            size = DatagramSizes.maxFrameData(quicConnection);
+            maxFrameData = size;
+        }
+        return size;
+    }
+
+    RelayContext relay() {
+        return relay;
+    }
+
+    void attach(long quarterStreamId, BindTunnel tunnel) {
+        tunnelsByQuarterStreamId.put(quarterStreamId, tunnel);
+    }
+
+    void detach(long quarterStreamId, BindTunnel tunnel) {
+        tunnelsByQuarterStreamId.remove(quarterStreamId, tunnel);
+    }
+
+    /** RFC 9297 section 2.1: Quarter Stream ID, then the payload for that request's tunnel. */
+    private void onDatagram(byte[] datagram) {
+        ByteBuffer buffer = ByteBuffer.wrap(datagram);
+        long quarterStreamId;
+        try {
+            quarterStreamId = QuicVarint.decode(buffer);
+        } catch (WireFormatException e) {
+            // "a frame too short to hold the Quarter Stream ID": H3_DATAGRAM_ERROR, a connection error
+            quicConnection.close(H3_DATAGRAM_ERROR, "HTTP datagram without a quarter stream ID");
+            return;
+        }
+        if (quarterStreamId > (1L << 60) - 1) {
+            quicConnection.close(H3_DATAGRAM_ERROR, "quarter stream ID out of range");
+            return;
+        }
+        BindTunnel tunnel = tunnelsByQuarterStreamId.get(quarterStreamId);
+        if (tunnel != null) {
+            // unknown or finished request: dropped (RFC 9297 section 2.1)
+            tunnel.fromClient(datagram, buffer.position(), false);
+        }
+    }
+
+    /** Adds H3_DATAGRAM=1 to SETTINGS; requests themselves never reach flupke's extension mechanism. */
+    private static final class SettingsOnly implements Http3ServerExtensionFactory {
+        @Override
+        public Http3ServerExtension createExtension(tech.kwik.flupke.server.Http3ServerConnection connection) {
+            return (headers, protocol, authority, path, status, stream) -> status.accept(501);
+        }
+
+        @Override
+        public Map<Long, Long> getExtensionSettings() {
+            return Map.of(SETTINGS_H3_DATAGRAM, 1L);
+        }
+    }
+}

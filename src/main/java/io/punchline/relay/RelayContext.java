@@ -1,0 +1,14 @@
+package io.punchline.relay;
+
+import java.net.InetAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** What every connection of one relay shares: its configuration, directory, target policy and threads. */
+record RelayContext(RelayConfig config,
+                    BindDirectory directory,
+                    TargetPolicy targetPolicy,
+                    InetAddress announcedAddress,
+                    ExecutorService streamExecutor,
+                    ScheduledExecutorService timer) {
+}

@@ -1,0 +1,204 @@
+package io.punchline.relay;
+
+import io.punchline.masque.BindHeaders;
+import io.punchline.masque.Capsule;
+import io.punchline.masque.CapsuleParser;
+import io.punchline.masque.MalformedCapsuleException;
+import io.punchline.masque.ProxyPublicAddress;
+import io.punchline.masque.ReplyBacklogExceededException;
+import io.punchline.masque.RequestStreamReader;
+import io.punchline.masque.RequestStreamWriter;
+import io.punchline.masque.UdpProxyingPath;
+import io.punchline.masque.UdpTarget;
+import io.punchline.wire.WireFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tech.kwik.core.QuicStream;
+import tech.kwik.flupke.impl.HeadersFrame;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Serves one request stream of the relay: validates an extended CONNECT for {@code connect-udp} (RFC 9298 section 3,
+ * RFC 9220), with or without {@code connect-udp-bind: ?1} (draft-ietf-masque-connect-udp-listen-13 section 3), answers
+ * it, then reads the request's capsules until the stream ends. Anything else gets an HTTP error status.
+ */
+final class RequestDispatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestDispatch.class);
+
+    private final RelayConnection connection;
+    private final QuicStream stream;
+    private final RequestStreamReader reader;
+    private final RequestStreamWriter writer;
+
+    RequestDispatch(RelayConnection connection, QuicStream stream, RequestStreamReader reader, RequestStreamWriter writer) {
+        this.connection = connection;
+        this.stream = stream;
+        this.reader = reader;
+        this.writer = writer;
+    }
+
+    void handle(HeadersFrame request) {
+        String method = request.getPseudoHeader(":method");
+        String protocol = request.getPseudoHeader(":protocol");
+        String path = request.getPseudoHeader(":path");
+        if (method == null) {
+            messageError("request without :method");
+            return;
+        }
+        if (!method.equals("CONNECT")) {
+            respondAndFinish(method.equals("GET") && "/".equals(path) ? 200 : 404, Map.of());
+            return;
+        }
+        if (protocol == null || !protocol.equals("connect-udp")) {
+            // RFC 9220 section 3 / RFC 8441 section 4: unknown :protocol, or plain CONNECT, is not served here
+            respondAndFinish(501, Map.of());
+            return;
+        }
+        if (path == null || request.getPseudoHeader(":scheme") == null || request.getPseudoHeader(":authority") == null) {
+            // RFC 9298 section 3.4: extended CONNECT without :scheme, :path or :authority is malformed
+            messageError("extended CONNECT without :scheme, :path or :authority");
+            return;
+        }
+        if (!UdpProxyingPath.matches(path)) {
+            respondAndFinish(404, Map.of());
+            return;
+        }
+        UdpTarget target;
+        try {
+            target = UdpProxyingPath.parse(path);
+        } catch (WireFormatException e) {
+            // draft -13 section 3.1: only one variable "*" MUST be an error, SHOULD be 400
+            respondAndFinish(400, proxyStatus("http_request_error; details=\"" + e.getMessage().replace("\"", "'") + "\""));
+            return;
+        }
+        boolean bind = BindHeaders.isTrue(request.headers().allValues(BindHeaders.CONNECT_UDP_BIND));
+        if (target.isBindAny() && !bind) {
+            respondAndFinish(400, proxyStatus("http_request_error; details=\"* targets need connect-udp-bind\""));
+            return;
+        }
+        InetSocketAddress uriTarget = null;
+        if (!target.isBindAny()) {
+            try {
+                uriTarget = new InetSocketAddress(InetAddress.getByName(target.host()), target.port());
+            } catch (UnknownHostException e) {
+                respondAndFinish(502, proxyStatus("dns_error"));
+                return;
+            }
+            BindTunnel sibling = connection.relay().directory().tunnelAt(uriTarget);
+            if (sibling == null && !connection.relay().targetPolicy().allows(uriTarget)) {
+                respondAndFinish(403, proxyStatus("destination_ip_prohibited"));
+                return;
+            }
+        }
+        openTunnel(uriTarget, bind);
+    }
+
+    private void openTunnel(InetSocketAddress uriTarget, boolean bind) {
+        RelayContext relay = connection.relay();
+        InetAddress client = connection.client().getAddress();
+        BindDirectory.Admission admission = relay.directory().admit(client);
+        if (admission != BindDirectory.Admission.ADMITTED) {
+            respondAndFinish(admission == BindDirectory.Admission.RELAY_FULL ? 503 : 429,
+                    proxyStatus(admission == BindDirectory.Admission.RELAY_FULL ? "proxy_internal_error; details=\"relay full\""
+                            : "proxy_internal_error; details=\"too many requests from this address\""));
+            return;
+        }
+        DatagramSocket socket;
+        try {
+            socket = new DatagramSocket(new InetSocketAddress(relay.config().listen().getAddress(), 0));
+        } catch (IOException e) {
+            relay.directory().release(client);
+            LOG.warn("cannot bind a UDP socket for {}: {}", connection.client(), e.getMessage());
+            respondAndFinish(503, proxyStatus("proxy_internal_error; details=\"no socket\""));
+            return;
+        }
+        InetSocketAddress publicAddress = new InetSocketAddress(relay.announcedAddress(), socket.getLocalPort());
+        long quarterStreamId = stream.getStreamId() / 4;
+        BindTunnel[] holder = new BindTunnel[1];
+        BindTunnel tunnel = new BindTunnel(connection, stream, writer, socket, publicAddress, uriTarget, bind, () -> {
+            relay.directory().unregister(holder[0]);
+            connection.detach(quarterStreamId, holder[0]);
+            relay.directory().release(client);
+        });
+        holder[0] = tunnel;
+        relay.directory().register(tunnel);
+        connection.attach(quarterStreamId, tunnel);
+
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        fields.put(BindHeaders.CAPSULE_PROTOCOL, List.of(BindHeaders.TRUE));
+        if (bind) {
+            fields.put(BindHeaders.CONNECT_UDP_BIND, List.of(BindHeaders.TRUE));
+            fields.put(BindHeaders.PROXY_PUBLIC_ADDRESS, List.of(ProxyPublicAddress.format(List.of(publicAddress))));
+        }
+        try {
+            writer.writeHeaders(connection.responseHeaders(200, fields));
+        } catch (IOException e) {
+            tunnel.close("response could not be written");
+            return;
+        }
+        LOG.debug("{} request {} of {}: UDP socket {}", bind ? "bind" : "connect-udp", stream.getStreamId(),
+                connection.client(), publicAddress);
+        tunnel.start();
+        readCapsules(tunnel);
+    }
+
+    private void readCapsules(BindTunnel tunnel) {
+        CapsuleParser parser = new CapsuleParser();
+        try {
+            while (!tunnel.isClosed()) {
+                RequestStreamReader.Item item = reader.next(RelayConnection.MAX_REQUEST_HEADERS);
+                if (item instanceof RequestStreamReader.End) {
+                    parser.finish();
+                    tunnel.close("client ended the request");
+                    return;
+                }
+                if (item instanceof RequestStreamReader.Data data) {
+                    for (Capsule capsule : parser.feed(ByteBuffer.wrap(data.buffer(), 0, data.length()))) {
+                        tunnel.onCapsule(capsule);
+                    }
+                }
+                // a trailing HEADERS section carries nothing for a tunnel
+            }
+        } catch (MalformedCapsuleException | WireFormatException e) {
+            // draft -13 section 4: malformed capsules are an error processing the Capsule Protocol: H3_MESSAGE_ERROR
+            tunnel.abort(e.getMessage());
+        } catch (ReplyBacklogExceededException e) {
+            // draft -13 section 4: a proxy that cannot send its replies MUST abort the request stream
+            tunnel.abort(e.getMessage());
+        } catch (IOException e) {
+            tunnel.close("request stream failed: " + e.getMessage());
+        }
+    }
+
+    private void messageError(String why) {
+        LOG.debug("malformed request from {}: {}", connection.client(), why);
+        stream.resetStream(RelayConnection.H3_MESSAGE_ERROR);
+        stream.abortReading(RelayConnection.H3_MESSAGE_ERROR);
+    }
+
+    private void respondAndFinish(int status, Map<String, List<String>> fields) {
+        try {
+            writer.writeHeaders(connection.responseHeaders(status, fields));
+        } catch (IOException e) {
+            // the client is gone
+        }
+        writer.close();
+        // RFC 9114 section 4.1.2: after a complete response the server may stop reading with H3_NO_ERROR
+        stream.abortReading(RelayConnection.H3_NO_ERROR);
+    }
+
+    private static Map<String, List<String>> proxyStatus(String value) {
+        // RFC 9209: Proxy-Status names the proxy, then the error as a parameter
+        return Map.of("proxy-status", List.of("punchline; error=" + value));
+    }
+}
