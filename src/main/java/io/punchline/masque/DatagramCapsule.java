@@ -1,0 +1,59 @@
+package io.punchline.masque;
+
+import java.nio.ByteBuffer;
+
+/**
+ * RFC 9297 section 3.5: {@code Datagram Capsule { Type (i) = 0x00, Length (i), HTTP Datagram Payload (..) }}. The
+ * payload is what follows the Quarter Stream ID in an HTTP/3 datagram; for UDP proxying, a Context ID and then a
+ * (bound) UDP proxying payload.
+ */
+public record DatagramCapsule(byte[] payload) implements Capsule {
+
+    public static final long TYPE = 0x00;
+
+    public DatagramCapsule {
+        payload = payload.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    @Override
+    public long type() {
+        return TYPE;
+    }
+
+    @Override
+    public long valueLength() {
+        return payload.length;
+    }
+
+    @Override
+    public void encodeValue(ByteBuffer out) {
+        out.put(payload);
+    }
+
+    /** The value is the payload, of any length. */
+    static DatagramCapsule decodeValue(ByteBuffer value) {
+        byte[] payload = new byte[value.remaining()];
+        value.get(payload);
+        return new DatagramCapsule(payload);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof DatagramCapsule that && java.util.Arrays.equals(payload, that.payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+        return "DatagramCapsule[" + payload.length + " bytes]";
+    }
+}
