@@ -1,6 +1,5 @@
 package io.punchline.masque;
 
-import io.punchline.tls.PinningTrustManager;
 import io.punchline.wire.IpAddressCodec;
 import io.punchline.wire.QuicVarint;
 import io.punchline.wire.WireFormatException;
@@ -9,12 +8,10 @@ import org.slf4j.LoggerFactory;
 import tech.kwik.core.DatagramSocketFactory;
 import tech.kwik.core.QuicClientConnection;
 import tech.kwik.core.QuicStream;
-import tech.kwik.core.log.NullLogger;
 import tech.kwik.flupke.impl.HeadersFrame;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -47,13 +43,11 @@ public final class BindClient implements AutoCloseable {
         }
     }
 
-    static final String WELL_KNOWN_BIND_ANY = "/.well-known/masque/udp/%2A/%2A/";
     private static final Logger LOG = LoggerFactory.getLogger(BindClient.class);
     private static final int MAX_RESPONSE_HEADERS = 16 * 1024;
 
     private final RelayAddress relay;
     private final QuicClientConnection quic;
-    private final RelayHttp3Connection http3;
     private final ExecutorService executor;
     private final QuicStream stream;
     private final RequestStreamWriter writer;
@@ -64,16 +58,15 @@ public final class BindClient implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final int maxFrameDatagram;
     private volatile long uncompressedId = -1;
+    private final Object ackMonitor = new Object();
 
-    private BindClient(RelayAddress relay, QuicClientConnection quic, RelayHttp3Connection http3,
-                       ExecutorService executor, QuicStream stream, List<InetSocketAddress> publicAddresses,
-                       Listener listener) {
+    private BindClient(RelayAddress relay, QuicClientConnection quic, ExecutorService executor, QuicStream stream,
+                       RequestStreamWriter writer, List<InetSocketAddress> publicAddresses, Listener listener) {
         this.relay = relay;
         this.quic = quic;
-        this.http3 = http3;
         this.executor = executor;
         this.stream = stream;
-        this.writer = new RequestStreamWriter(stream.getOutputStream());
+        this.writer = writer;
         this.quarterStreamId = stream.getStreamId() / 4;
         this.publicAddresses = List.copyOf(publicAddresses);
         this.listener = listener;
@@ -89,53 +82,17 @@ public final class BindClient implements AutoCloseable {
      */
     public static BindClient connect(RelayAddress relay, DatagramSocketFactory socketFactory, Listener listener,
                                      Duration timeout) throws BindException {
-        QuicClientConnection.Builder builder = QuicClientConnection.newBuilder()
-                .uri(URI.create("https://" + relay.authority()))
-                .applicationProtocol("h3")
-                .connectTimeout(timeout)
-                .maxIdleTimeout(Duration.ofSeconds(60))
-                .noServerCertificateCheck()
-                .customTrustManager(new PinningTrustManager(relay.fingerprint()))
-                .enableDatagramExtension()
-                .logger(new NullLogger());
-        if (socketFactory != null) {
-            builder.socketFactory(socketFactory);
-        }
-        QuicClientConnection quic;
+        RelayConnector.Connected connected = RelayConnector.connect(relay, socketFactory, timeout);
+        QuicClientConnection quic = connected.quic();
+        ExecutorService executor = connected.executor();
+        RelayHttp3Connection http3 = connected.http3();
         try {
-            quic = builder.build();
-        } catch (IOException e) {
-            throw new BindException("cannot reach relay " + relay.authority() + ": " + e.getMessage(), e);
-        }
-        ExecutorService executor = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "bind-client-" + relay.authority());
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            RelayHttp3Connection http3 = new RelayHttp3Connection(quic, executor);
-            try {
-                http3.connect();
-            } catch (IOException e) {
-                throw new BindException("cannot connect to relay " + relay.authority() + " (unreachable, or not the "
-                        + "relay with fingerprint " + relay.fingerprint() + "): " + e.getMessage(), e);
-            }
-            quic.keepAlive(15);
-            if (!http3.relaySupportsMasque()) {
-                throw new BindException("relay " + relay.authority() + " does not offer extended CONNECT with HTTP datagrams");
-            }
             QuicStream stream = http3.openRequestStream();
-            Map<String, String> pseudo = new LinkedHashMap<>();
-            pseudo.put(":method", "CONNECT");
-            pseudo.put(":protocol", "connect-udp");
-            pseudo.put(":scheme", "https");
-            pseudo.put(":authority", relay.authority());
-            pseudo.put(":path", WELL_KNOWN_BIND_ANY);
             Map<String, List<String>> fields = new LinkedHashMap<>();
-            fields.put(BindHeaders.CONNECT_UDP_BIND, List.of("?1"));
-            fields.put(BindHeaders.CAPSULE_PROTOCOL, List.of("?1"));
-            RequestStreamWriter requestWriter = new RequestStreamWriter(stream.getOutputStream());
-            requestWriter.writeHeaders(http3.encodeRequest(pseudo, fields));
+            fields.put(BindHeaders.CONNECT_UDP_BIND, List.of(BindHeaders.TRUE));
+            fields.put(BindHeaders.CAPSULE_PROTOCOL, List.of(BindHeaders.TRUE));
+            RequestStreamWriter writer = new RequestStreamWriter(stream.getOutputStream());
+            writer.writeHeaders(http3.encodeRequest(RelayConnector.connectUdp(relay, UdpProxyingPath.bindAny()), fields));
             RequestStreamReader reader = new RequestStreamReader(stream.getInputStream());
             RequestStreamReader.Item item = reader.next(MAX_RESPONSE_HEADERS);
             if (!(item instanceof RequestStreamReader.Headers headers)) {
@@ -143,8 +100,8 @@ public final class BindClient implements AutoCloseable {
             }
             HeadersFrame response = http3.decodeResponse(headers.fieldSection());
             List<InetSocketAddress> addresses = checkResponse(relay, response);
-            BindClient client = new BindClient(relay, quic, http3, executor, stream, addresses, listener);
-            client.start(reader);
+            BindClient client = new BindClient(relay, quic, executor, stream, writer, addresses, listener);
+            client.start(reader, timeout);
             return client;
         } catch (IOException | WireFormatException e) {
             quic.close();
@@ -168,17 +125,17 @@ public final class BindClient implements AutoCloseable {
         }
         List<String> announced = response.headers().allValues(BindHeaders.PROXY_PUBLIC_ADDRESS);
         try {
-            List<InetSocketAddress> addresses = BindHeaders.parseProxyPublicAddress(announced);
+            List<InetSocketAddress> addresses = ProxyPublicAddress.parse(announced);
             if (addresses.isEmpty()) {
                 throw new BindException("relay " + relay.authority() + " announced no public address");
             }
             return addresses;
-        } catch (IllegalArgumentException e) {
+        } catch (WireFormatException e) {
             throw new BindException("relay " + relay.authority() + " sent a malformed proxy-public-address: " + e.getMessage());
         }
     }
 
-    private void start(RequestStreamReader reader) throws IOException, BindException {
+    private void start(RequestStreamReader reader, Duration timeout) throws IOException, BindException {
         quic.setDatagramHandler(this::onDatagram, executor);
         executor.execute(() -> readCapsules(reader));
         Registration registration = contexts.registerUncompressed();
@@ -187,6 +144,27 @@ public final class BindClient implements AutoCloseable {
         }
         uncompressedId = registration.contextId();
         writeCapsule(registration.assign());
+        // Until the relay has stored the registration it drops what peers send us (draft section 4.2): the bind is
+        // ready only once the ACK is back.
+        synchronized (ackMonitor) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!contexts.isAcknowledged(uncompressedId) && !closed.get()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    close("no COMPRESSION_ACK");
+                    throw new BindException("relay " + relay.authority() + " did not acknowledge the uncompressed context");
+                }
+                try {
+                    ackMonitor.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new BindException("interrupted while waiting for the relay");
+                }
+            }
+        }
+        if (closed.get()) {
+            throw new BindException("relay " + relay.authority() + " closed the bind request");
+        }
     }
 
     /** The relay's public addresses for this bind, as announced in {@code proxy-public-address}. */
@@ -349,6 +327,11 @@ public final class BindClient implements AutoCloseable {
             writeCapsule(reply);
         }
         contexts.repliesWritten(replies.size());
+        if (capsule instanceof CompressionAck || capsule instanceof CompressionClose) {
+            synchronized (ackMonitor) {
+                ackMonitor.notifyAll();
+            }
+        }
     }
 
     private void abort(String why) {
@@ -360,6 +343,9 @@ public final class BindClient implements AutoCloseable {
 
     private void close(String reason) {
         if (closed.compareAndSet(false, true)) {
+            synchronized (ackMonitor) {
+                ackMonitor.notifyAll();
+            }
             writer.close();
             quic.close();
             executor.shutdown();

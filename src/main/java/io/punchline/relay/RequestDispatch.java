@@ -3,7 +3,6 @@ package io.punchline.relay;
 import io.punchline.masque.BindHeaders;
 import io.punchline.masque.Capsule;
 import io.punchline.masque.CapsuleParser;
-import io.punchline.masque.MalformedCapsuleException;
 import io.punchline.masque.ProxyPublicAddress;
 import io.punchline.masque.ReplyBacklogExceededException;
 import io.punchline.masque.RequestStreamReader;
@@ -169,7 +168,7 @@ final class RequestDispatch {
                 }
                 // a trailing HEADERS section carries nothing for a tunnel
             }
-        } catch (MalformedCapsuleException | WireFormatException e) {
+        } catch (WireFormatException e) {
             // draft -13 section 4: malformed capsules are an error processing the Capsule Protocol: H3_MESSAGE_ERROR
             tunnel.abort(e.getMessage());
         } catch (ReplyBacklogExceededException e) {

@@ -1,0 +1,89 @@
+package io.punchline.masque;
+
+import io.punchline.tls.PinningTrustManager;
+import tech.kwik.core.DatagramSocketFactory;
+import tech.kwik.core.QuicClientConnection;
+import tech.kwik.core.log.NullLogger;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Opens a client's HTTP/3 connection to a relay: kwik with the QUIC datagram extension, the relay's certificate pinned
+ * by fingerprint (no CA, no host name), flupke on top with H3_DATAGRAM in SETTINGS, and a check that the relay's
+ * SETTINGS allow extended CONNECT and HTTP datagrams (RFC 9220, RFC 9297 section 2.1.1).
+ */
+final class RelayConnector {
+
+    static {
+        // we check the certificate ourselves, by pin; kwik would print a warning to standard output for every connection
+        System.setProperty("tech.kwik.core.no-security-warnings", "true");
+    }
+
+    record Connected(QuicClientConnection quic, RelayHttp3Connection http3, ExecutorService executor) {
+        void close() {
+            quic.close();
+            executor.shutdownNow();
+        }
+    }
+
+    private RelayConnector() {
+    }
+
+    static Connected connect(RelayAddress relay, DatagramSocketFactory socketFactory, Duration timeout)
+            throws BindException {
+        QuicClientConnection.Builder builder = QuicClientConnection.newBuilder()
+                .uri(URI.create("https://" + relay.authority()))
+                .applicationProtocol("h3")
+                .connectTimeout(timeout)
+                .maxIdleTimeout(Duration.ofSeconds(60))
+                .noServerCertificateCheck()
+                .customTrustManager(new PinningTrustManager(relay.fingerprint()))
+                .enableDatagramExtension()
+                .logger(new NullLogger());
+        if (socketFactory != null) {
+            builder.socketFactory(socketFactory);
+        }
+        QuicClientConnection quic;
+        try {
+            quic = builder.build();
+        } catch (IOException e) {
+            throw new BindException("cannot reach relay " + relay.authority() + ": " + e.getMessage(), e);
+        }
+        ExecutorService executor = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "relay-client-" + relay.authority());
+            thread.setDaemon(true);
+            return thread;
+        });
+        Connected connected = new Connected(quic, new RelayHttp3Connection(quic, executor), executor);
+        try {
+            connected.http3().connect();
+        } catch (IOException e) {
+            connected.close();
+            throw new BindException("cannot connect to relay " + relay.authority() + " (unreachable, or not the relay "
+                    + "with fingerprint " + relay.fingerprint() + "): " + e.getMessage(), e);
+        }
+        quic.keepAlive(15);
+        if (!connected.http3().relaySupportsMasque()) {
+            connected.close();
+            throw new BindException("relay " + relay.authority() + " does not offer extended CONNECT with HTTP datagrams");
+        }
+        return connected;
+    }
+
+    /** Pseudo-header fields of an extended CONNECT for {@code connect-udp} (RFC 9298 section 3.4). */
+    static Map<String, String> connectUdp(RelayAddress relay, String path) {
+        Map<String, String> pseudo = new LinkedHashMap<>();
+        pseudo.put(":method", "CONNECT");
+        pseudo.put(":protocol", "connect-udp");
+        pseudo.put(":scheme", "https");
+        pseudo.put(":authority", relay.authority());
+        pseudo.put(":path", path);
+        return pseudo;
+    }
+}

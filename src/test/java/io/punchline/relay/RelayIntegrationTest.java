@@ -1,0 +1,151 @@
+package io.punchline.relay;
+
+import io.punchline.masque.BindClient;
+import io.punchline.masque.RelayAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two bind clients and plain UDP hosts talking through a real relay on loopback, over real kwik and flupke. */
+@Timeout(60)
+class RelayIntegrationTest {
+
+    private RelayServer relay;
+    private RelayAddress relayAddress;
+
+    record Received(InetSocketAddress source, byte[] data) {
+    }
+
+    static final class Inbox implements BindClient.Listener {
+        final BlockingQueue<Received> queue = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onPayload(InetSocketAddress source, byte[] data, int offset, int length) {
+            queue.add(new Received(source, Arrays.copyOfRange(data, offset, offset + length)));
+        }
+
+        Received next() throws InterruptedException {
+            Received received = queue.poll(10, TimeUnit.SECONDS);
+            assertThat(received).as("payload within 10 s").isNotNull();
+            return received;
+        }
+    }
+
+    @BeforeEach
+    void startRelay() throws Exception {
+        relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .withLoopbackTargets(true));
+        relayAddress = RelayAddress.of(relay.dialAddress(), relay.fingerprint());
+    }
+
+    @AfterEach
+    void stopRelay() {
+        relay.close();
+    }
+
+    private BindClient bind(Inbox inbox) throws Exception {
+        return BindClient.connect(relayAddress, null, inbox, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void twoBindClientsExchangeDatagramsBothWaysThroughUncompressedContexts() throws Exception {
+        Inbox inboxA = new Inbox();
+        Inbox inboxB = new Inbox();
+        try (BindClient a = bind(inboxA); BindClient b = bind(inboxB)) {
+            InetSocketAddress publicA = a.publicAddresses().get(0);
+            InetSocketAddress publicB = b.publicAddresses().get(0);
+            assertThat(publicA).isNotEqualTo(publicB);
+
+            byte[] hello = "hello from a".getBytes();
+            a.send(publicB, hello, 0, hello.length);
+            Received atB = inboxB.next();
+            assertThat(atB.source()).isEqualTo(publicA);
+            assertThat(atB.data()).isEqualTo(hello);
+
+            byte[] answer = "answer from b".getBytes();
+            b.send(atB.source(), answer, 0, answer.length);
+            Received atA = inboxA.next();
+            assertThat(atA.source()).isEqualTo(publicB);
+            assertThat(atA.data()).isEqualTo(answer);
+        }
+    }
+
+    @Test
+    void compressedContextsCarryPayloadsBothWays() throws Exception {
+        Inbox inboxA = new Inbox();
+        Inbox inboxB = new Inbox();
+        try (BindClient a = bind(inboxA); BindClient b = bind(inboxB)) {
+            InetSocketAddress publicA = a.publicAddresses().get(0);
+            InetSocketAddress publicB = b.publicAddresses().get(0);
+            assertThat(a.registerCompressed(publicB)).isTrue();
+            assertThat(b.registerCompressed(publicA)).isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!(a.isCompressedAcknowledged(publicB) && b.isCompressedAcknowledged(publicA))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(a.isCompressedAcknowledged(publicB)).isTrue();
+
+            for (int i = 0; i < 20; i++) {
+                byte[] payload = ("compressed " + i).getBytes();
+                a.send(publicB, payload, 0, payload.length);
+                Received atB = inboxB.next();
+                assertThat(atB.source()).isEqualTo(publicA);
+                assertThat(atB.data()).isEqualTo(payload);
+                b.send(publicA, payload, 0, payload.length);
+                assertThat(inboxA.next().data()).isEqualTo(payload);
+            }
+        }
+    }
+
+    @Test
+    void aPayloadTooLargeForADatagramFrameArrivesWholeAsACapsule() throws Exception {
+        Inbox inboxA = new Inbox();
+        Inbox inboxB = new Inbox();
+        try (BindClient a = bind(inboxA); BindClient b = bind(inboxB)) {
+            byte[] big = new byte[1400];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (byte) (i * 7);
+            }
+            assertThat(big.length).isGreaterThan(a.maxFrameDatagram());
+            a.send(b.publicAddresses().get(0), big, 0, big.length);
+            assertThat(inboxB.next().data()).isEqualTo(big);
+            b.send(a.publicAddresses().get(0), big, 0, big.length);
+            assertThat(inboxA.next().data()).isEqualTo(big);
+        }
+    }
+
+    @Test
+    void aPlainUdpHostReachesAClientThroughItsPublicAddressAndGetsAnswers() throws Exception {
+        Inbox inbox = new Inbox();
+        try (BindClient client = bind(inbox); DatagramSocket host = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            host.setSoTimeout(10_000);
+            InetSocketAddress publicAddress = client.publicAddresses().get(0);
+            byte[] ping = "ping".getBytes();
+            host.send(new DatagramPacket(ping, ping.length, publicAddress));
+            Received received = inbox.next();
+            assertThat(received.source()).isEqualTo(host.getLocalSocketAddress());
+            assertThat(received.data()).isEqualTo(ping);
+
+            byte[] pong = "pong".getBytes();
+            client.send(received.source(), pong, 0, pong.length);
+            DatagramPacket packet = new DatagramPacket(new byte[100], 100);
+            host.receive(packet);
+            assertThat(packet.getSocketAddress()).isEqualTo(publicAddress);
+            assertThat(Arrays.copyOf(packet.getData(), packet.getLength())).isEqualTo(pong);
+        }
+    }
+}
