@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import tech.kwik.core.DatagramSocketFactory;
 import tech.kwik.core.QuicClientConnection;
 import tech.kwik.core.QuicStream;
+import tech.kwik.core.Statistics;
 import tech.kwik.flupke.impl.HeadersFrame;
 
 import java.io.IOException;
@@ -230,6 +231,11 @@ public final class BindClient implements AutoCloseable {
     public boolean isCompressedAcknowledged(InetSocketAddress peer) {
         OptionalLong id = contexts.contextFor(peer);
         return id.isPresent() && id.getAsLong() != uncompressedId && contexts.isAcknowledged(id.getAsLong());
+    }
+
+    /** kwik's counters for the relay connection: RTT, packets sent and lost. */
+    public Statistics statistics() {
+        return quic.getStats();
     }
 
     public int openContexts() {

@@ -1,5 +1,6 @@
 package io.punchline.masque;
 
+import io.punchline.quic.CongestionControllerSwap;
 import io.punchline.tls.PinningTrustManager;
 import tech.kwik.core.DatagramSocketFactory;
 import tech.kwik.core.QuicClientConnection;
@@ -55,6 +56,7 @@ final class RelayConnector {
         } catch (IOException e) {
             throw new BindException("cannot reach relay " + relay.authority() + ": " + e.getMessage(), e);
         }
+        CongestionControllerSwap.apply(quic);
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "relay-client-" + relay.authority());
             thread.setDaemon(true);

@@ -70,6 +70,10 @@ final class BindDirectory {
         return byPublicAddress.get(address);
     }
 
+    java.util.Collection<BindTunnel> tunnels() {
+        return byPublicAddress.values();
+    }
+
     synchronized int openSessions() {
         return open;
     }

@@ -308,6 +308,10 @@ final class BindTunnel {
         onClosed.run();
     }
 
+    RelayConnection connection() {
+        return connection;
+    }
+
     boolean isClosed() {
         return closed.get();
     }

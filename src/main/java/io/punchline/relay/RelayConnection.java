@@ -1,6 +1,7 @@
 package io.punchline.relay;
 
 import io.punchline.masque.DatagramSizes;
+import io.punchline.quic.CongestionControllerSwap;
 import io.punchline.masque.RequestStreamReader;
 import io.punchline.masque.RequestStreamWriter;
 import io.punchline.wire.QuicVarint;
@@ -57,6 +58,7 @@ final class RelayConnection extends Http3ServerConnectionImpl {
                 Map.of("connect-udp", new SettingsOnly()));
         this.relay = relay;
         this.client = ((ServerConnection) quicConnection).getInitialRemoteAddress();
+        CongestionControllerSwap.apply(quicConnection);
         this.datagramExecutor = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "relay-datagrams-" + client);
             thread.setDaemon(true);

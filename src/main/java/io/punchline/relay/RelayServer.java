@@ -120,6 +120,15 @@ public final class RelayServer implements AutoCloseable {
         return context.directory().openSessions();
     }
 
+    /** kwik's counters (RTT, packets sent and lost) of each open tunnel's connection, by tunnel public address. */
+    public java.util.Map<InetSocketAddress, tech.kwik.core.Statistics> tunnelStatistics() {
+        java.util.Map<InetSocketAddress, tech.kwik.core.Statistics> result = new java.util.LinkedHashMap<>();
+        for (BindTunnel tunnel : context.directory().tunnels()) {
+            result.put(tunnel.publicAddress(), tunnel.connection().quic().getStats());
+        }
+        return result;
+    }
+
     @Override
     public void close() {
         connector.close();
