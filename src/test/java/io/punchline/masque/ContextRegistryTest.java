@@ -194,6 +194,14 @@ class ContextRegistryTest {
     }
 
     @Test
+    void registrationForAnUnsupportedAddressFamilyIsRejectedWithClose() throws Exception {
+        ContextRegistry ipv4Only = new ContextRegistry(Role.PROXY, Limits.defaults(), false,
+                t -> t.getAddress() instanceof java.net.Inet4Address);
+        ipv4Only.receive(CompressionAssign.uncompressed(2));
+        assertThat(ipv4Only.receive(new CompressionAssign(4, PEER_B))).containsExactly(new CompressionClose(4));
+    }
+
+    @Test
     void proxyChecksTheTargetOfEveryUncompressedDatagramWithTheSamePolicy() {
         ContextRegistry proxy = new ContextRegistry(Role.PROXY, Limits.defaults(), false,
                 t -> !t.getAddress().isLoopbackAddress());
