@@ -25,13 +25,13 @@ public record ContextLookup(Kind kind, InetSocketAddress target) {
         ABORT_STREAM
     }
 
-    static final ContextLookup UNKNOWN = new ContextLookup(Kind.UNKNOWN, null);
-    static final ContextLookup CLOSED = new ContextLookup(Kind.CLOSED, null);
-    static final ContextLookup UNCOMPRESSED = new ContextLookup(Kind.UNCOMPRESSED, null);
-    static final ContextLookup URI_TARGET = new ContextLookup(Kind.URI_TARGET, null);
-    static final ContextLookup ABORT_STREAM = new ContextLookup(Kind.ABORT_STREAM, null);
+    public static final ContextLookup UNKNOWN = new ContextLookup(Kind.UNKNOWN, null);
+    public static final ContextLookup CLOSED = new ContextLookup(Kind.CLOSED, null);
+    public static final ContextLookup UNCOMPRESSED = new ContextLookup(Kind.UNCOMPRESSED, null);
+    public static final ContextLookup URI_TARGET = new ContextLookup(Kind.URI_TARGET, null);
+    public static final ContextLookup ABORT_STREAM = new ContextLookup(Kind.ABORT_STREAM, null);
 
-    static ContextLookup compressed(InetSocketAddress target) {
+    public static ContextLookup compressed(InetSocketAddress target) {
         return new ContextLookup(Kind.COMPRESSED, target);
     }
 }

@@ -1,5 +1,6 @@
 package io.punchline.masque;
 
+import io.punchline.wire.IpAddressCodec;
 import io.punchline.wire.QuicVarint;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -116,7 +117,7 @@ public final class ContextRegistry {
      * is open (once it is closed the proxy MUST NOT open new compressed contexts).
      */
     public synchronized Registration registerCompressed(InetSocketAddress target) {
-        new CompressionAssign(1, target); // rejects unresolved addresses before anything changes
+        IpAddressCodec.ipVersion(target); // rejects unresolved addresses before anything changes
         Context existing = byTuple.get(target);
         if (existing != null) {
             return Registration.refused(target + " already has Context ID " + existing.id);
@@ -276,6 +277,14 @@ public final class ContextRegistry {
             return OptionalLong.of(context.id);
         }
         return uncompressed != null ? OptionalLong.of(uncompressed.id) : OptionalLong.empty();
+    }
+
+    /**
+     * The target policy given at construction, for the checks outside the registry: the proxy MUST apply it to the
+     * address of every uncompressed datagram too.
+     */
+    public boolean allows(InetSocketAddress target) {
+        return targetPolicy.test(target);
     }
 
     /** {@code true} once the peer acknowledged this endpoint's registration (or for an accepted peer registration). */

@@ -6,18 +6,17 @@ import java.nio.ByteBuffer;
  * RFC 9297 section 3.5: {@code Datagram Capsule { Type (i) = 0x00, Length (i), HTTP Datagram Payload (..) }}. The
  * payload is what follows the Quarter Stream ID in an HTTP/3 datagram; for UDP proxying, a Context ID and then a
  * (bound) UDP proxying payload.
+ *
+ * <p>This is a per-packet type: the payload array is neither copied in nor out. Treat it as read-only.
  */
 public record DatagramCapsule(byte[] payload) implements Capsule {
 
     public static final long TYPE = 0x00;
 
     public DatagramCapsule {
-        payload = payload.clone();
-    }
-
-    @Override
-    public byte[] payload() {
-        return payload.clone();
+        if (payload == null) {
+            throw new NullPointerException("payload");
+        }
     }
 
     @Override

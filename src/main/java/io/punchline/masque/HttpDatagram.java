@@ -8,6 +8,10 @@ import java.util.Arrays;
  * RFC 9297 section 2.1: {@code HTTP/3 Datagram { Quarter Stream ID (i), HTTP Datagram Payload (..) }}, the content
  * of a QUIC DATAGRAM frame. The Quarter Stream ID is the client-initiated bidirectional request stream ID divided by
  * four; a value above 2^60-1, or a frame too short to hold one, is an H3_DATAGRAM_ERROR.
+ *
+ * <p>This is a per-packet type: the payload array is neither copied in nor out. Treat it as read-only. The send path
+ * of bound UDP proxying writes whole datagrams directly ({@link UncompressedPayload#toDatagram},
+ * {@link CompressedPayload#toDatagram}); the receive path reads in place with {@link #decodeQuarterStreamId}.
  */
 public record HttpDatagram(long quarterStreamId, byte[] payload) {
 
@@ -16,12 +20,9 @@ public record HttpDatagram(long quarterStreamId, byte[] payload) {
 
     public HttpDatagram {
         requireQuarterStreamId(quarterStreamId);
-        payload = payload.clone();
-    }
-
-    @Override
-    public byte[] payload() {
-        return payload.clone();
+        if (payload == null) {
+            throw new NullPointerException("payload");
+        }
     }
 
     /** The Quarter Stream ID for a request stream ID (which must be client-initiated bidirectional: a multiple of 4). */

@@ -56,6 +56,9 @@ public record UncompressedPayload(long contextId, InetSocketAddress address, byt
      */
     public static UncompressedPayload decodeAfterContextId(long contextId, ByteBuffer rest)
             throws WireFormatException {
+        if (contextId == 0) {
+            throw new WireFormatException("uncompressed payload on Context ID 0");
+        }
         if (!rest.hasRemaining()) {
             throw new WireFormatException("uncompressed payload without IP Version");
         }
@@ -64,11 +67,7 @@ public record UncompressedPayload(long contextId, InetSocketAddress address, byt
             throw new WireFormatException("uncompressed payload IP Version must be 4 or 6, not " + ipVersion);
         }
         InetSocketAddress address = IpAddressCodec.readAddressAndPort(ipVersion, rest);
-        byte[] udp = BoundPayloads.remainingUdpPayload(rest);
-        if (contextId == 0) {
-            throw new WireFormatException("uncompressed payload on Context ID 0");
-        }
-        return new UncompressedPayload(contextId, address, udp);
+        return new UncompressedPayload(contextId, address, BoundPayloads.remainingUdpPayload(rest));
     }
 
     static void requireUdpLength(int length) {

@@ -117,6 +117,11 @@ class ContextRegistryTest {
     }
 
     @Test
+    void proxyOpensCompressedContextsOnlyWhileAnUncompressedOneIsOpen() {
+        assertThat(proxy().registerCompressed(PEER_A).isRegistered()).isFalse();
+    }
+
+    @Test
     void clientMustNotOpenASecondUncompressedContext() {
         ContextRegistry client = client();
         client.registerUncompressed();
@@ -186,6 +191,22 @@ class ContextRegistryTest {
         assertThat(proxy.receive(new CompressionAssign(4, address("127.0.0.1", 22))))
                 .containsExactly(new CompressionClose(4));
         assertThat(proxy.receive(new CompressionAssign(6, PEER_A))).containsExactly(new CompressionAck(6));
+    }
+
+    @Test
+    void registrationForAnUnsupportedAddressFamilyIsRejectedWithClose() throws Exception {
+        ContextRegistry ipv4Only = new ContextRegistry(Role.PROXY, Limits.defaults(), false,
+                t -> t.getAddress() instanceof java.net.Inet4Address);
+        ipv4Only.receive(CompressionAssign.uncompressed(2));
+        assertThat(ipv4Only.receive(new CompressionAssign(4, PEER_B))).containsExactly(new CompressionClose(4));
+    }
+
+    @Test
+    void proxyChecksTheTargetOfEveryUncompressedDatagramWithTheSamePolicy() {
+        ContextRegistry proxy = new ContextRegistry(Role.PROXY, Limits.defaults(), false,
+                t -> !t.getAddress().isLoopbackAddress());
+        assertThat(proxy.allows(address("127.0.0.1", 53))).isFalse();
+        assertThat(proxy.allows(PEER_A)).isTrue();
     }
 
     @Test
