@@ -60,6 +60,24 @@ public final class BindClient implements AutoCloseable {
     private final int maxFrameDatagram;
     private volatile long uncompressedId = -1;
     private final Object ackMonitor = new Object();
+    private final Map<InetSocketAddress, Integer> uncompressedSends = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A relay closes a request after two minutes without traffic (RFC 9298 section 3.3); a bind that is idle, for
+     * instance while its peers talk over a direct path, sends itself one byte through the relay this often.
+     */
+    static final Duration KEEPALIVE = Duration.ofSeconds(45);
+    private static final java.util.concurrent.ScheduledExecutorService KEEPALIVE_TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "bind-keepalive");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private volatile java.util.concurrent.ScheduledFuture<?> keepAlive;
+    private volatile long lastSendNanos = System.nanoTime();
+
+    /** Payloads to one target after which it gets a compressed context of its own. */
+    public static final int BUSY_PEER_PAYLOADS = 16;
 
     private BindClient(RelayAddress relay, QuicClientConnection quic, ExecutorService executor, QuicStream stream,
                        RequestStreamWriter writer, List<InetSocketAddress> publicAddresses, Listener listener) {
@@ -138,6 +156,8 @@ public final class BindClient implements AutoCloseable {
 
     private void start(RequestStreamReader reader, Duration timeout) throws IOException, BindException {
         quic.setDatagramHandler(this::onDatagram, executor);
+        keepAlive = KEEPALIVE_TIMER.scheduleAtFixedRate(this::keepTunnelAlive, KEEPALIVE.toMillis(), KEEPALIVE.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         executor.execute(() -> readCapsules(reader));
         Registration registration = contexts.registerUncompressed();
         if (!registration.isRegistered()) {
@@ -187,6 +207,10 @@ public final class BindClient implements AutoCloseable {
             throw new IOException("no context open for " + target);
         }
         long id = contextId.getAsLong();
+        lastSendNanos = System.nanoTime();
+        if (id == uncompressedId) {
+            noteUncompressedSend(target);
+        }
         byte[] datagram = id == uncompressedId
                 ? UncompressedPayload.toDatagram(quarterStreamId, id, target, data, offset, length)
                 : CompressedPayload.toDatagram(quarterStreamId, id, data, offset, length);
@@ -202,6 +226,25 @@ public final class BindClient implements AutoCloseable {
         byte[] payload = new byte[datagram.length - skip];
         System.arraycopy(datagram, skip, payload, 0, payload.length);
         writeCapsule(new DatagramCapsule(payload));
+    }
+
+    /**
+     * Counts payloads sent to {@code target} on the uncompressed context; a target that gets
+     * {@link #BUSY_PEER_PAYLOADS} of them is registered for a compressed context, which saves the address header
+     * (7 bytes for IPv4, 19 for IPv6) on every later payload in both directions.
+     */
+    private void noteUncompressedSend(InetSocketAddress target) {
+        int count = uncompressedSends.merge(target, 1, Integer::sum);
+        if (count == BUSY_PEER_PAYLOADS) {
+            try {
+                registerCompressed(target);
+            } catch (IOException e) {
+                LOG.debug("could not register a compressed context for {}: {}", target, e.getMessage());
+            }
+        }
+        if (uncompressedSends.size() > 4096) {
+            uncompressedSends.clear(); // a bound on memory; counts start again
+        }
     }
 
     /**
@@ -247,6 +290,17 @@ public final class BindClient implements AutoCloseable {
         return maxFrameDatagram;
     }
 
+    private void keepTunnelAlive() {
+        if (closed.get() || System.nanoTime() - lastSendNanos < KEEPALIVE.toNanos() / 2) {
+            return;
+        }
+        try {
+            send(publicAddresses.get(0), new byte[]{0}, 0, 1);
+        } catch (IOException e) {
+            LOG.debug("bind keepalive failed: {}", e.getMessage());
+        }
+    }
+
     private void writeQuietly(Capsule capsule) {
         try {
             writeCapsule(capsule);
@@ -279,16 +333,24 @@ public final class BindClient implements AutoCloseable {
         switch (lookup.kind()) {
             case UNCOMPRESSED -> {
                 InetSocketAddress source = IpAddressCodec.readVersioned(buffer);
-                if (source != null) {
+                if (source != null && !isOwnKeepalive(source, buffer)) {
                     listener.onPayload(source, array, buffer.position(), buffer.remaining());
                 }
             }
-            case COMPRESSED -> listener.onPayload(lookup.target(), array, buffer.position(), buffer.remaining());
+            case COMPRESSED -> {
+                if (!isOwnKeepalive(lookup.target(), buffer)) {
+                    listener.onPayload(lookup.target(), array, buffer.position(), buffer.remaining());
+                }
+            }
             case ABORT_STREAM -> abort("relay sent Context ID 0 on a bind-any request");
             default -> {
                 // unknown or closed Context ID: dropped
             }
         }
+    }
+
+    private boolean isOwnKeepalive(InetSocketAddress source, ByteBuffer payload) {
+        return payload.remaining() == 1 && publicAddresses.contains(source);
     }
 
     private void readCapsules(RequestStreamReader reader) {
@@ -349,6 +411,10 @@ public final class BindClient implements AutoCloseable {
 
     private void close(String reason) {
         if (closed.compareAndSet(false, true)) {
+            java.util.concurrent.ScheduledFuture<?> timer = keepAlive;
+            if (timer != null) {
+                timer.cancel(false);
+            }
             synchronized (ackMonitor) {
                 ackMonitor.notifyAll();
             }

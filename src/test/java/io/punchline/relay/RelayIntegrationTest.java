@@ -112,6 +112,47 @@ class RelayIntegrationTest {
     }
 
     @Test
+    void aBusyPeerGetsACompressedContextByItself() throws Exception {
+        Inbox inboxB = new Inbox();
+        try (BindClient a = bind(new Inbox()); BindClient b = bind(inboxB)) {
+            InetSocketAddress publicB = b.publicAddresses().get(0);
+            int before = a.openContexts();
+            for (int i = 0; i < BindClient.BUSY_PEER_PAYLOADS + 4; i++) {
+                byte[] payload = ("busy " + i).getBytes();
+                a.send(publicB, payload, 0, payload.length);
+                assertThat(inboxB.next().data()).isEqualTo(payload);
+            }
+            assertThat(a.openContexts()).isEqualTo(before + 1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!a.isCompressedAcknowledged(publicB) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(a.isCompressedAcknowledged(publicB)).isTrue();
+        }
+    }
+
+    @Test
+    void theRelayRefusesRequestsOverItsGlobalCapWith503() throws Exception {
+        relay.close();
+        relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .withLoopbackTargets(true).withLimits(2, 10, 16, 0, 600));
+        relayAddress = RelayAddress.of(relay.dialAddress(), relay.fingerprint());
+        try (BindClient a = bind(new Inbox()); BindClient b = bind(new Inbox())) {
+            assertThat(relay.openSessions()).isEqualTo(2);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> bind(new Inbox()))
+                    .isInstanceOf(io.punchline.masque.BindException.class)
+                    .hasMessageContaining("503");
+        }
+    }
+
+    @Test
+    void anIdleTimeoutUnderTwoMinutesIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayConfig.defaults(new InetSocketAddress(0))
+                        .withIdleTimeout(Duration.ofSeconds(119)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 minutes");
+    }
+
+    @Test
     void aPayloadTooLargeForADatagramFrameArrivesWholeAsACapsule() throws Exception {
         Inbox inboxA = new Inbox();
         Inbox inboxB = new Inbox();
