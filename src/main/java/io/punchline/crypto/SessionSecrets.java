@@ -93,6 +93,11 @@ public final class SessionSecrets {
         return KeySchedule.expand(secret(), KeySchedule.EXPORT_PREFIX + label, new byte[0], length);
     }
 
+    /** The session secret itself, for test vectors only. */
+    byte[] sessionSecret() {
+        return secret().clone();
+    }
+
     /** Erases the session secret; streams already open keep their own keys. */
     public void destroy() {
         destroyed = true;
