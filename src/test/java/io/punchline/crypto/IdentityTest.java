@@ -1,0 +1,70 @@
+package io.punchline.crypto;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IdentityTest {
+
+    @Test
+    void firstStartCreatesAnOwnerOnlyFileAndLaterStartsLoadIt(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("config");
+        Identity created = Identity.loadOrCreate(config);
+        Path file = config.resolve(Identity.FILE_NAME);
+        assertThat(file).exists();
+        assertThat(Files.size(file)).isEqualTo(6 + 32);
+        if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        }
+        assertThat(Files.list(config)).as("no temp file left behind").containsExactly(file);
+        Identity loaded = Identity.loadOrCreate(config);
+        assertThat(loaded.peerId()).isEqualTo(created.peerId());
+        assertThat(loaded.publicKey()).isEqualTo(created.publicKey());
+    }
+
+    @Test
+    void aDamagedFileIsRefusedNotReplaced(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve(Identity.FILE_NAME), "garbage");
+        assertThatThrownBy(() -> Identity.loadOrCreate(dir)).isInstanceOf(IOException.class);
+        assertThat(Files.readString(dir.resolve(Identity.FILE_NAME))).isEqualTo("garbage");
+    }
+
+    @Test
+    void toStringShowsOnlyThePeerId(@TempDir Path dir) throws IOException {
+        Identity identity = Identity.loadOrCreate(dir);
+        byte[] file = Files.readAllBytes(dir.resolve(Identity.FILE_NAME));
+        String seedHex = java.util.HexFormat.of().formatHex(file, 6, file.length);
+        assertThat(identity.toString()).isEqualTo("Identity[" + identity.peerId().fingerprint() + "]")
+                .doesNotContain(seedHex);
+    }
+
+    @Test
+    void signaturesVerifyOnlyForTheSignedMessageAndKey() {
+        Identity identity = HandshakeFixture.DIALLER;
+        byte[] message = "message".getBytes(StandardCharsets.US_ASCII);
+        byte[] signature = identity.sign(message, new SecureRandom());
+        assertThat(signature).hasSize(3309);
+        assertThat(Identity.verify(identity.publicKey(), message, signature)).isTrue();
+        assertThat(Identity.verify(HandshakeFixture.LISTENER.publicKey(), message, signature)).isFalse();
+        assertThat(Identity.verify(identity.publicKey(), "other".getBytes(StandardCharsets.US_ASCII), signature))
+                .isFalse();
+        assertThat(Identity.verify(new byte[5], message, signature)).isFalse();
+        assertThat(Identity.verify(identity.publicKey(), message, new byte[5])).isFalse();
+    }
+
+    @Test
+    void aSeededRandomGivesTheSameIdentity() {
+        assertThat(Identity.generate(new CounterDrbg("x")).peerId())
+                .isEqualTo(Identity.generate(new CounterDrbg("x")).peerId())
+                .isNotEqualTo(Identity.generate(new CounterDrbg("y")).peerId());
+    }
+}
