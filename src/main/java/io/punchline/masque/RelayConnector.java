@@ -41,6 +41,7 @@ final class RelayConnector {
         QuicClientConnection.Builder builder = QuicClientConnection.newBuilder()
                 .uri(URI.create("https://" + relay.authority()))
                 .applicationProtocol("h3")
+                .connectionIdLength(8)
                 .connectTimeout(timeout)
                 .maxIdleTimeout(Duration.ofSeconds(60))
                 .noServerCertificateCheck()
@@ -55,6 +56,9 @@ final class RelayConnector {
             quic = builder.build();
         } catch (IOException e) {
             throw new BindException("cannot reach relay " + relay.authority() + ": " + e.getMessage(), e);
+        }
+        if (socketFactory instanceof ClientSocketFactory aware) {
+            aware.connectionBuilt(quic);
         }
         CongestionControllerSwap.apply(quic);
         ExecutorService executor = Executors.newCachedThreadPool(r -> {

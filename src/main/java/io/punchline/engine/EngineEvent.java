@@ -1,0 +1,108 @@
+package io.punchline.engine;
+
+/**
+ * What the engine reports, one immutable record per step (DESIGN.md section 7). {@link #name()} is the stable event
+ * name of the CLI's {@code --json} output ({@code {"t": millis, "event": name, ...fields}}), a public interface listed
+ * in the README.
+ */
+public sealed interface EngineEvent {
+
+    /** Stable event name, e.g. {@code path.switched}. */
+    String name();
+
+    /** The engine holds a bind on its relay: peers reach it at {@code publicAddress}. */
+    record RelayBound(String relay, String publicAddress) implements EngineEvent {
+        public String name() {
+            return "relay.bound";
+        }
+    }
+
+    /** The engine's relay bind ended; peers can no longer reach it through the relay. */
+    record RelayLost(String relay, String reason) implements EngineEvent {
+        public String name() {
+            return "relay.lost";
+        }
+    }
+
+    /** A peer session completed its post-quantum handshake. */
+    record SessionOpened(String peer, String side, String virtualAddress) implements EngineEvent {
+        public String name() {
+            return "session.opened";
+        }
+    }
+
+    record SessionClosed(String peer, String reason) implements EngineEvent {
+        public String name() {
+            return "session.closed";
+        }
+    }
+
+    /** A candidate address, ours ({@code local}) or the peer's, with its ICE type (host, srflx, relay). */
+    record CandidateAdded(String peer, boolean local, String type, String address) implements EngineEvent {
+        public String name() {
+            return "candidate.added";
+        }
+    }
+
+    record CandidateRemoved(String peer, boolean local, String address) implements EngineEvent {
+        public String name() {
+            return "candidate.removed";
+        }
+    }
+
+    /** A punch round began with these candidate pairs ({@code local->remote}). */
+    record PunchStarted(String peer, long round, java.util.List<String> pairs) implements EngineEvent {
+        public String name() {
+            return "punch.started";
+        }
+    }
+
+    /** A punch round ended: {@code validated} (with the pair) or {@code failed}/{@code cancelled}. */
+    record PunchFinished(String peer, long round, String outcome, String pair) implements EngineEvent {
+        public String name() {
+            return "punch.finished";
+        }
+    }
+
+    /** A direct path answered a probe. */
+    record PathValidated(String peer, String remote, long rttMillis) implements EngineEvent {
+        public String name() {
+            return "path.validated";
+        }
+    }
+
+    /** The peer's traffic now goes {@code path} ("direct" or "relay") via {@code address}. */
+    record PathSwitched(String peer, String path, String address) implements EngineEvent {
+        public String name() {
+            return "path.switched";
+        }
+    }
+
+    /** The direct path stopped answering; traffic went back to the relay. */
+    record PathFallback(String peer, String address, String reason) implements EngineEvent {
+        public String name() {
+            return "path.fallback";
+        }
+    }
+
+    /** Progress of a transfer or test stream: bytes so far, total (or -1), rate in bytes per second, current path. */
+    record TransferProgress(String peer, String transfer, long bytes, long total, long bytesPerSecond, String path)
+            implements EngineEvent {
+        public String name() {
+            return "transfer.progress";
+        }
+    }
+
+    record TransferFinished(String peer, String transfer, long bytes, long millis, String sha256) implements EngineEvent {
+        public String name() {
+            return "transfer.finished";
+        }
+    }
+
+    /** Something failed that the user should know about. */
+    record Error(String message) implements EngineEvent {
+        public String name() {
+            return "error";
+        }
+    }
+}
