@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Post-quantum peer-to-peer connections through a MASQUE relay, with hole punching.",
-        subcommands = {RelayCommand.class},
+        subcommands = {RelayCommand.class, IdCommand.class, ListenCommand.class, DialCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

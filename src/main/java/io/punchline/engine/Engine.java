@@ -142,6 +142,11 @@ public final class Engine implements AutoCloseable {
         return socket;
     }
 
+    /** "direct" when the session's traffic goes over a punched path, else "relay". */
+    public String pathOf(PeerSession session) {
+        return router.directAddress(session.virtualAddress()) != null ? "direct" : "relay";
+    }
+
     /** Bytes of peer traffic sent through the relay and directly, since the engine started. */
     public long relayedBytes() {
         return router.relayedBytes();

@@ -1,5 +1,6 @@
 package io.punchline.masque;
 
+import io.punchline.quic.OrderedDatagrams;
 import io.punchline.wire.IpAddressCodec;
 import io.punchline.wire.QuicVarint;
 import io.punchline.wire.WireFormatException;
@@ -60,6 +61,11 @@ public final class BindClient implements AutoCloseable {
     private final int maxFrameDatagram;
     private volatile long uncompressedId = -1;
     private final Object ackMonitor = new Object();
+    private final ExecutorService datagramExecutor = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "bind-datagrams");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Map<InetSocketAddress, Integer> uncompressedSends = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
@@ -155,7 +161,8 @@ public final class BindClient implements AutoCloseable {
     }
 
     private void start(RequestStreamReader reader, Duration timeout) throws IOException, BindException {
-        quic.setDatagramHandler(this::onDatagram, executor);
+        // one thread, so payloads reach the listener in the order they arrived (tunnelled QUIC counts reordering as loss)
+        quic.setDatagramHandler(this::onDatagram, datagramExecutor);
         keepAlive = KEEPALIVE_TIMER.scheduleAtFixedRate(this::keepTunnelAlive, KEEPALIVE.toMillis(), KEEPALIVE.toMillis(),
                 java.util.concurrent.TimeUnit.MILLISECONDS);
         executor.execute(() -> readCapsules(reader));
@@ -216,7 +223,7 @@ public final class BindClient implements AutoCloseable {
                 : CompressedPayload.toDatagram(quarterStreamId, id, data, offset, length);
         if (datagram.length <= maxFrameDatagram) {
             try {
-                quic.sendDatagram(datagram);
+                OrderedDatagrams.send(quic, datagram);
                 return;
             } catch (IllegalArgumentException | IllegalStateException e) {
                 // falls through to the capsule path
@@ -421,6 +428,7 @@ public final class BindClient implements AutoCloseable {
             writer.close();
             quic.close();
             executor.shutdown();
+            datagramExecutor.shutdown();
             listener.onClosed(reason);
         }
     }

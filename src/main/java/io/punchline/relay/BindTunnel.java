@@ -9,6 +9,7 @@ import io.punchline.masque.MalformedCapsuleException;
 import io.punchline.masque.ReplyBacklogExceededException;
 import io.punchline.masque.RequestStreamWriter;
 import io.punchline.masque.UncompressedPayload;
+import io.punchline.quic.OrderedDatagrams;
 import io.punchline.wire.IpAddressCodec;
 import io.punchline.wire.QuicVarint;
 import io.punchline.wire.WireFormatException;
@@ -234,7 +235,7 @@ final class BindTunnel {
     private void sendToClient(byte[] datagram) {
         if (datagram.length <= connection.maxDatagramFrameData()) {
             try {
-                connection.quic().sendDatagram(datagram);
+                OrderedDatagrams.send(connection.quic(), datagram);
                 return;
             } catch (RuntimeException e) {
                 // too large after all, or datagrams not negotiated: the capsule path below carries it

@@ -49,6 +49,13 @@ public final class RelayServer implements AutoCloseable {
         this.config = config;
         this.tlsIdentity = tlsIdentity;
         this.socket = new DatagramSocket(config.listen());
+        try {
+            // every client's traffic arrives on this one socket: give the kernel room for bursts
+            socket.setReceiveBufferSize(8 * 1024 * 1024);
+            socket.setSendBufferSize(8 * 1024 * 1024);
+        } catch (java.net.SocketException e) {
+            // the kernel's limits apply
+        }
         InetSocketAddress bound = new InetSocketAddress(config.listen().getAddress(), socket.getLocalPort());
         InetAddress announced = config.publicAddress() != null ? config.publicAddress() : announceableAddress(bound);
         AtomicInteger threads = new AtomicInteger();

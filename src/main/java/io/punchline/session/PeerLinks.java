@@ -226,8 +226,8 @@ public final class PeerLinks implements AutoCloseable {
                 PeerSession accepted = new PeerSession(PeerSession.Side.LISTENER, quic, secrets, virtual, stream, out, in,
                         executor);
                 quic.setConnectionListener(event -> accepted.close("connection closed"));
-                session.complete(accepted);
                 onAccepted.accept(accepted);
+                session.complete(accepted);
             } catch (IOException e) {
                 LOG.info("refused a peer connection from {}: {}", virtual, e.getMessage());
                 out.abandon();

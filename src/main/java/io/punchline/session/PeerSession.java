@@ -44,7 +44,8 @@ public final class PeerSession implements AutoCloseable {
     private final ExecutorService executor;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<String> closedReason = new CompletableFuture<>();
-    private volatile Consumer<SecureStream> streamHandler = stream -> stream.abort();
+    private Consumer<SecureStream> streamHandler;
+    private final java.util.List<SecureStream> waitingStreams = new java.util.ArrayList<>();
 
     PeerSession(Side side, QuicConnection quic, SessionSecrets secrets, InetSocketAddress virtualAddress,
                 QuicStream controlStream, StallGuardOutputStream controlRaw, StallGuardInputStream controlRawIn,
@@ -81,6 +82,11 @@ public final class PeerSession implements AutoCloseable {
         return quic;
     }
 
+    /** kwik's counters for this connection: RTT, packets sent and lost. */
+    public tech.kwik.core.Statistics statistics() {
+        return quic.getStats();
+    }
+
     /** Opens a secure bidirectional application stream. */
     public SecureStream openStream() throws IOException {
         if (closed.get()) {
@@ -89,16 +95,40 @@ public final class PeerSession implements AutoCloseable {
         return wrap(quic.createStream(true));
     }
 
-    /** Where streams the peer opens go; until set, they are aborted. */
+    /** Where streams the peer opens go; streams that arrive before a handler is set wait for it. */
     public void onStream(Consumer<SecureStream> handler) {
-        this.streamHandler = handler;
+        java.util.List<SecureStream> waiting;
+        synchronized (waitingStreams) {
+            this.streamHandler = handler;
+            waiting = new java.util.ArrayList<>(waitingStreams);
+            waitingStreams.clear();
+        }
+        waiting.forEach(this::dispatch);
     }
 
     void acceptStream(QuicStream stream) {
         SecureStream secure = wrap(stream);
+        synchronized (waitingStreams) {
+            if (streamHandler == null) {
+                if (waitingStreams.size() >= 64) {
+                    secure.abort();
+                } else {
+                    waitingStreams.add(secure);
+                }
+                return;
+            }
+        }
+        dispatch(secure);
+    }
+
+    private void dispatch(SecureStream secure) {
+        Consumer<SecureStream> handler;
+        synchronized (waitingStreams) {
+            handler = streamHandler;
+        }
         executor.execute(() -> {
             try {
-                streamHandler.accept(secure);
+                handler.accept(secure);
             } catch (RuntimeException e) {
                 LOG.warn("stream handler failed on stream {}", secure.id(), e);
                 secure.abort();

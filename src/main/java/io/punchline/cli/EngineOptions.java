@@ -1,0 +1,57 @@
+package io.punchline.cli;
+
+import io.punchline.config.DataFolders;
+import io.punchline.crypto.Identity;
+import io.punchline.engine.Engine;
+import io.punchline.engine.EngineConfig;
+import io.punchline.masque.BindException;
+import io.punchline.masque.RelayAddress;
+import io.punchline.relay.RelayConfig;
+import io.punchline.relay.RelayServer;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/** Options shared by the commands that run an engine. */
+final class EngineOptions {
+
+    @Option(names = "--relay", paramLabel = "HOST:PORT#FINGERPRINT",
+            description = "Relay to bind on, as `punchline relay` printed it.")
+    String relay;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:0", converter = SocketAddressConverter.class,
+            description = "The engine's UDP socket (default: ${DEFAULT-VALUE}, any free port).")
+    InetSocketAddress listen;
+
+    @Option(names = "--json", description = "Print one JSON event per line on standard output.")
+    boolean json;
+
+    /** The relay started in process when no relay is given (listen only). */
+    RelayServer embedded;
+
+    RelayAddress relayAddress(RelayAddress fallback) throws IOException {
+        if (relay != null) {
+            return RelayAddress.parse(relay);
+        }
+        if (fallback != null) {
+            return fallback;
+        }
+        embedded = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0))
+                .withLoopbackTargets(true));
+        System.err.println("punchline: no --relay given; started an embedded relay at " + embedded.contact());
+        return RelayAddress.of(embedded.dialAddress(), embedded.fingerprint());
+    }
+
+    Engine start(RelayAddress relayAddress) throws IOException, BindException {
+        Identity identity = Identity.loadOrCreate(DataFolders.config());
+        return Engine.start(EngineConfig.of(identity, relayAddress).withListen(listen));
+    }
+
+    void close() {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}
