@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * at most that many.
  *
  * <p>An instance is the decoder of one receiving stream: fed chunks split anywhere, it hands out each message once
- * complete, and checks the message direction against the receiver's role. Not thread-safe; after an exception it stays
+ * complete, checks the message direction against the receiver's role, and requires the stream to open with exactly one
+ * {@link NatTraversalParameter} (PROTOCOL_VIOLATION otherwise). Not thread-safe; after an exception it stays
  * failed.
  */
 public final class TraversalCodec {
@@ -30,6 +31,7 @@ public final class TraversalCodec {
     private final TraversalRole receiver;
     private final byte[] pending = new byte[MAX_MESSAGE_LENGTH];
     private int fill;
+    private boolean opened;
     private boolean failed;
 
     /** A decoder for the stream an endpoint in role {@code receiver} reads. */
@@ -86,6 +88,8 @@ public final class TraversalCodec {
         } else if (type == RemoveAddress.TYPE) {
             varints = 1;
             fixed = 0;
+        } else if (type == NatTraversalParameter.TYPE) {
+            return tryDecodeParameter(in, start + typeLength);
         } else {
             throw TraversalProtocolException.encoding("unknown traversal message type 0x" + Long.toHexString(type));
         }
@@ -110,6 +114,33 @@ public final class TraversalCodec {
         } catch (WireFormatException e) {
             // cannot happen: every field's bytes were counted above
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Type, Length (at most 8: the value is one varint or nothing), Value. */
+    private static TraversalMessage tryDecodeParameter(ByteBuffer in, int afterType) throws TraversalProtocolException {
+        if (afterType >= in.limit()) {
+            return null;
+        }
+        int lengthBytes = QuicVarint.lengthOf(in.get(afterType));
+        if (afterType + lengthBytes > in.limit()) {
+            return null;
+        }
+        long length = QuicVarint.tryDecode(in.duplicate().position(afterType));
+        if (length > QuicVarint.MAX_LENGTH) {
+            throw TraversalProtocolException.parameter("nat_traversal value of " + length + " bytes is not a varint");
+        }
+        int end = afterType + lengthBytes + (int) length;
+        if (end > in.limit()) {
+            return null;
+        }
+        int start = in.position();
+        in.position(afterType + lengthBytes);
+        try {
+            return NatTraversalParameter.decodeBody(in, (int) length);
+        } catch (TraversalProtocolException e) {
+            in.position(start);
+            throw e;
         }
     }
 
@@ -175,7 +206,14 @@ public final class TraversalCodec {
         ByteBuffer buffered = ByteBuffer.wrap(pending, 0, fill);
         TraversalMessage message;
         while ((message = tryDecode(buffered)) != null) {
+            boolean isParameter = message instanceof NatTraversalParameter;
+            if (isParameter == opened) {
+                throw TraversalProtocolException.violation(opened
+                        ? "a second nat_traversal parameter on the control stream"
+                        : message.name() + " before the nat_traversal parameter that must open the control stream");
+            }
             receiver.requireReceivable(message);
+            opened = true;
             sink.accept(message);
         }
         int consumed = buffered.position();

@@ -11,9 +11,10 @@ import java.nio.ByteBuffer;
  * PUNCH_ME_NOW, REMOVE_ADDRESS) or of draft-ietf-quic-address-discovery-00 (OBSERVED_ADDRESS), laid out byte for byte
  * like the frame: {@code Type (i)} in its minimal encoding, then the frame's fields. kwik cannot carry custom frames,
  * so Punchline sends these on a dedicated stream instead (DESIGN.md section 5); every field is fixed-size or a varint,
- * so the messages delimit themselves. {@link TraversalCodec} reads and writes a stream of them.
+ * so the messages delimit themselves. Each direction of the stream opens with a {@link NatTraversalParameter}, the
+ * draft's transport parameter, which kwik cannot carry either. {@link TraversalCodec} reads and writes the stream.
  */
-public sealed interface TraversalMessage permits AddAddress, PunchMeNow, RemoveAddress, ObservedAddress {
+public sealed interface TraversalMessage permits NatTraversalParameter, AddAddress, PunchMeNow, RemoveAddress, ObservedAddress {
 
     /** The frame type, whose least significant bit gives the address family where the frame carries an address. */
     long type();

@@ -5,7 +5,8 @@ package io.punchline.nat;
  * the traversal messages. On a Punchline peer connection the client is the dialler (it runs the kwik client
  * connection) and the server is the dialled peer (the listener). Only the server advertises addresses (ADD_ADDRESS,
  * REMOVE_ADDRESS); only the client asks for punching (PUNCH_ME_NOW); either may send OBSERVED_ADDRESS
- * (draft-ietf-quic-address-discovery-00 lets both endpoints provide observations).
+ * (draft-ietf-quic-address-discovery-00 lets both endpoints provide observations); the {@link NatTraversalParameter}
+ * is empty from the client and carries the concurrency limit from the server.
  */
 public enum TraversalRole {
     /** The dialler: pairs candidates, runs the rounds, sends PUNCH_ME_NOW. ICE's controlling agent. */
@@ -28,6 +29,11 @@ public enum TraversalRole {
      * type PROTOCOL_VIOLATION".
      */
     public void requireReceivable(TraversalMessage message) throws TraversalProtocolException {
+        if (message instanceof NatTraversalParameter p && !p.mayBeSentBy(peer())) {
+            throw TraversalProtocolException.parameter(this == SERVER
+                    ? "the client's nat_traversal parameter MUST NOT carry a value"
+                    : "the server's nat_traversal parameter must carry a concurrency limit");
+        }
         if (!message.mayBeSentBy(peer())) {
             throw TraversalProtocolException.violation(message.name() + " received by the " + name().toLowerCase()
                     + " (only the " + this.name().toLowerCase() + " may send it)");

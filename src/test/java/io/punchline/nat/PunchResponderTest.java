@@ -118,6 +118,7 @@ class PunchResponderTest {
         PunchScheduler client = new PunchScheduler(server.concurrencyLimit(), PunchSchedulerTest.SETTINGS,
                 java.util.Set.of());
         TraversalCodec toServer = new TraversalCodec(TraversalRole.SERVER);
+        toServer.feed(java.nio.ByteBuffer.wrap(NatTraversalParameter.fromClient().toBytes()));
         java.util.List<PunchOrder> orders = new java.util.ArrayList<>();
         client.onLocalCandidates(PunchSchedulerTest.LOCAL, 0).ifPresent(orders::add);
         for (InetSocketAddress a : new InetSocketAddress[] {S0, S1, address("203.0.113.60", 42000)}) {

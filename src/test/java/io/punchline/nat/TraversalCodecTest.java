@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 class TraversalCodecTest {
 
     /** What a server sends a client. */
-    private static final List<TraversalMessage> TO_CLIENT = List.of(
+    private static final List<TraversalMessage> TO_CLIENT = List.of(NatTraversalParameter.fromServer(3),
             new AddAddress(0, address("192.0.2.1", 4433)), new ObservedAddress(1, address("198.51.100.9", 61000)),
             new AddAddress(1, address("2001:db8::1", 4433)), new RemoveAddress(0),
             new AddAddress(1L << 40, address("10.0.0.2", 4433)), new ObservedAddress(2, address("2001:db8::9", 1)));
 
     /** What a client sends a server. */
-    private static final List<TraversalMessage> TO_SERVER = List.of(
+    private static final List<TraversalMessage> TO_SERVER = List.of(NatTraversalParameter.fromClient(),
             new PunchMeNow(1, 0, address("198.51.100.9", 61000)), new PunchMeNow(1, 1, address("2001:db8::9", 1)),
             new ObservedAddress(7, address("192.0.2.1", 4433)), new PunchMeNow(2, 1L << 40, address("10.0.0.3", 5)));
 
@@ -78,10 +78,10 @@ class TraversalCodecTest {
     void unknownTypeCannotBeSkippedAndFailsTheStream() throws Exception {
         TraversalCodec decoder = new TraversalCodec(TraversalRole.CLIENT);
         List<TraversalMessage> got = new ArrayList<>();
-        // a valid REMOVE_ADDRESS, then type 0x3d7e95 which the draft does not define
-        assertThatThrownBy(() -> decoder.feed(ByteBuffer.wrap(bytes("803d7e94 05 803d7e95 05")), got::add))
-                .isInstanceOf(TraversalProtocolException.class).hasMessageContaining("0x3d7e95");
-        assertThat(got).containsExactly(new RemoveAddress(5));
+        // the parameter, a valid REMOVE_ADDRESS, then type 0x3d7e95 which the draft does not define
+        assertThatThrownBy(() -> decoder.feed(ByteBuffer.wrap(bytes("fd7e9f0bca12fea6 01 02 803d7e94 05 803d7e95 05")),
+                got::add)).isInstanceOf(TraversalProtocolException.class).hasMessageContaining("0x3d7e95");
+        assertThat(got).containsExactly(NatTraversalParameter.fromServer(2), new RemoveAddress(5));
         assertThatThrownBy(() -> decoder.feed(ByteBuffer.wrap(bytes("803d7e94 05"))))
                 .isInstanceOf(TraversalProtocolException.class).hasMessageContaining("already failed");
         assertThatThrownBy(decoder::finish).isInstanceOf(TraversalProtocolException.class);
@@ -100,6 +100,42 @@ class TraversalCodecTest {
     @Test
     void clientReceivingPunchMeNowIsAProtocolViolation() {
         assertViolation(TraversalRole.CLIENT, new PunchMeNow(1, 0, address("192.0.2.1", 1)));
+    }
+
+    @Test
+    void controlStreamMustOpenWithTheNatTraversalParameter() {
+        TraversalCodec decoder = new TraversalCodec(TraversalRole.CLIENT);
+        assertThatThrownBy(() -> decoder.feed(ByteBuffer.wrap(new RemoveAddress(0).toBytes())))
+                .isInstanceOf(TraversalProtocolException.class)
+                .hasMessageContaining("before the nat_traversal parameter")
+                .extracting(e -> ((TraversalProtocolException) e).errorCode())
+                .isEqualTo(TraversalProtocolException.PROTOCOL_VIOLATION);
+    }
+
+    @Test
+    void secondNatTraversalParameterIsAProtocolViolation() {
+        TraversalCodec decoder = new TraversalCodec(TraversalRole.SERVER);
+        byte[] twice = stream(List.of(NatTraversalParameter.fromClient(), NatTraversalParameter.fromClient()));
+        assertThatThrownBy(() -> decoder.feed(ByteBuffer.wrap(twice)))
+                .isInstanceOf(TraversalProtocolException.class).hasMessageContaining("second");
+    }
+
+    @Test
+    void clientParameterWithAValueIsATransportParameterError() {
+        assertThatThrownBy(() -> new TraversalCodec(TraversalRole.SERVER)
+                .feed(ByteBuffer.wrap(NatTraversalParameter.fromServer(4).toBytes())))
+                .isInstanceOf(TraversalProtocolException.class)
+                .extracting(e -> ((TraversalProtocolException) e).errorCode())
+                .isEqualTo(TraversalProtocolException.TRANSPORT_PARAMETER_ERROR);
+    }
+
+    @Test
+    void serverParameterWithoutAValueIsATransportParameterError() {
+        assertThatThrownBy(() -> new TraversalCodec(TraversalRole.CLIENT)
+                .feed(ByteBuffer.wrap(NatTraversalParameter.fromClient().toBytes())))
+                .isInstanceOf(TraversalProtocolException.class)
+                .extracting(e -> ((TraversalProtocolException) e).errorCode())
+                .isEqualTo(TraversalProtocolException.TRANSPORT_PARAMETER_ERROR);
     }
 
     @Test
@@ -126,7 +162,9 @@ class TraversalCodecTest {
                 .extracting(e -> ((TraversalProtocolException) e).errorCode())
                 .isEqualTo(TraversalProtocolException.PROTOCOL_VIOLATION);
         TraversalCodec decoder = new TraversalCodec(receiver);
-        assertThatThrownBy(() -> decoder.feed(ByteBuffer.wrap(message.toBytes())))
+        TraversalMessage opening = receiver == TraversalRole.CLIENT ? NatTraversalParameter.fromServer(1)
+                : NatTraversalParameter.fromClient();
+        assertThatThrownBy(() -> decoder.feed(ByteBuffer.wrap(stream(List.of(opening, message)))))
                 .isInstanceOf(TraversalProtocolException.class)
                 .hasMessageContaining(message.name())
                 .extracting(e -> ((TraversalProtocolException) e).errorCode())

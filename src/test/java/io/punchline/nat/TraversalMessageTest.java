@@ -42,6 +42,10 @@ class TraversalMessageTest {
                 new Vector(new RemoveAddress(5), "803d7e94 05"),
                 new Vector(new RemoveAddress((1L << 62) - 1), "803d7e94 ffffffffffffffff"),
                 new Vector(new ObservedAddress(0, address("203.0.113.5", 65535)), "809f81a6 00 cb007105 ffff"),
+                // transport parameter layout: ID on 8 bytes (0x3d7e9f0bca12fea6 needs 62 bits), Length, Value
+                new Vector(NatTraversalParameter.fromClient(), "fd7e9f0bca12fea6 00"),
+                new Vector(NatTraversalParameter.fromServer(5), "fd7e9f0bca12fea6 01 05"),
+                new Vector(NatTraversalParameter.fromServer(100), "fd7e9f0bca12fea6 02 4064"),
                 new Vector(new ObservedAddress(300, address("::ffff:192.0.2.1", 8080)),
                         "809f81a7 412c 00000000000000000000ffffc0000201 1f90"));
     }
@@ -121,6 +125,22 @@ class TraversalMessageTest {
                     .isInstanceOf(TraversalProtocolException.class)
                     .hasMessageContaining("unknown");
         }
+    }
+
+    @Test
+    void serverParameterValueMustBeOneVarintAboveZero() throws Exception {
+        for (String bad : List.of("fd7e9f0bca12fea6 01 00", "fd7e9f0bca12fea6 02 0505", "fd7e9f0bca12fea6 01 80",
+                "fd7e9f0bca12fea6 09 000000000000000000")) {
+            assertThatThrownBy(() -> TraversalCodec.decode(ByteBuffer.wrap(bytes(bad))))
+                    .as(bad)
+                    .isInstanceOf(TraversalProtocolException.class)
+                    .extracting(e -> ((TraversalProtocolException) e).errorCode())
+                    .isEqualTo(TraversalProtocolException.TRANSPORT_PARAMETER_ERROR);
+        }
+        // a non-minimal varint value is still one varint
+        assertThat(TraversalCodec.decode(ByteBuffer.wrap(bytes("fd7e9f0bca12fea6 02 4005"))))
+                .isEqualTo(NatTraversalParameter.fromServer(5));
+        assertThatThrownBy(() -> NatTraversalParameter.fromServer(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
