@@ -1,6 +1,9 @@
 package io.punchline.nat;
 
-/** The result of reading one datagram as a {@link PathProbe}: the probe, or why it was rejected. */
+/**
+ * The result of reading one datagram as a {@link PathProbe} (Punchline's authenticated form of RFC 9000 section 8.2
+ * path validation): the probe, or why it was rejected. Rejected datagrams are dropped silently, never answered.
+ */
 public sealed interface ProbeVerdict permits ProbeVerdict.Accepted, ProbeVerdict.Rejected {
 
     /** Why a datagram is not an acceptable probe, in the order the decoder checks. */

@@ -137,6 +137,12 @@ class TraversalMessageTest {
                     .extracting(e -> ((TraversalProtocolException) e).errorCode())
                     .isEqualTo(TraversalProtocolException.TRANSPORT_PARAMETER_ERROR);
         }
+        // a Length of 2^62-1 fails as soon as it is read, before anything is buffered or allocated
+        TraversalCodec codec = new TraversalCodec(TraversalRole.CLIENT);
+        assertThatThrownBy(() -> codec.feed(ByteBuffer.wrap(bytes("fd7e9f0bca12fea6 ffffffffffffffff"))))
+                .isInstanceOf(TraversalProtocolException.class)
+                .extracting(e -> ((TraversalProtocolException) e).errorCode())
+                .isEqualTo(TraversalProtocolException.TRANSPORT_PARAMETER_ERROR);
         // a non-minimal varint value is still one varint
         assertThat(TraversalCodec.decode(ByteBuffer.wrap(bytes("fd7e9f0bca12fea6 02 4005"))))
                 .isEqualTo(NatTraversalParameter.fromServer(5));
