@@ -41,6 +41,10 @@ public final class Engine implements AutoCloseable {
     private final PeerLinks links;
     private final Map<PeerId, PeerSession> sessions = new ConcurrentHashMap<>();
     private volatile Consumer<PeerSession> onSession = session -> { };
+    private final Map<Long, Traversal> traversals = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService timer;
+    private final ReflexiveAddress reflexive;
+    private final boolean traversalEnabled;
 
     private Engine(EngineConfig config) throws IOException, BindException {
         this.config = config;
@@ -51,6 +55,14 @@ public final class Engine implements AutoCloseable {
             return thread;
         });
         this.socket = EngineSocket.bind(config.listen());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "engine-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.reflexive = new ReflexiveAddress(socket);
+        this.traversalEnabled = config.traversal();
+        socket.setProbeHandler(this::onProbe);
         BindClient[] bindHolder = new BindClient[1];
         this.router = new PathRouter(socket, (target, data, offset, length) -> bindHolder[0].send(target, data, offset, length));
         try {
@@ -74,6 +86,9 @@ public final class Engine implements AutoCloseable {
         this.links = new PeerLinks(config.identity(), socket, router, executor, config.timeout());
         links.onAccepted(this::opened);
         events.publish(new EngineEvent.RelayBound(config.relay().toString(), bind.publicAddresses().get(0).toString()));
+        if (traversalEnabled) {
+            reflexive.discover(bind.publicAddresses().get(0));
+        }
     }
 
     /** Starts an engine: binds its socket, connects to its relay and requests a bind. */
@@ -118,15 +133,68 @@ public final class Engine implements AutoCloseable {
 
     private void opened(PeerSession session) {
         sessions.put(session.peer(), session);
+        Traversal traversal = traversalEnabled
+                ? new Traversal(session, socket, router, events, timer, java.util.Set.copyOf(bind.publicAddresses()))
+                : null;
         events.publish(new EngineEvent.SessionOpened(session.peer().fingerprint(), session.side().name().toLowerCase(),
                 session.virtualAddress().toString()));
         session.closed().thenAccept(reason -> {
+            if (traversal != null) {
+                traversal.close();
+                traversals.remove(traversal.ownProbeId(), traversal);
+            }
             sessions.remove(session.peer(), session);
             router.forget(session.virtualAddress());
             events.publish(new EngineEvent.SessionClosed(session.peer().fingerprint(), reason));
         });
+        if (traversal != null) {
+            traversals.put(traversal.ownProbeId(), traversal);
+            try {
+                traversal.start(localCandidates());
+            } catch (IOException e) {
+                events.publish(new EngineEvent.Error("traversal with " + session.peer().shortFingerprint()
+                        + " could not start: " + e.getMessage()));
+            }
+        }
         if (session.side() == PeerSession.Side.LISTENER) {
             onSession.accept(session);
+        }
+    }
+
+    /** This engine's candidates: its socket's addresses (host) and the address the relay observes (srflx). */
+    java.util.List<io.punchline.nat.Candidate> localCandidates() {
+        java.util.List<io.punchline.nat.Candidate> candidates = new java.util.ArrayList<>();
+        for (InetSocketAddress host : HostAddresses.of(socket.localAddress())) {
+            candidates.add(io.punchline.nat.Candidate.of(io.punchline.nat.Candidate.Type.HOST, host));
+        }
+        InetSocketAddress observed = reflexive.observed();
+        if (observed != null && candidates.stream().noneMatch(c -> c.address().equals(observed))) {
+            candidates.add(io.punchline.nat.Candidate.of(io.punchline.nat.Candidate.Type.SERVER_REFLEXIVE, observed));
+        }
+        return candidates;
+    }
+
+    /** Punchline's non-QUIC datagrams: reflexive-address echoes through the relay, and path probes. */
+    private void onProbe(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay) {
+        if (ReflexiveAddress.isEcho(data, offset, length)) {
+            if (viaRelay) {
+                reflexive.onEcho(data, offset, length, source);
+            }
+            return;
+        }
+        if (viaRelay) {
+            return; // path probes travel only on direct paths
+        }
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(data, offset, length);
+        io.punchline.nat.ProbeVerdict verdict = io.punchline.nat.PathProbe.decode(buffer, sessionId -> {
+            Traversal traversal = traversals.get(sessionId);
+            return traversal != null ? traversal.probeKey() : null;
+        });
+        if (verdict instanceof io.punchline.nat.ProbeVerdict.Accepted accepted) {
+            Traversal traversal = traversals.get(accepted.probe().sessionId());
+            if (traversal != null) {
+                traversal.onProbe(accepted.probe(), source);
+            }
         }
     }
 
@@ -147,6 +215,16 @@ public final class Engine implements AutoCloseable {
         return router.directAddress(session.virtualAddress()) != null ? "direct" : "relay";
     }
 
+    /** The direct address a session's traffic goes to, or null while it goes through the relay. */
+    public InetSocketAddress directAddressOf(PeerSession session) {
+        return router.directAddress(session.virtualAddress());
+    }
+
+    /** The address the relay observed for this engine's socket (server-reflexive candidate), or null if unknown. */
+    public InetSocketAddress observedAddress() {
+        return reflexive.observed();
+    }
+
     /** Bytes of peer traffic sent through the relay and directly, since the engine started. */
     public long relayedBytes() {
         return router.relayedBytes();
@@ -159,6 +237,8 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         sessions.values().forEach(PeerSession::close);
+        traversals.values().forEach(Traversal::close);
+        timer.shutdownNow();
         links.close();
         bind.close();
         socket.close();

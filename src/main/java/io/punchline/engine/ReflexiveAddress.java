@@ -1,0 +1,68 @@
+package io.punchline.engine;
+
+import io.punchline.path.EngineSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Learns the engine's server-reflexive address (DESIGN.md section 5.1) with nothing but the standard bind: the engine
+ * sends a small echo message from its own socket to its own public bind address; the relay receives it on the bind
+ * socket from whatever address the engine's NAT gave it, and forwards it back in the uncompressed context, which
+ * carries that source address. For an endpoint-independent NAT this is the address peers must punch toward.
+ *
+ * <p>Echo message: {@code 0x05, nonce (8)}; its first byte has the QUIC fixed bit clear, so the demultiplexer hands it
+ * to the engine, not to QUIC.
+ */
+final class ReflexiveAddress {
+
+    static final byte TYPE = 0x05;
+    static final int LENGTH = 9;
+    private static final Logger LOG = LoggerFactory.getLogger(ReflexiveAddress.class);
+
+    private final EngineSocket socket;
+    private final long nonce = new SecureRandom().nextLong();
+    private final CountDownLatch answered = new CountDownLatch(1);
+    private volatile InetSocketAddress observed;
+
+    ReflexiveAddress(EngineSocket socket) {
+        this.socket = socket;
+    }
+
+    static boolean isEcho(byte[] data, int offset, int length) {
+        return length == LENGTH && data[offset] == TYPE;
+    }
+
+    /** Sends up to three echoes to {@code ownBindAddress}, waiting up to 500 ms for each to come back. */
+    void discover(InetSocketAddress ownBindAddress) {
+        byte[] echo = ByteBuffer.allocate(LENGTH).put(TYPE).putLong(nonce).array();
+        for (int attempt = 0; attempt < 3 && observed == null; attempt++) {
+            try {
+                socket.send(echo, 0, echo.length, ownBindAddress);
+                answered.await(500, TimeUnit.MILLISECONDS);
+            } catch (IOException e) {
+                LOG.debug("reflexive echo failed: {}", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    void onEcho(byte[] data, int offset, int length, InetSocketAddress source) {
+        if (ByteBuffer.wrap(data, offset + 1, 8).getLong() == nonce) {
+            observed = source;
+            answered.countDown();
+        }
+    }
+
+    InetSocketAddress observed() {
+        return observed;
+    }
+}
