@@ -36,9 +36,13 @@ public final class SecureInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        while (position == limit) {
+            if (ended) {
+                return -1;
+            }
+            nextRecord();
+        }
+        return record[position++] & 0xff;
     }
 
     @Override
