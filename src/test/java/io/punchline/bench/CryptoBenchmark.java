@@ -1,5 +1,6 @@
 package io.punchline.bench;
 
+import io.punchline.crypto.FrameSizedWrites;
 import io.punchline.crypto.Identity;
 import io.punchline.crypto.MemoryPipe;
 import io.punchline.crypto.PeerHandshake;
@@ -364,30 +365,8 @@ public final class CryptoBenchmark {
         }
     }
 
-    /**
-     * Splits every write so it fits one STREAM frame: kwik 0.10.8 can lose the follow-up send request of a write
-     * that needs two frames and then stalls (DESIGN.md). Used for plain and secure runs alike.
-     */
-    private static final class FrameSizedWrites extends java.io.FilterOutputStream {
-        static final int MAX_WRITE = Integer.getInteger("bench.maxWrite", 1000);
-
-        FrameSizedWrites(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            while (len > 0) {
-                int n = Math.min(len, MAX_WRITE);
-                out.write(b, off, n);
-                off += n;
-                len -= n;
-            }
-        }
-    }
-
     private static OutputStream output(QuicStream stream) {
-        return new FrameSizedWrites(stream.getOutputStream());
+        return new FrameSizedWrites(stream.getOutputStream(), Integer.getInteger("bench.maxWrite", 1000));
     }
 
     /** kwik's warnings and errors on stdout when {@code bench.kwikLog} is set; nothing otherwise. */
