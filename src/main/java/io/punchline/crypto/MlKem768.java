@@ -49,7 +49,8 @@ final class MlKem768 {
     /** Encapsulates to a peer's key; throws IllegalArgumentException when the key fails FIPS 203 input checks. */
     static Encapsulation encapsulate(byte[] encapsulationKey, SecureRandom random) {
         if (encapsulationKey.length != ENCAPSULATION_KEY_LENGTH) {
-            throw new IllegalArgumentException("ML-KEM-768 encapsulation key has " + ENCAPSULATION_KEY_LENGTH + " bytes");
+            throw new IllegalArgumentException(
+                    "ML-KEM-768 encapsulation key has " + ENCAPSULATION_KEY_LENGTH + " bytes");
         }
         try {
             SecretWithEncapsulation result = new MLKEMGenerator(random)

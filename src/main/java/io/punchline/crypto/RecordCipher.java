@@ -43,7 +43,7 @@ final class RecordCipher {
         this.recordsPerKey = recordsPerKey;
     }
 
-    /** Encrypts {@code length} bytes (in place allowed); returns the ciphertext length including the tag. */
+    /** Encrypts {@code length} bytes (in place works, but is slow in the JDK); returns the ciphertext length including the tag. */
     int seal(byte[] aad, int aadOffset, int aadLength, byte[] in, int offset, int length, byte[] out, int outOffset) {
         try {
             start(aad, aadOffset, aadLength);
@@ -55,7 +55,7 @@ final class RecordCipher {
         }
     }
 
-    /** Decrypts and authenticates (in place allowed); returns the plaintext length. */
+    /** Decrypts and authenticates (in place works, but is slow in the JDK); returns the plaintext length. */
     int open(byte[] aad, int aadOffset, int aadLength, byte[] in, int offset, int length, byte[] out, int outOffset)
             throws AEADBadTagException {
         try {

@@ -52,4 +52,16 @@ public record RelayAuthAccept(byte[] publicKey, byte[] signature) {
     public String toString() {
         return "RelayAuthAccept[" + PeerId.of(publicKey).fingerprint() + "]";
     }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof RelayAuthAccept that
+                && java.util.Arrays.equals(publicKey, that.publicKey)
+                && java.util.Arrays.equals(signature, that.signature);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(publicKey) * 31 + java.util.Arrays.hashCode(signature);
+    }
 }

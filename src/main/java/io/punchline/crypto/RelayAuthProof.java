@@ -65,4 +65,18 @@ public record RelayAuthProof(byte[] publicKey, byte[] clientNonce, byte[] signat
     public String toString() {
         return "RelayAuthProof[" + claimedPeer().fingerprint() + "]";
     }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof RelayAuthProof that
+                && java.util.Arrays.equals(publicKey, that.publicKey)
+                && java.util.Arrays.equals(clientNonce, that.clientNonce)
+                && java.util.Arrays.equals(signature, that.signature);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(publicKey) * 31 + java.util.Arrays.hashCode(clientNonce) * 31
+                + java.util.Arrays.hashCode(signature);
+    }
 }

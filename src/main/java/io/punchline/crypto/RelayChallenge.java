@@ -53,4 +53,20 @@ public record RelayChallenge(int version, byte[] nonce) {
         }
         return new RelayChallenge(version, RelayCodec.take(in, NONCE_LENGTH));
     }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof RelayChallenge that && version == that.version
+                && java.util.Arrays.equals(nonce, that.nonce);
+    }
+
+    @Override
+    public int hashCode() {
+        return version * 31 + java.util.Arrays.hashCode(nonce);
+    }
+
+    @Override
+    public String toString() {
+        return "RelayChallenge[version " + version + ", nonce " + java.util.HexFormat.of().formatHex(nonce) + "]";
+    }
 }

@@ -68,7 +68,8 @@ public final class SessionSecrets {
     SecureOutputStream secureOutput(long streamId, OutputStream raw, long recordsPerKey) {
         Role.Direction direction = role.sending();
         claim(streamId, direction);
-        return new SecureOutputStream(raw, streamKey(streamId, direction), streamIv(streamId, direction), recordsPerKey);
+        return new SecureOutputStream(raw, streamKey(streamId, direction), streamIv(streamId, direction),
+                recordsPerKey);
     }
 
     SecureInputStream secureInput(long streamId, InputStream raw, long recordsPerKey) {

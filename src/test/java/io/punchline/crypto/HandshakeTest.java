@@ -95,6 +95,14 @@ class HandshakeTest {
     }
 
     @Test
+    void messagesSplitIntoSingleBytesStillComplete() throws IOException {
+        SessionSecrets d = PeerHandshake.dial(HandshakeFixture.DIALLER, HandshakeFixture.LISTENER.peerId(),
+                new TrickleInputStream(session.listenerBytes(), 1), new ByteArrayOutputStream(),
+                new CounterDrbg("dialler 1"));
+        assertThat(d.sessionSecret()).isEqualTo(session.dialler().sessionSecret());
+    }
+
+    @Test
     void alteredListenerNonceFailsTheSignature() {
         assertReason(() -> HandshakeFixture.dialReplaying(flip(session.listenerBytes(), LISTENER_NONCE), "dialler 1"),
                 BAD_SIGNATURE);

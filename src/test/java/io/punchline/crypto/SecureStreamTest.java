@@ -75,6 +75,19 @@ class SecureStreamTest {
     }
 
     @Test
+    void recordsSplitAtAnyReadSizeStillOpen() throws IOException {
+        byte[] data = data(40_000);
+        Wire wire = write(data, 5000, SessionSecrets.RECORDS_PER_KEY);
+        for (int step : new int[]{1, 2, 3, 7, 1000, 16403}) {
+            Role.Direction direction = Role.Direction.DIALLER_TO_LISTENER;
+            SecureInputStream in = new SecureInputStream(new TrickleInputStream(wire.bytes(), step),
+                    listener.streamKey(wire.stream(), direction), listener.streamIv(wire.stream(), direction),
+                    SessionSecrets.RECORDS_PER_KEY);
+            assertThat(in.readAllBytes()).as("read step " + step).isEqualTo(data);
+        }
+    }
+
+    @Test
     void fullRecordsCarry16KiBAndEndIsTheLastRecord() throws IOException {
         Wire wire = write(data(2 * 16384 + 10), 70_000, SessionSecrets.RECORDS_PER_KEY);
         assertThat(wire.bytes()).hasSize(2 * RECORD + 3 + 10 + 16);

@@ -1,0 +1,26 @@
+package io.punchline.crypto;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+import java.nio.ByteBuffer;
+
+/** The relay-auth decoders see random bytes: only HandshakeException comes out. */
+class RelayCodecFuzzTest {
+
+    @Property(tries = 300)
+    void decodersThrowOnlyHandshakeException(@ForAll byte[] bytes) {
+        for (int kind = 0; kind < 3; kind++) {
+            try {
+                ByteBuffer in = ByteBuffer.wrap(bytes);
+                switch (kind) {
+                    case 0 -> RelayChallenge.decode(in);
+                    case 1 -> RelayAuthProof.decode(in);
+                    default -> RelayAuthAccept.decode(in);
+                }
+            } catch (HandshakeException expected) {
+                // the only declared failure
+            }
+        }
+    }
+}
