@@ -60,8 +60,8 @@ public final class PeerBenchmark {
                         median(direct), median(direct) / p, direct);
                 System.out.printf(Locale.ROOT, "  engine, relayed        median %6.2f MB/s  ratio %.2f (goal 0.60)  runs %s%n",
                         median(relayed), median(relayed) / p, relayed);
-                System.out.printf(Locale.ROOT, "  relay wire bytes per payload byte (both hops, QUIC in HTTP datagrams): %.3f%n",
-                        relayWire / rounds / 2);
+                System.out.printf(Locale.ROOT, "  relay: bytes it sent (to the receiver: data; to the sender: ACKs) per payload byte: %.3f%n",
+                        relayWire / rounds);
             }
         } finally {
             System.out.flush();
