@@ -360,7 +360,8 @@ cmd_up() {
   local miss; miss=$(missing_tools); [[ -z $miss ]] || die "missing tools: $miss"
   [[ -z $(lab_namespaces) ]] || die "namespaces with prefix '$PREFIX-' exist already; run: $0 down --prefix $PREFIX"
   save_state
-  trap 'rc=$?; echo "natlab: up failed (line $LINENO), tearing down" >&2; trap - ERR EXIT; do_down; exit $rc' ERR
+  local main_pid=$BASHPID
+  trap 'rc=$?; [[ $BASHPID == "$main_pid" ]] || exit $rc; echo "natlab: up failed (line $LINENO), tearing down" >&2; trap - ERR EXIT; do_down; exit $rc' ERR
   trap 'rc=$?; if ((rc)); then trap - ERR EXIT; do_down; fi' EXIT
   trap 'exit 130' INT TERM
 
