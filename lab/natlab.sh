@@ -344,7 +344,7 @@ start_shapers() {
     ip -n "$ns" link set dn0 promisc on
     local logf=$STATE_DIR/$PREFIX-$s-shaper.log ready=$STATE_DIR/$PREFIX-$s-shaper.ready
     rm -f "$ready"
-    nsx "$ns" setsid "$bin" --a up0 --b dn0 --delay-ms "${SITE_DELAY[$s]}" --loss-ppm "${SITE_LOSS[$s]}" \
+    nsx "$ns" setsid "$bin" --a up0 --b dn0 --delay-ms "${SITE_DELAY[$s]:-0}" --loss-ppm "${SITE_LOSS[$s]:-0}" \
       --lifetime "$SHAPER_LIFETIME" --ready-file "$ready" </dev/null >"$logf" 2>&1 &
     local t
     for ((t = 0; t < 100; t++)); do [[ -e $ready ]] && break; sleep 0.05; done

@@ -129,7 +129,7 @@ public final class UdpProbe {
     private String expect(String name, String text, int timeoutMs) throws IOException {
         DatagramSocket s = socket(name);
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        byte[] buf = new byte[2048];
+        byte[] buf = new byte[65536];
         while (true) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
             if (left <= 0) {
@@ -150,7 +150,7 @@ public final class UdpProbe {
     }
 
     private static void echo(DatagramSocket s, long until) {
-        byte[] buf = new byte[2048];
+        byte[] buf = new byte[65536];
         try {
             while (System.nanoTime() < until) {
                 s.setSoTimeout(200);
