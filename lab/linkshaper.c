@@ -8,7 +8,7 @@
  *
  *   linkshaper --a IF --b IF [--delay-ms N] [--loss-ppm N] [--lifetime SECONDS] [--ready-file PATH]
  *
- * Delay and loss apply to each direction (a->b and b->a). The interfaces should have no addresses,
+ * Delay and loss apply to each direction (a->b and b->a); loss only to IPv4/IPv6 frames, never to ARP. The interfaces should have no addresses,
  * be in promiscuous mode, and have tx checksum offload, TSO, GSO and GRO off on every interface whose
  * frames pass here (frames are re-sent exactly as received, so checksums must be complete).
  * Exits on SIGTERM/SIGINT, after --lifetime seconds, or when an interface goes away; prints counters.
@@ -105,7 +105,10 @@ static int receive(int fd, struct queue *q, uint64_t delay_ns, uint32_t loss_ppm
         if (from.sll_pkttype == PACKET_OUTGOING) continue; /* our own transmissions */
         q->received++;
         if (n > SLOT_SIZE) { q->oversize++; continue; }
-        if (loss_ppm && (next_random() % 1000000u) < loss_ppm) { q->lost++; continue; }
+        /* loss applies to IP packets only: a lost ARP exchange would stall a flow for a whole second (the
+         * kernel's ARP retry time), which is no behaviour of a lossy internet path */
+        int is_ip = n >= 14 && ((buf[12] == 0x08 && buf[13] == 0x00) || (buf[12] == 0x86 && buf[13] == 0xdd));
+        if (is_ip && loss_ppm && (next_random() % 1000000u) < loss_ppm) { q->lost++; continue; }
         if (!f) { q->overflow++; continue; }
         f->len = (uint16_t) n;
         f->due_ns = now_ns() + delay_ns;
