@@ -19,7 +19,8 @@
 set -Eeuo pipefail
 
 readonly STATE_DIR=${NATLAB_STATE_DIR:-/run/natlab}
-readonly SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly SCRIPT_DIR
 readonly SHAPER_SRC=$SCRIPT_DIR/linkshaper.c
 readonly BUILD_DIR=${NATLAB_BUILD_DIR:-/tmp/natlab-build}
 readonly RELAY_IP=198.18.0.10
@@ -130,6 +131,7 @@ mkbridge() {
   local ns=$1 br=$2
   ip -n "$ns" link add "$br" type bridge
   if nsx "$ns" test -e /proc/sys/net/bridge/bridge-nf-call-iptables; then
+    # shellcheck disable=SC2016 # expanded by the inner sh
     nsx "$ns" sh -c 'for f in /proc/sys/net/bridge/bridge-nf-call-*; do echo 0 > "$f"; done'
   fi
   ip -n "$ns" link set "$br" up
@@ -361,6 +363,7 @@ cmd_up() {
   [[ -z $(lab_namespaces) ]] || die "namespaces with prefix '$PREFIX-' exist already; run: $0 down --prefix $PREFIX"
   save_state
   local main_pid=$BASHPID
+  # shellcheck disable=SC2154 # rc is assigned inside the trap
   trap 'rc=$?; [[ $BASHPID == "$main_pid" ]] || exit $rc; echo "natlab: up failed (line $LINENO), tearing down" >&2; trap - ERR EXIT; do_down; exit $rc' ERR
   trap 'rc=$?; if ((rc)); then trap - ERR EXIT; do_down; fi' EXIT
   trap 'exit 130' INT TERM
@@ -479,11 +482,10 @@ edge_ns() {
 }
 
 flush_ns() {
-  local ns=$1 m
+  local ns=$1
   nsx "$ns" conntrack -F >/dev/null 2>&1 || true
-  for m in "map ip natlab fc" "set ip natlab adf"; do
-    nsx "$ns" nft flush $m 2>/dev/null || true
-  done
+  nsx "$ns" nft flush map ip natlab fc 2>/dev/null || true
+  nsx "$ns" nft flush set ip natlab adf 2>/dev/null || true
 }
 
 cmd_flush() {

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * shaped site); skips with a message otherwise.
  */
 @Tag("lab")
-@Timeout(90)
+@Timeout(60)
 class NatLabTest {
 
     private static final String PREFIX = "t" + (ProcessHandle.current().pid() % 10_000_000);
@@ -45,6 +45,7 @@ class NatLabTest {
     private static String unavailable;
 
     @BeforeAll
+    @Timeout(180) // about 6 s on an idle machine; much slower when other builds share the 2 cores
     static void up() throws IOException {
         // Not an assumption here: surefire would report a class aborted in @BeforeAll as "0 tests", with no
         // message; @BeforeEach below makes every test show up as skipped, with the reason.

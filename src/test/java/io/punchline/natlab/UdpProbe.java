@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A scriptable UDP agent for the NAT lab: started inside a lab namespace (`ip netns exec NS java -cp
@@ -170,6 +171,8 @@ public final class UdpProbe {
     private String rtt(String name, InetAddress ip, int port, int count, int gapMs, int waitMs) throws IOException, InterruptedException {
         DatagramSocket s = socket(name);
         long[] sentAt = new long[count];
+        int run = (int) System.nanoTime(); // echoes of an earlier run on this socket are not counted
+        AtomicInteger sent = new AtomicInteger();
         List<Long> rtts = Collections.synchronizedList(new ArrayList<>());
         boolean[] seen = new boolean[count];
         long start = System.nanoTime();
@@ -186,8 +189,9 @@ public final class UdpProbe {
                         continue;
                     }
                     if (p.getLength() == 12 && ByteBuffer.wrap(buf, 0, 4).getInt() == 0x52545450) {
-                        int seq = ByteBuffer.wrap(buf, 4, 8).getInt();
-                        if (seq >= 0 && seq < count && !seen[seq]) {
+                        int seq = ByteBuffer.wrap(buf, 4, 4).getInt();
+                        int tag = ByteBuffer.wrap(buf, 8, 4).getInt();
+                        if (tag == run && seq >= 0 && seq < sent.get() && !seen[seq]) {
                             seen[seq] = true;
                             rtts.add(System.nanoTime() - sentAt[seq]);
                         }
@@ -199,8 +203,9 @@ public final class UdpProbe {
         }, "rtt-" + name);
         receiver.start();
         for (int i = 0; i < count; i++) {
-            byte[] data = ByteBuffer.allocate(12).putInt(0x52545450).putInt(i).putInt(0).array();
+            byte[] data = ByteBuffer.allocate(12).putInt(0x52545450).putInt(i).putInt(run).array();
             sentAt[i] = System.nanoTime();
+            sent.incrementAndGet();
             s.send(new DatagramPacket(data, data.length, ip, port));
             Thread.sleep(gapMs);
         }
