@@ -190,11 +190,13 @@ int main(int argc, char **argv) {
         if (next1 && next1 < next) next = next1;
         if (next2 && next2 < next) next = next2;
         now = now_ns();
-        int timeout_ms = next > now ? (int) ((next - now + 999999) / 1000000) : 0;
-        if (timeout_ms > 1000) timeout_ms = 1000;
+        /* ppoll: nanosecond timeouts, so frames leave at their due time instead of in 1 ms bursts */
+        uint64_t wait_ns = next > now ? next - now : 0;
+        if (wait_ns > 1000000000ull) wait_ns = 1000000000ull;
+        struct timespec timeout = {.tv_sec = (time_t) (wait_ns / 1000000000ull), .tv_nsec = (long) (wait_ns % 1000000000ull)};
         struct pollfd p[2] = {{.fd = fa, .events = POLLIN}, {.fd = fb, .events = POLLIN}};
-        int r = poll(p, 2, timeout_ms);
-        if (r < 0) { if (errno == EINTR) continue; perror("poll"); break; }
+        int r = ppoll(p, 2, &timeout, NULL);
+        if (r < 0) { if (errno == EINTR) continue; perror("ppoll"); break; }
         if ((p[0].revents & (POLLERR | POLLNVAL)) || (p[1].revents & (POLLERR | POLLNVAL))) {
             /* the interface went down or away: drain the error and re-check */
             int err; socklen_t len = sizeof err;

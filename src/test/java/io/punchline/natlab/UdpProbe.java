@@ -31,6 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *                                         to its source for SECONDS; the socket is then only for echo)
  * rtt NAME IP PORT COUNT GAP_MS WAIT_MS -> rtt NAME sent N received M min A median B max C   (ms; sends
  *                                         COUNT numbered datagrams GAP_MS apart to an echo socket)
+ * blast NAME IP PORT COUNT SIZE        -> blast NAME sent N ms T     (COUNT datagrams of SIZE bytes, at once)
+ * count NAME IDLE_MS                   -> count NAME datagrams N bytes B ms T   (receives until IDLE_MS pass
+ *                                         without a datagram; T from the first to the last one)
  * close NAME                           -> ok NAME
  * quit                                 -> bye
  * </pre>
@@ -113,6 +116,45 @@ public final class UdpProbe {
                 need(a, 7);
                 return rtt(a[1], InetAddress.getByName(a[2]), Integer.parseInt(a[3]), Math.min(Integer.parseInt(a[4]), 10_000),
                         Math.min(Integer.parseInt(a[5]), 1000), Math.min(Integer.parseInt(a[6]), MAX_WAIT_MS));
+            }
+            case "blast": {
+                need(a, 6);
+                DatagramSocket s = socket(a[1]);
+                InetSocketAddress to = new InetSocketAddress(InetAddress.getByName(a[2]), Integer.parseInt(a[3]));
+                int n = Math.min(Integer.parseInt(a[4]), 10_000_000);
+                byte[] data = new byte[Math.min(Integer.parseInt(a[5]), 65_000)];
+                long start = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    s.send(new DatagramPacket(data, data.length, to));
+                }
+                return "blast " + a[1] + " sent " + n + " ms " + (System.nanoTime() - start) / 1_000_000;
+            }
+            case "count": {
+                need(a, 3);
+                DatagramSocket s = socket(a[1]);
+                int idle = Math.min(Integer.parseInt(a[2]), MAX_WAIT_MS);
+                long deadline = System.nanoTime() + 10L * MAX_WAIT_MS * 1_000_000L;
+                long first = 0, last = 0, bytes = 0;
+                int n = 0;
+                byte[] buf = new byte[65536];
+                s.setSoTimeout(idle);
+                while (System.nanoTime() < deadline) {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    try {
+                        s.receive(p);
+                    } catch (SocketTimeoutException e) {
+                        if (n > 0 || System.nanoTime() > deadline - 9L * MAX_WAIT_MS * 1_000_000L) {
+                            break;
+                        }
+                        continue;
+                    }
+                    last = System.nanoTime();
+                    if (n++ == 0) {
+                        first = last;
+                    }
+                    bytes += p.getLength();
+                }
+                return "count " + a[1] + " datagrams " + n + " bytes " + bytes + " ms " + (last - first) / 1_000_000;
             }
             case "close": {
                 need(a, 2);
