@@ -92,9 +92,20 @@ public final class NatLab implements AutoCloseable {
     private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
     private boolean closed;
 
+    private final Thread shutdownHook;
+
     private NatLab(Path script, String prefix) {
         this.script = script;
         this.prefix = prefix;
+        // a JVM stopped before close() (e.g. killed by a build timeout) still takes its lab down
+        this.shutdownHook = new Thread(() -> {
+            try {
+                close();
+            } catch (IOException | RuntimeException e) {
+                // best effort; "natlab.sh gc" or "down" cleans up later
+            }
+        }, "natlab-down-" + prefix);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** The lab script: system property {@code natlab.script}, or {@code lab/natlab.sh} in the working directory or above. */
@@ -294,6 +305,13 @@ public final class NatLab implements AutoCloseable {
             return;
         }
         closed = true;
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down already
+            }
+        }
         synchronized (processes) {
             for (Process p : processes) {
                 p.destroy();
