@@ -1,0 +1,368 @@
+package io.punchline.natlab;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A NAT lab for tests: a thin Java wrapper over {@code lab/natlab.sh} (see docs/NATLAB.md). Needs root.
+ *
+ * <pre>{@code
+ * try (NatLab lab = NatLab.up("pl1", Map.of("a", NatType.EIM_APDF, "b", NatType.APDM))) {
+ *     Process relay = lab.exec("relay", List.of("java", "-jar", jar, "relay", "--listen", "198.18.0.10:4433"));
+ *     Process peerA = lab.exec("a", List.of(...));
+ *     lab.cutSite("a");  ...  lab.restoreSite("a");
+ * }
+ * }</pre>
+ * Targets for {@link #exec}: {@code relay}, {@code aux}, {@code internet}, a site name (its first host), or
+ * {@code SITE-hN} (its N-th host), {@code SITE-r} (its router), {@code SITE-c} (a cgnat site's carrier).
+ */
+public final class NatLab implements AutoCloseable {
+
+    /** The NAT behaviours of RFC 4787 the lab builds. */
+    public enum NatType {
+        /** No NAT: the host sits directly on the simulated internet. */
+        PUBLIC("public"),
+        /** Endpoint-independent mapping and filtering ("full cone"). */
+        EIM_EIF("eim-eif"),
+        /** Endpoint-independent mapping, address-dependent filtering ("restricted cone"). */
+        EIM_ADF("eim-adf"),
+        /** Endpoint-independent mapping, address-and-port-dependent filtering ("port-restricted cone"). */
+        EIM_APDF("eim-apdf"),
+        /** Address-and-port-dependent mapping and filtering ("symmetric"). */
+        APDM("apdm"),
+        /** A home NAT (eim-apdf) behind a carrier NAT (eim-apdf). */
+        CGNAT("cgnat");
+
+        private final String scriptName;
+
+        NatType(String scriptName) {
+            this.scriptName = scriptName;
+        }
+
+        public String scriptName() {
+            return scriptName;
+        }
+    }
+
+    /** A site: its NAT, the number of hosts behind it, hairpinning, and shaping of its WAN link (each way). */
+    public record Site(NatType type, int hosts, boolean hairpin, int delayMs, double lossPercent) {
+        public static Site of(NatType type) {
+            return new Site(type, 1, false, 0, 0);
+        }
+
+        public Site withHosts(int n) {
+            return new Site(type, n, hairpin, delayMs, lossPercent);
+        }
+
+        public Site withHairpin() {
+            return new Site(type, hosts, true, delayMs, lossPercent);
+        }
+
+        /** Delay added in each direction of the site's WAN link, and loss in each direction, in percent. */
+        public Site withShaping(int delayMs, double lossPercent) {
+            return new Site(type, hosts, hairpin, delayMs, lossPercent);
+        }
+    }
+
+    public static final Duration UP_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path script;
+    private final String prefix;
+    private final Map<String, String> namespaces = new HashMap<>();
+    private final Map<String, InetAddress> publicAddresses = new HashMap<>();
+    private final Map<String, List<InetAddress>> hostAddresses = new HashMap<>();
+    private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
+    private boolean closed;
+
+    private final Thread shutdownHook;
+
+    private NatLab(Path script, String prefix) {
+        this.script = script;
+        this.prefix = prefix;
+        // a JVM stopped before close() (e.g. killed by a build timeout) still takes its lab down
+        this.shutdownHook = new Thread(() -> {
+            try {
+                close();
+            } catch (IOException | RuntimeException e) {
+                // best effort; "natlab.sh gc" or "down" cleans up later
+            }
+        }, "natlab-down-" + prefix);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** The lab script: system property {@code natlab.script}, or {@code lab/natlab.sh} in the working directory or above. */
+    public static Path script() {
+        String configured = System.getProperty("natlab.script");
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        for (int i = 0; i < 6 && dir != null; i++, dir = dir.getParent()) {
+            Path candidate = dir.resolve("lab/natlab.sh");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        return Path.of("lab/natlab.sh").toAbsolutePath();
+    }
+
+    /** Empty when the lab can run here; otherwise why not (not root, tools missing, no namespaces). */
+    public static Optional<String> unavailableReason() {
+        Path script = script();
+        if (!Files.isRegularFile(script)) {
+            return Optional.of("lab script not found: " + script);
+        }
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            return Optional.of("the NAT lab needs Linux network namespaces");
+        }
+        try {
+            Result r = run(script, COMMAND_TIMEOUT, List.of("check"));
+            return r.exitCode == 0 ? Optional.empty() : Optional.of(r.stdout.strip().replace('\n', ';'));
+        } catch (IOException e) {
+            return Optional.of("cannot run " + script + ": " + e.getMessage());
+        }
+    }
+
+    /** Brings up a lab with one host per site; the relay host is {@link #relayHost()}. */
+    public static NatLab up(String prefix, Map<String, NatType> sites) throws IOException {
+        Map<String, Site> full = new LinkedHashMap<>();
+        sites.forEach((name, type) -> full.put(name, Site.of(type)));
+        return upSites(prefix, full);
+    }
+
+    /** Brings up a lab; use a {@link LinkedHashMap} for a stable site order (site i gets 198.18.i.1). */
+    public static NatLab upSites(String prefix, Map<String, Site> sites) throws IOException {
+        Path script = script();
+        List<String> args = new ArrayList<>(List.of("up", "--prefix", prefix, "--owner", Long.toString(ProcessHandle.current().pid())));
+        sites.forEach((name, site) -> {
+            StringBuilder spec = new StringBuilder(name).append(':').append(site.type().scriptName());
+            if (site.hosts() != 1) {
+                spec.append(",hosts=").append(site.hosts());
+            }
+            if (site.hairpin()) {
+                spec.append(",hairpin");
+            }
+            args.addAll(List.of("--site", spec.toString()));
+            if (site.delayMs() > 0) {
+                args.addAll(List.of("--delay", name + ":" + site.delayMs() + "ms"));
+            }
+            if (site.lossPercent() > 0) {
+                args.addAll(List.of("--loss", name + ":" + String.format(Locale.ROOT, "%.4f", site.lossPercent()).replaceAll("\\.?0+$", "") + "%"));
+            }
+        });
+        Result r = run(script, UP_TIMEOUT, args);
+        if (r.exitCode != 0) {
+            run(script, COMMAND_TIMEOUT, List.of("down", "--prefix", prefix));
+            throw new IOException("natlab up failed (" + r.exitCode + "): " + r.stderr);
+        }
+        NatLab lab = new NatLab(script, prefix);
+        lab.parseInfo(r.stdout);
+        return lab;
+    }
+
+    /** Tears down any lab with this prefix (a leftover of a crashed run), and labs whose owner process is gone. */
+    public static void cleanLeftovers(String prefix) throws IOException {
+        Path script = script();
+        run(script, COMMAND_TIMEOUT, List.of("gc"));
+        run(script, COMMAND_TIMEOUT, List.of("down", "--prefix", prefix));
+    }
+
+    private void parseInfo(String info) throws UnknownHostException {
+        for (String line : info.split("\n")) {
+            Map<String, String> kv = new HashMap<>();
+            for (String token : line.strip().split(" +")) {
+                int eq = token.indexOf('=');
+                if (eq > 0) {
+                    kv.put(token.substring(0, eq), token.substring(eq + 1));
+                }
+            }
+            if (kv.containsKey("host")) {
+                namespaces.put(kv.get("host"), kv.get("ns"));
+                publicAddresses.put(kv.get("host"), InetAddress.getByName(kv.get("address")));
+            } else if (kv.containsKey("site")) {
+                String site = kv.get("site");
+                String[] ns = kv.get("ns").split(",");
+                namespaces.put(site, ns[0]);
+                for (int i = 0; i < ns.length; i++) {
+                    namespaces.put(site + "-h" + (i + 1), ns[i]);
+                }
+                namespaces.put(site + "-r", prefix + "-" + site + "-r");
+                namespaces.put(site + "-c", prefix + "-" + site + "-c");
+                publicAddresses.put(site, InetAddress.getByName(kv.get("public")));
+                List<InetAddress> hosts = new ArrayList<>();
+                for (String h : kv.get("hosts").split(",")) {
+                    hosts.add(InetAddress.getByName(h));
+                }
+                hostAddresses.put(site, List.copyOf(hosts));
+            }
+        }
+        namespaces.put("internet", prefix + "-inet");
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** The namespace of a target (see the class comment). */
+    public String namespace(String target) {
+        String ns = namespaces.get(target);
+        if (ns == null) {
+            throw new IllegalArgumentException("no target " + target + " in lab " + prefix);
+        }
+        return ns;
+    }
+
+    /** A process builder for a command inside a target's namespace. */
+    public ProcessBuilder processBuilder(String target, List<String> command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace(target)));
+        full.addAll(command);
+        return new ProcessBuilder(full);
+    }
+
+    /** Starts a command inside a target's namespace; the lab kills it on {@link #close()} at the latest. */
+    public Process exec(String target, List<String> command) throws IOException {
+        Process p = processBuilder(target, command).start();
+        processes.add(p);
+        return p;
+    }
+
+    /** Runs a command inside a target's namespace to completion; throws if it fails or times out. */
+    public String run(String target, Duration timeout, List<String> command) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace(target)));
+        full.addAll(command);
+        Result r = runCommand(full, timeout);
+        if (r.exitCode != 0) {
+            throw new IOException(String.join(" ", command) + " in " + target + " exited " + r.exitCode + ": " + r.stderr);
+        }
+        return r.stdout;
+    }
+
+    /** The address the internet sees for a site (its NAT's WAN address; the host's own for a public site). */
+    public InetAddress publicAddress(String site) {
+        return require(publicAddresses.get(site), site);
+    }
+
+    /** The address of a site's n-th host (1-based) on its LAN. */
+    public InetAddress hostAddress(String site, int n) {
+        return require(hostAddresses.get(site), site).get(n - 1);
+    }
+
+    /** The public host meant for the relay: 198.18.0.10. */
+    public InetAddress relayHost() {
+        return publicAddresses.get("relay");
+    }
+
+    /** A second public host (198.18.0.11), e.g. for a second server or a probe from another address. */
+    public InetAddress auxHost() {
+        return publicAddresses.get("aux");
+    }
+
+    /** Drops a site's UDP mappings and blocks UDP on its WAN side until {@link #restoreSite}. */
+    public void cutSite(String site) throws IOException {
+        script(List.of("cut", "--prefix", prefix, site));
+    }
+
+    public void restoreSite(String site) throws IOException {
+        script(List.of("restore", "--prefix", prefix, site));
+    }
+
+    /** Forgets all NAT mappings of the given sites (all sites when none given). */
+    public void flush(String... sites) throws IOException {
+        List<String> args = new ArrayList<>(List.of("flush", "--prefix", prefix));
+        args.addAll(Arrays.asList(sites));
+        script(args);
+    }
+
+    private void script(List<String> args) throws IOException {
+        Result r = run(script, COMMAND_TIMEOUT, args);
+        if (r.exitCode != 0) {
+            throw new IOException("natlab " + args.get(0) + " failed (" + r.exitCode + "): " + r.stderr);
+        }
+    }
+
+    /** Kills every process started in the lab and deletes all its namespaces. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down already
+            }
+        }
+        synchronized (processes) {
+            for (Process p : processes) {
+                p.destroy();
+            }
+        }
+        script(List.of("down", "--prefix", prefix));
+    }
+
+    private static <T> T require(T value, String site) {
+        if (value == null) {
+            throw new IllegalArgumentException("no site " + site);
+        }
+        return value;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    private record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    private static Result run(Path script, Duration timeout, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+        command.addAll(args);
+        return runCommand(command, timeout);
+    }
+
+    private static Result runCommand(List<String> command, Duration timeout) throws IOException {
+        File out = File.createTempFile("natlab", ".out");
+        File err = File.createTempFile("natlab", ".err");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(out).redirectError(err)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            boolean done;
+            try {
+                done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+                throw new IOException("interrupted: " + command, e);
+            }
+            if (!done) {
+                p.destroyForcibly();
+                throw new IOException("timed out after " + timeout + ": " + command);
+            }
+            return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                    Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } finally {
+            out.delete();
+            err.delete();
+        }
+    }
+}
