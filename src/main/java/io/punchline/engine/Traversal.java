@@ -298,6 +298,7 @@ final class Traversal {
                 // RFC 9000 section 8.2.2: answer at once, on the path the challenge came from
                 router.acceptFrom(session.virtualAddress(), source);
                 send(probe.answer(peerProbeId), source);
+                probePeerReflexive(source);
             }
             case KEEPALIVE -> send(probe.answer(peerProbeId), source);
             case RESPONSE -> onResponse(probe);
@@ -306,6 +307,25 @@ final class Traversal {
                     lastAnswerMillis = now();
                 }
             }
+        }
+    }
+
+    /**
+     * A challenge from an address we are not probing is a peer-reflexive candidate (RFC 8445 section 7.3.1.3): the
+     * peer's NAT gave its probe a mapping its relay never saw (address-dependent mapping). Our own challenges to that
+     * mapping pass the peer's NAT, which has just sent to us from it, and give this side a validated path too.
+     */
+    private synchronized void probePeerReflexive(InetSocketAddress source) {
+        if (direct == null && !closed && !probing.containsKey(source) && probing.size() < 2 * CONCURRENCY_LIMIT) {
+            events.publish(new EngineEvent.CandidateAdded(peer, false, "prflx", source.toString()));
+            startProbing(source);
+            timer.schedule(() -> {
+                synchronized (this) {
+                    if (direct == null) {
+                        stopProbing(source);
+                    }
+                }
+            }, 3, TimeUnit.SECONDS);
         }
     }
 
