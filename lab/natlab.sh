@@ -11,7 +11,8 @@
 #   natlab.sh info    --prefix P
 #   natlab.sh exec    --prefix P TARGET CMD...   TARGET: internet | relay | aux | SITE | SITE-h2 | SITE-r | ...
 #   natlab.sh flush   --prefix P [SITE]   (forget all NAT mappings: conntrack -F and the NAT maps)
-#   natlab.sh cut     --prefix P SITE     (drop the site's UDP mappings and block its WAN side)
+#   natlab.sh cut     --prefix P SITE [IP] (drop the site's UDP mappings and block its WAN side; with IP, block
+#                                          only UDP to and from IP, leaving the mappings and everything else alone)
 #   natlab.sh restore --prefix P SITE
 #
 # The lab never touches the root namespace's interfaces: every link is created directly between lab
@@ -503,10 +504,22 @@ cmd_flush() {
 }
 
 cmd_cut() {
-  [[ -n $PREFIX && $# == 1 ]] || die "usage: cut --prefix P SITE"
+  [[ -n $PREFIX && ( $# == 1 || $# == 2 ) ]] || die "usage: cut --prefix P SITE [IP]"
   load_state
   [[ -n ${SITE_TYPE[$1]:-} ]] || die "unknown site '$1'"
   local ns; ns=$(edge_ns "$1")
+  if (($# == 2)); then
+    [[ $2 =~ ^198\.18\.[0-9]+\.[0-9]+$ ]] || die "cut: '$2' is not a lab address (198.18.x.y)"
+    nsx "$ns" nft -f - <<EOF
+table ip natlabcut {
+  chain pre { type filter hook prerouting priority raw - 10; policy accept; iifname "wan0" ip saddr $2 meta l4proto udp drop; }
+  chain out { type filter hook output priority raw - 10; policy accept; oifname "wan0" ip daddr $2 meta l4proto udp drop; }
+  chain through { type filter hook forward priority raw - 10; policy accept; oifname "wan0" ip daddr $2 meta l4proto udp drop; }
+}
+EOF
+    log "site $1 cut from $2"
+    return 0
+  fi
   nsx "$ns" nft -f - <<EOF
 table ip natlabcut {
   chain pre { type filter hook prerouting priority raw - 10; policy accept; iifname "wan0" meta l4proto udp drop; }

@@ -280,6 +280,11 @@ public final class NatLab implements AutoCloseable {
         script(List.of("cut", "--prefix", prefix, site));
     }
 
+    /** Blocks UDP between a site and {@code peer} only (the direct path to another site); the relay stays reachable. */
+    public void cutSiteFrom(String site, InetAddress peer) throws IOException {
+        script(List.of("cut", "--prefix", prefix, site, peer.getHostAddress()));
+    }
+
     public void restoreSite(String site) throws IOException {
         script(List.of("restore", "--prefix", prefix, site));
     }
