@@ -1,0 +1,167 @@
+package io.punchline.natlab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.punchline.natlab.NatLab.NatType;
+import io.punchline.natlab.NatLab.Site;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.punchline.natlab.LabPeers.event;
+import static io.punchline.natlab.LabPeers.switchedTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The NAT matrix (issue 4): for every pair of NAT types, a real relay and two real {@code punchline} processes behind
+ * real nftables NATs; the dialler sends 20 MB and the test records whether the session connected, whether and when
+ * it went direct, and how many bytes went through the relay. Writes {@code target/NAT-MATRIX.md}, and the file named
+ * by {@code -Dnatlab.matrix.output} (docs/NAT-MATRIX.md) when given.
+ */
+@Tag("lab")
+@Timeout(value = 50, unit = TimeUnit.MINUTES)
+class NatMatrixTest {
+
+    /** All NAT types, or those named in {@code -Dnatlab.matrix.types=eim-apdf,apdm} (script names). */
+    static final List<NatType> TYPES = java.util.Arrays.stream(NatType.values())
+            .filter(t -> System.getProperty("natlab.matrix.types", "").isBlank()
+                    || List.of(System.getProperty("natlab.matrix.types").split(",")).contains(t.scriptName()))
+            .toList();
+    static final boolean SHARED = TYPES.contains(NatType.EIM_APDF);
+    static final long BYTES = Long.getLong("natlab.matrix.bytes", 20_000_000L);
+    static final String PREFIX = "plmx";
+
+    record Cell(String dialler, String listener, boolean connected, boolean direct, long msToDirect,
+                long relayedBytes, long directBytes, boolean expectDirect, String note) {
+    }
+
+    @BeforeAll
+    static void needsTheLab() throws IOException {
+        NatLab.unavailableReason().ifPresent(reason -> Assumptions.abort("NAT lab not available: " + reason));
+        NatLab.cleanLeftovers(PREFIX);
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        if (NatLab.unavailableReason().isEmpty()) {
+            NatLab.cleanLeftovers(PREFIX);
+        }
+    }
+
+    /** Symmetric NATs punch only toward a peer whose filtering lets the unknown mapping in. */
+    static boolean expectDirect(NatType a, NatType b) {
+        boolean aSym = a == NatType.APDM;
+        boolean bSym = b == NatType.APDM;
+        if (aSym && bSym) {
+            return false;
+        }
+        NatType other = aSym ? b : bSym ? a : null;
+        return other == null || !(other == NatType.EIM_APDF || other == NatType.CGNAT);
+    }
+
+    @Test
+    void everyPairOfNatTypesConnectsAndGoesDirectWhereTheNatsAllowIt() throws Exception {
+        List<Cell> cells = new ArrayList<>();
+        Path logs = Path.of("target", "natlab-matrix");
+        for (int i = 0; i < TYPES.size(); i++) {
+            for (int j = i; j < TYPES.size(); j++) {
+                NatType a = TYPES.get(i);
+                NatType b = TYPES.get(j);
+                Map<String, Site> sites = new LinkedHashMap<>();
+                sites.put("a", Site.of(a));
+                sites.put("b", Site.of(b));
+                cells.add(run(sites, "a", "b", a.scriptName(), b.scriptName(), expectDirect(a, b),
+                        logs.resolve(a.scriptName() + "-" + b.scriptName())));
+            }
+        }
+        for (boolean hairpin : SHARED ? List.of(false, true) : List.<Boolean>of()) {
+            Map<String, Site> sites = new LinkedHashMap<>();
+            Site shared = Site.of(NatType.EIM_APDF).withHosts(2);
+            sites.put("s", hairpin ? shared.withHairpin() : shared);
+            String name = "shared NAT" + (hairpin ? " (hairpin)" : " (no hairpin)");
+            cells.add(run(sites, "s-h1", "s-h2", name, "same NAT", true, logs.resolve(hairpin ? "shared-hairpin" : "shared")));
+        }
+        String table = table(cells);
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "NAT-MATRIX.md"), table);
+        String output = System.getProperty("natlab.matrix.output");
+        if (output != null && !output.isBlank()) {
+            Files.writeString(Path.of(output), table);
+        }
+        System.out.println(table);
+
+        assertThat(cells).allSatisfy(cell -> assertThat(cell.connected()).as("%s / %s connected", cell.dialler(), cell.listener()).isTrue());
+        assertThat(cells.stream().filter(Cell::expectDirect))
+                .allSatisfy(cell -> assertThat(cell.direct()).as("%s / %s direct", cell.dialler(), cell.listener()).isTrue());
+        List<Long> coneTimes = cells.stream().filter(c -> c.direct() && !c.dialler().contains("apdm") && !c.listener().contains("apdm"))
+                .map(Cell::msToDirect).sorted().toList();
+        assertThat(coneTimes).isNotEmpty();
+        assertThat(coneTimes.get(coneTimes.size() / 2)).as("median time to direct for cone pairs, ms").isLessThan(1000);
+    }
+
+    private Cell run(Map<String, Site> sites, String diallerTarget, String listenerTarget, String diallerName,
+                     String listenerName, boolean expectDirect, Path logs) throws Exception {
+        try (NatLab lab = NatLab.upSites(PREFIX, sites); LabPeers peers = new LabPeers(lab, logs)) {
+            Process listen = peers.start(listenerTarget, "listen", List.of("listen", "--relay", peers.relayContact,
+                    "--json", "--once"));
+            LabPeers.Events listenEvents = new LabPeers.Events(listen);
+            JsonNode contact = listenEvents.await(event("listen.contact"), Duration.ofSeconds(60));
+            if (contact == null) {
+                return new Cell(diallerName, listenerName, false, false, -1, 0, 0, expectDirect, "listener did not start");
+            }
+            Process dial = peers.start(diallerTarget, "dial", List.of("dial", contact.path("contact").asText(), "--json",
+                    "--bytes", Long.toString(BYTES), "--linger", "1"));
+            LabPeers.Events events = new LabPeers.Events(dial);
+            boolean exited = dial.waitFor(180, TimeUnit.SECONDS);
+            JsonNode done = events.await(event("dial.done"), Duration.ofSeconds(2));
+            JsonNode opened = events.first("session.opened");
+            JsonNode direct = events.first(switchedTo("direct"));
+            boolean connected = exited && dial.exitValue() == 0 && done != null;
+            long ms = direct != null && opened != null ? direct.path("t").asLong() - opened.path("t").asLong() : -1;
+            String note = exited ? (dial.exitValue() == 0 ? "" : "dial exit " + dial.exitValue()) : "dial timed out";
+            return new Cell(diallerName, listenerName, connected, direct != null, ms,
+                    done != null ? done.path("relayedBytes").asLong() : -1, done != null ? done.path("directBytes").asLong() : -1,
+                    expectDirect, note);
+        }
+    }
+
+    static String table(List<Cell> cells) {
+        StringBuilder out = new StringBuilder();
+        out.append("# NAT matrix\n\n")
+                .append("Generated by `NatMatrixTest` (issue 4): for each pair of NAT types, a real relay on the lab's public host and two\n")
+                .append("real `punchline` processes behind nftables NATs (docs/NATLAB.md); the dialler sends ")
+                .append(BYTES / 1_000_000).append(" MB of test data,\n")
+                .append("verified by SHA-256 on the other side. Regenerate (as root):\n\n")
+                .append("```sh\nmvn -B test -Dtest=NatMatrixTest -Dnatlab.matrix.output=docs/NAT-MATRIX.md\n```\n\n")
+                .append("`time to direct`: from the session's post-quantum handshake to the dialler's switch to the direct path.\n")
+                .append("`via relay`: bytes of peer traffic the dialler sent through the relay (handshake, control, and data before the switch).\n\n")
+                .append("| dialler NAT | listener NAT | connected | path | expected | time to direct | via relay | direct |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
+        for (Cell cell : cells) {
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%s%n",
+                    cell.dialler(), cell.listener(), cell.connected() ? "yes" : "**no**",
+                    cell.direct() ? "direct" : "relayed", cell.expectDirect() ? "direct" : "relayed",
+                    cell.msToDirect() >= 0 ? cell.msToDirect() + " ms" : "-",
+                    megabytes(cell.relayedBytes()), megabytes(cell.directBytes()),
+                    cell.note().isEmpty() ? "" : " " + cell.note()));
+        }
+        return out.toString();
+    }
+
+    private static String megabytes(long bytes) {
+        return bytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+}
