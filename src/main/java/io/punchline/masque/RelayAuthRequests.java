@@ -72,7 +72,8 @@ public final class RelayAuthRequests {
             return response.body();
         }
         String why = switch (response.status()) {
-            case 403 -> "refused our " + step;
+            case 403 -> "refused our " + step + (step.equals("proof") && response.proxyStatusDetail().contains("verify")
+                    ? " (it signs for the relay PeerId we pinned: is that the PeerId this relay printed?)" : "");
             case 429 -> "is rate limiting authentication; try again in a minute";
             case 404 -> "does not offer relay authentication (an older or a foreign relay)";
             default -> "answered our " + step + " with HTTP " + response.status();

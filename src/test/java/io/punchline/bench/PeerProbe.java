@@ -17,7 +17,7 @@ public class PeerProbe {
     public static void main(String[] args) throws Exception {
         long bytes = Long.parseLong(args.length > 0 ? args[0] : "20000000");
         try (RelayServer relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))) {
-            RelayAddress address = RelayAddress.of(relay.dialAddress(), relay.fingerprint());
+            RelayAddress address = relay.address();
             InetSocketAddress lo = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
             try (Engine a = Engine.start(EngineConfig.of(Identity.generate(new SecureRandom()), address).withListen(lo));
                  Engine b = Engine.start(EngineConfig.of(Identity.generate(new SecureRandom()), address).withListen(lo))) {
