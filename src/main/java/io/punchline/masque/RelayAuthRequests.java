@@ -71,13 +71,15 @@ public final class RelayAuthRequests {
         if (response.status() == 200) {
             return response.body();
         }
-        String why = switch (response.status()) {
-            case 403 -> "refused our " + step + (step.equals("proof") && response.proxyStatusDetail().contains("verify")
-                    ? " (it signs for the relay PeerId we pinned: is that the PeerId this relay printed?)" : "");
-            case 429 -> "is rate limiting authentication; try again in a minute";
-            case 404 -> "does not offer relay authentication (an older or a foreign relay)";
-            default -> "answered our " + step + " with HTTP " + response.status();
+        int status = response.status();
+        String why = switch (status) {
+            case 403 -> "refused our " + step + ": HTTP 403";
+            case 429 -> "is rate limiting authentication (HTTP 429); try again in a minute";
+            case 404 -> "does not offer relay authentication (HTTP 404: an older or a foreign relay)";
+            default -> "answered our " + step + " with HTTP " + status;
         };
-        throw new BindException("relay " + relay.authority() + " " + why + response.proxyStatusDetail());
+        String hint = status == 403 && step.equals("proof") && response.proxyStatusDetail().contains("verify")
+                ? "; the proof names the relay PeerId we pinned: is it the one this relay printed?" : "";
+        throw new BindException("relay " + relay.authority() + " " + why + response.proxyStatusDetail() + hint);
     }
 }
