@@ -43,10 +43,6 @@ final class RequestWindow<K> {
         return true;
     }
 
-    synchronized int trackedKeys() {
-        return recent.size();
-    }
-
     private void sweep(long now) {
         for (Iterator<Deque<Long>> it = recent.values().iterator(); it.hasNext(); ) {
             Deque<Long> window = it.next();
