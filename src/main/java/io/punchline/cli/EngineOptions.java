@@ -17,7 +17,7 @@ import java.net.InetSocketAddress;
 /** Options shared by the commands that run an engine. */
 final class EngineOptions {
 
-    @Option(names = "--relay", paramLabel = "HOST:PORT#FINGERPRINT",
+    @Option(names = "--relay", paramLabel = "HOST:PORT#TLS_FINGERPRINT#RELAY_PEER_ID",
             description = "Relay to bind on, as `punchline relay` printed it.")
     String relay;
 
@@ -41,7 +41,7 @@ final class EngineOptions {
         embedded = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0))
                 .withLoopbackTargets(true));
         System.err.println("punchline: no --relay given; started an embedded relay at " + embedded.contact());
-        return RelayAddress.of(embedded.dialAddress(), embedded.fingerprint());
+        return embedded.address();
     }
 
     Engine start(RelayAddress relayAddress) throws IOException, BindException {

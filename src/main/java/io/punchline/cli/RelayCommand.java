@@ -1,15 +1,22 @@
 package io.punchline.cli;
 
 import io.punchline.config.DataFolders;
+import io.punchline.crypto.PeerId;
+import io.punchline.relay.RelayAccess;
 import io.punchline.relay.RelayConfig;
 import io.punchline.relay.RelayServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -18,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
         mixinStandardHelpOptions = true,
         description = {
                 "Runs a Punchline relay: MASQUE CONNECT-UDP and CONNECT-UDP Bind over HTTP/3.",
-                "Prints HOST:PORT#FINGERPRINT on standard output once it is ready; clients pin that fingerprint."})
+                "Prints HOST:PORT#TLS_FINGERPRINT#RELAY_PEER_ID on standard output once it is ready; clients pin both.",
+                "Clients prove their PeerId before binding; without an allow list any PeerId may bind."})
 final class RelayCommand implements Callable<Integer> {
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:4433",
@@ -61,6 +69,22 @@ final class RelayCommand implements Callable<Integer> {
             description = "Forward to loopback addresses too (tests and single-machine setups only).")
     boolean allowLoopbackTargets;
 
+    @Option(names = "--allow-anonymous",
+            description = "Also serve standard MASQUE clients that do not authenticate (rate limited per address).")
+    boolean allowAnonymous;
+
+    @Option(names = "--allow-peer", paramLabel = "FINGERPRINT",
+            description = "Only this PeerId (and other listed ones) may bind; repeatable.")
+    List<String> allowPeers = new ArrayList<>();
+
+    @Option(names = "--allow-list", paramLabel = "FILE",
+            description = "File of PeerId fingerprints that may bind, one per line ('#' starts a comment line).")
+    Path allowList;
+
+    @Option(names = "--peer-requests-per-minute", defaultValue = "120",
+            description = "New requests per authenticated PeerId per minute (default: ${DEFAULT-VALUE}).")
+    int peerRequestsPerMinute;
+
     @Override
     public Integer call() throws Exception {
         RelayConfig config;
@@ -70,7 +94,8 @@ final class RelayCommand implements Callable<Integer> {
                     .withDataFolder(dataDir != null ? dataDir : DataFolders.relayData())
                     .withLimits(maxSessions, maxSessionsPerClient, maxContexts, rateLimit, requestsPerMinute)
                     .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
-                    .withLoopbackTargets(allowLoopbackTargets);
+                    .withLoopbackTargets(allowLoopbackTargets)
+                    .withAccess(access());
         } catch (IllegalArgumentException e) {
             System.err.println("punchline relay: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -83,5 +108,26 @@ final class RelayCommand implements Callable<Integer> {
             stopped.await();
         }
         return ExitCodes.OK;
+    }
+
+    private RelayAccess access() {
+        Set<PeerId> allowed = new LinkedHashSet<>();
+        for (String fingerprint : allowPeers) {
+            try {
+                allowed.add(PeerId.parse(fingerprint.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--allow-peer " + fingerprint + ": not a PeerId fingerprint ("
+                        + e.getMessage() + ")");
+            }
+        }
+        if (allowList != null) {
+            try {
+                allowed.addAll(RelayAccess.readAllowList(allowList));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the allow list " + allowList + " (" + e + ")");
+            }
+        }
+        return RelayAccess.OPEN.withAllowedPeers(allowed).withPeerRequestsPerMinute(peerRequestsPerMinute)
+                .withAnonymous(allowAnonymous);
     }
 }

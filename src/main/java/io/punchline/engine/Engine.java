@@ -66,7 +66,7 @@ public final class Engine implements AutoCloseable {
         BindClient[] bindHolder = new BindClient[1];
         this.router = new PathRouter(socket, (target, data, offset, length) -> bindHolder[0].send(target, data, offset, length));
         try {
-            this.bind = BindClient.connect(config.relay(), new RelaySocketFactory(), new BindClient.Listener() {
+            this.bind = BindClient.connect(config.relay(), config.identity(), new RelaySocketFactory(), new BindClient.Listener() {
                 @Override
                 public void onPayload(InetSocketAddress source, byte[] data, int offset, int length) {
                     socket.deliverFromRelay(source, data, offset, length);

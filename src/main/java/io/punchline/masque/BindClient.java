@@ -1,5 +1,6 @@
 package io.punchline.masque;
 
+import io.punchline.crypto.Identity;
 import io.punchline.quic.OrderedDatagrams;
 import io.punchline.wire.IpAddressCodec;
 import io.punchline.wire.QuicVarint;
@@ -46,7 +47,7 @@ public final class BindClient implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BindClient.class);
-    private static final int MAX_RESPONSE_HEADERS = 16 * 1024;
+    private static final int MAX_RESPONSE_HEADERS = RelayHttp3Connection.MAX_RESPONSE_HEADERS;
 
     private final RelayAddress relay;
     private final QuicClientConnection quic;
@@ -99,51 +100,67 @@ public final class BindClient implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code relay} (pinning its certificate), requests a bind and registers the uncompressed context.
+     * Connects to {@code relay} as an anonymous, standard MASQUE client: no relay authentication. Only relays started
+     * with {@code --allow-anonymous} accept such a bind; others answer 401 and this throws.
      *
-     * @param socketFactory where kwik gets its UDP socket; null for an ordinary socket of its own
-     * @throws BindException with a message for the user when the relay cannot be reached, is not the pinned one, or
-     *                       refuses the bind
+     * @see #connect(RelayAddress, Identity, DatagramSocketFactory, Listener, Duration)
      */
     public static BindClient connect(RelayAddress relay, DatagramSocketFactory socketFactory, Listener listener,
                                      Duration timeout) throws BindException {
+        return connect(relay, null, socketFactory, listener, timeout);
+    }
+
+    /**
+     * Connects to {@code relay} (pinning its certificate), authenticates as {@code identity} (docs/SECURITY.md
+     * section 6: the relay must prove the PeerId pinned in {@code relay}), requests a bind and registers the
+     * uncompressed context.
+     *
+     * @param identity      the client's identity to prove to the relay; null for an anonymous bind
+     * @param socketFactory where kwik gets its UDP socket; null for an ordinary socket of its own
+     * @throws BindException with a message for the user when the relay cannot be reached, is not the pinned one,
+     *                       refuses the authentication or the bind
+     */
+    public static BindClient connect(RelayAddress relay, Identity identity, DatagramSocketFactory socketFactory,
+                                     Listener listener, Duration timeout) throws BindException {
         RelayConnector.Connected connected = RelayConnector.connect(relay, socketFactory, timeout);
         QuicClientConnection quic = connected.quic();
         ExecutorService executor = connected.executor();
         RelayHttp3Connection http3 = connected.http3();
         try {
-            QuicStream stream = http3.openRequestStream();
+            if (identity != null) {
+                RelayAuthRequests.authenticate(http3, relay, identity);
+            }
             Map<String, List<String>> fields = new LinkedHashMap<>();
             fields.put(BindHeaders.CONNECT_UDP_BIND, List.of(BindHeaders.TRUE));
             fields.put(BindHeaders.CAPSULE_PROTOCOL, List.of(BindHeaders.TRUE));
-            RequestStreamWriter writer = new RequestStreamWriter(stream.getOutputStream());
-            writer.writeHeaders(http3.encodeRequest(RelayConnector.connectUdp(relay, UdpProxyingPath.bindAny()), fields));
-            RequestStreamReader reader = new RequestStreamReader(stream.getInputStream());
-            RequestStreamReader.Item item = reader.next(MAX_RESPONSE_HEADERS);
-            if (!(item instanceof RequestStreamReader.Headers headers)) {
-                throw new BindException("relay " + relay.authority() + " ended the bind request without a response");
-            }
-            HeadersFrame response = http3.decodeResponse(headers.fieldSection());
-            List<InetSocketAddress> addresses = checkResponse(relay, response);
-            BindClient client = new BindClient(relay, quic, executor, stream, writer, addresses, listener);
-            client.start(reader, timeout);
+            RelayHttp3Connection.Exchange exchange =
+                    http3.send(RelayConnector.connectUdp(relay, UdpProxyingPath.bindAny()), fields, null);
+            List<InetSocketAddress> addresses = checkResponse(relay, exchange, identity != null);
+            BindClient client = new BindClient(relay, quic, executor, exchange.stream(), exchange.writer(), addresses,
+                    listener);
+            client.start(exchange.reader(), timeout);
             return client;
         } catch (IOException | WireFormatException e) {
-            quic.close();
-            executor.shutdownNow();
+            connected.close();
             throw new BindException("bind request to relay " + relay.authority() + " failed: " + e.getMessage(), e);
         } catch (BindException e) {
-            quic.close();
-            executor.shutdownNow();
+            connected.close();
             throw e;
         }
     }
 
-    private static List<InetSocketAddress> checkResponse(RelayAddress relay, HeadersFrame response) throws BindException {
-        String status = response.getPseudoHeader(":status");
-        if (status == null || !status.startsWith("2") || status.length() != 3) {
-            String detail = response.headers().firstValue("proxy-status").map(s -> " (" + s + ")").orElse("");
-            throw new BindException("relay " + relay.authority() + " refused the bind: HTTP " + status + detail);
+    private static List<InetSocketAddress> checkResponse(RelayAddress relay, RelayHttp3Connection.Exchange exchange,
+                                                         boolean authenticated) throws BindException {
+        HeadersFrame response = exchange.response();
+        int status = exchange.status();
+        if (status == 401 && !authenticated) {
+            throw new BindException("the relay " + relay.authority() + " requires authentication: it serves clients "
+                    + "without a Punchline identity only when started with --allow-anonymous"
+                    + exchange.proxyStatusDetail());
+        }
+        if (status < 200 || status > 299) {
+            throw new BindException("relay " + relay.authority() + " refused the bind: HTTP " + status
+                    + exchange.proxyStatusDetail());
         }
         if (!BindHeaders.isTrue(response.headers().allValues(BindHeaders.CONNECT_UDP_BIND))) {
             throw new BindException("relay " + relay.authority() + " does not support CONNECT-UDP Bind");

@@ -1,5 +1,6 @@
 package io.punchline.masque;
 
+import io.punchline.wire.WireFormatException;
 import tech.kwik.core.QuicClientConnection;
 import tech.kwik.core.QuicStream;
 import tech.kwik.flupke.impl.HeadersFrame;
@@ -21,6 +22,9 @@ final class RelayHttp3Connection extends Http3ClientConnectionImpl {
 
     static final long SETTINGS_H3_DATAGRAM = 0x33;
     static final long SETTINGS_ENABLE_CONNECT_PROTOCOL = 0x08;
+    /** RFC 9114 section 8.1. */
+    static final long H3_REQUEST_CANCELLED = 0x010c;
+    static final int MAX_RESPONSE_HEADERS = 16 * 1024;
 
     RelayHttp3Connection(QuicClientConnection quic, ExecutorService executor) {
         super(quic, executor);
@@ -35,6 +39,80 @@ final class RelayHttp3Connection extends Http3ClientConnectionImpl {
 
     QuicStream openRequestStream() throws IOException {
         return quicConnection.createStream(true);
+    }
+
+    /** A request stream whose response HEADERS have arrived. */
+    record Exchange(QuicStream stream, RequestStreamWriter writer, RequestStreamReader reader, HeadersFrame response) {
+        int status() {
+            String status = response.getPseudoHeader(":status");
+            try {
+                return status == null ? -1 : Integer.parseInt(status);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        /** {@code " (PROXY_STATUS)"} when the response carries a Proxy-Status field (RFC 9209), else empty. */
+        String proxyStatusDetail() {
+            return response.headers().firstValue("proxy-status").map(s -> " (" + s + ")").orElse("");
+        }
+    }
+
+    /** A complete response: status, fields and body. */
+    record Response(Exchange exchange, byte[] body) {
+        int status() {
+            return exchange.status();
+        }
+
+        String proxyStatusDetail() {
+            return exchange.proxyStatusDetail();
+        }
+    }
+
+    /**
+     * Sends a request and reads its response HEADERS. With a {@code body} (possibly empty) the request ends after it
+     * (FIN); with none the stream stays open for capsules (extended CONNECT).
+     */
+    Exchange send(Map<String, String> pseudoHeaders, Map<String, List<String>> fields, byte[] body)
+            throws IOException, WireFormatException {
+        QuicStream stream = openRequestStream();
+        RequestStreamWriter writer = new RequestStreamWriter(stream.getOutputStream());
+        writer.writeHeaders(encodeRequest(pseudoHeaders, fields));
+        if (body != null) {
+            if (body.length > 0) {
+                writer.writeData(body);
+            }
+            writer.close();
+        }
+        RequestStreamReader reader = new RequestStreamReader(stream.getInputStream());
+        RequestStreamReader.Item item = reader.next(MAX_RESPONSE_HEADERS);
+        if (!(item instanceof RequestStreamReader.Headers headers)) {
+            throw new IOException("the relay ended the request without a response");
+        }
+        return new Exchange(stream, writer, reader, decodeResponse(headers.fieldSection()));
+    }
+
+    /** Sends {@code body} and reads the whole response; a response body over {@code maxBody} bytes is an error. */
+    Response post(Map<String, String> pseudoHeaders, byte[] body, int maxBody) throws IOException {
+        try {
+            Exchange exchange = send(pseudoHeaders, Map.of(), body);
+            java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+            while (true) {
+                RequestStreamReader.Item item = exchange.reader().next(MAX_RESPONSE_HEADERS);
+                if (item instanceof RequestStreamReader.End) {
+                    return new Response(exchange, received.toByteArray());
+                }
+                if (item instanceof RequestStreamReader.Data data) {
+                    if (received.size() + data.length() > maxBody) {
+                        exchange.stream().abortReading(H3_REQUEST_CANCELLED);
+                        throw new IOException("the relay's answer exceeds " + maxBody + " bytes");
+                    }
+                    received.write(data.buffer(), 0, data.length());
+                }
+            }
+        } catch (WireFormatException e) {
+            throw new IOException("malformed response: " + e.getMessage(), e);
+        }
     }
 
     byte[] encodeRequest(Map<String, String> pseudoHeaders, Map<String, List<String>> fields) {

@@ -1,41 +1,45 @@
 package io.punchline.relay;
 
+import io.punchline.crypto.PeerId;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every open tunnel of one relay, by the public address of its socket, with the relay's admission limits: sessions in
- * all, per client address, and new requests per client address per minute. A datagram whose target is another
- * tunnel's public address is handed over here, in process, instead of through the relay's own UDP stack.
+ * all, per client address, and new requests per client address and per authenticated PeerId per minute. A datagram
+ * whose target is another tunnel's public address is handed over here, in process, instead of through the relay's
+ * own UDP stack.
  */
 final class BindDirectory {
 
     private final RelayConfig config;
     private final Map<InetSocketAddress, BindTunnel> byPublicAddress = new ConcurrentHashMap<>();
     private final Map<InetAddress, Integer> openPerClient = new HashMap<>();
-    private final Map<InetAddress, Deque<Long>> recentRequests = new HashMap<>();
+    private final RequestWindow<InetAddress> perAddress;
+    private final RequestWindow<PeerId> perPeer;
     private int open;
 
     BindDirectory(RelayConfig config) {
         this.config = config;
+        this.perAddress = new RequestWindow<>(config.requestsPerMinute());
+        this.perPeer = new RequestWindow<>(config.access().peerRequestsPerMinute());
     }
 
-    /** Admits a new request from {@code client}, or says why not (a reason for a 429 or 503 response). */
-    synchronized Admission admit(InetAddress client) {
-        long now = System.nanoTime();
-        Deque<Long> recent = recentRequests.computeIfAbsent(client, c -> new ArrayDeque<>());
-        while (!recent.isEmpty() && now - recent.peekFirst() > 60_000_000_000L) {
-            recent.removeFirst();
-        }
-        if (recent.size() >= config.requestsPerMinute()) {
+    /**
+     * Admits a new request from {@code client}, authenticated as {@code peer} (null: anonymous), or says why not (a
+     * reason for a 429 or 503 response). Every request counts against its address's and its PeerId's minute.
+     */
+    synchronized Admission admit(InetAddress client, PeerId peer) {
+        if (!perAddress.tryCount(client)) {
             return Admission.TOO_MANY_REQUESTS;
         }
-        recent.addLast(now);
+        if (peer != null && !perPeer.tryCount(peer)) {
+            return Admission.TOO_MANY_FROM_PEER;
+        }
         if (open >= config.maxSessions()) {
             return Admission.RELAY_FULL;
         }
@@ -51,10 +55,6 @@ final class BindDirectory {
     synchronized void release(InetAddress client) {
         open--;
         openPerClient.computeIfPresent(client, (c, n) -> n > 1 ? n - 1 : null);
-        Deque<Long> recent = recentRequests.get(client);
-        if (recent != null && recent.isEmpty() && !openPerClient.containsKey(client)) {
-            recentRequests.remove(client);
-        }
     }
 
     void register(BindTunnel tunnel) {
@@ -78,5 +78,5 @@ final class BindDirectory {
         return open;
     }
 
-    enum Admission { ADMITTED, TOO_MANY_REQUESTS, RELAY_FULL }
+    enum Admission { ADMITTED, TOO_MANY_REQUESTS, TOO_MANY_FROM_PEER, RELAY_FULL }
 }

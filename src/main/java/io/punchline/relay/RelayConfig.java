@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param requestsPerMinute      new requests per client IP address per minute
  * @param idleTimeout            a request with no traffic for this long is closed (RFC 9298: at least 2 minutes)
  * @param allowLoopbackTargets   forward to loopback addresses (tests and single-machine use only)
+ * @param access                 who may bind: open, allow list, anonymous (docs/SECURITY.md section 6)
  */
 public record RelayConfig(InetSocketAddress listen,
                           InetAddress publicAddress,
@@ -29,7 +30,8 @@ public record RelayConfig(InetSocketAddress listen,
                           long bytesPerSecond,
                           int requestsPerMinute,
                           Duration idleTimeout,
-                          boolean allowLoopbackTargets) {
+                          boolean allowLoopbackTargets,
+                          RelayAccess access) {
 
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(2);
 
@@ -40,6 +42,9 @@ public record RelayConfig(InetSocketAddress listen,
         if (bytesPerSecond < 0) {
             throw new IllegalArgumentException("rate limit must not be negative");
         }
+        if (access == null) {
+            throw new IllegalArgumentException("relay access policy missing");
+        }
         if (idleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0) {
             throw new IllegalArgumentException("idle timeout must be at least 2 minutes (RFC 9298 section 3.3)");
         }
@@ -47,31 +52,36 @@ public record RelayConfig(InetSocketAddress listen,
 
     /** Defaults for a relay listening on {@code listen}. */
     public static RelayConfig defaults(InetSocketAddress listen) {
-        return new RelayConfig(listen, null, null, 1000, 32, 256, 0, 600, MIN_IDLE_TIMEOUT, false);
+        return new RelayConfig(listen, null, null, 1000, 32, 256, 0, 600, MIN_IDLE_TIMEOUT, false, RelayAccess.OPEN);
     }
 
     public RelayConfig withPublicAddress(InetAddress address) {
         return new RelayConfig(listen, address, dataFolder, maxSessions, maxSessionsPerClient, maxContextsPerSession,
-                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets);
+                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access);
     }
 
     public RelayConfig withDataFolder(Path folder) {
         return new RelayConfig(listen, publicAddress, folder, maxSessions, maxSessionsPerClient, maxContextsPerSession,
-                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets);
+                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access);
     }
 
     public RelayConfig withLimits(int sessions, int perClient, int contexts, long rate, int perMinute) {
         return new RelayConfig(listen, publicAddress, dataFolder, sessions, perClient, contexts, rate, perMinute,
-                idleTimeout, allowLoopbackTargets);
+                idleTimeout, allowLoopbackTargets, access);
     }
 
     public RelayConfig withIdleTimeout(Duration timeout) {
         return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
-                maxContextsPerSession, bytesPerSecond, requestsPerMinute, timeout, allowLoopbackTargets);
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, timeout, allowLoopbackTargets, access);
     }
 
     public RelayConfig withLoopbackTargets(boolean allow) {
         return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
-                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allow);
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allow, access);
+    }
+
+    public RelayConfig withAccess(RelayAccess policy) {
+        return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, policy);
     }
 }

@@ -1,5 +1,7 @@
 package io.punchline.relay;
 
+import io.punchline.crypto.PeerId;
+import io.punchline.crypto.RelayChallenge;
 import io.punchline.masque.DatagramSizes;
 import io.punchline.quic.CongestionControllerSwap;
 import io.punchline.masque.RequestStreamReader;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One client's HTTP/3 connection to the relay. It reads every request stream itself (flupke's extended-CONNECT
@@ -52,6 +55,8 @@ final class RelayConnection extends Http3ServerConnectionImpl {
     private final Map<Long, BindTunnel> tunnelsByQuarterStreamId = new ConcurrentHashMap<>();
     private final ExecutorService datagramExecutor;
     private volatile int maxFrameData = -1;
+    private final AtomicReference<RelayChallenge> outstandingChallenge = new AtomicReference<>();
+    private volatile PeerId peer;
 
     RelayConnection(QuicConnection quicConnection, RelayContext relay) {
         super(quicConnection, (request, response) -> response.setStatus(404), relay.streamExecutor(),
@@ -77,6 +82,24 @@ final class RelayConnection extends Http3ServerConnectionImpl {
 
     QuicConnection quic() {
         return quicConnection;
+    }
+
+    /** The PeerId this connection proved (relay authentication), or null while it has not. */
+    PeerId peer() {
+        return peer;
+    }
+
+    void challengeIssued(RelayChallenge challenge) {
+        outstandingChallenge.set(challenge);
+    }
+
+    /** The outstanding challenge, removed: each one answers at most one proof. Null when there is none. */
+    RelayChallenge takeChallenge() {
+        return outstandingChallenge.getAndSet(null);
+    }
+
+    void authenticated(PeerId proven) {
+        peer = proven;
     }
 
     @Override

@@ -4,9 +4,13 @@ import java.net.InetAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** What every connection of one relay shares: its configuration, directory, target policy and threads. */
+/**
+ * What every connection of one relay shares: its configuration, directory, relay-authentication endpoint, target
+ * policy and threads.
+ */
 record RelayContext(RelayConfig config,
                     BindDirectory directory,
+                    AuthEndpoint auth,
                     TargetPolicy targetPolicy,
                     InetAddress announcedAddress,
                     ExecutorService streamExecutor,

@@ -1,5 +1,8 @@
 package io.punchline.relay;
 
+import io.punchline.crypto.Identity;
+import io.punchline.crypto.PeerId;
+import io.punchline.masque.RelayAddress;
 import io.punchline.tls.CertificateFingerprint;
 import io.punchline.tls.TlsIdentity;
 import org.slf4j.Logger;
@@ -15,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.util.Collections;
 import java.util.concurrent.ExecutorService;
@@ -27,8 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Bind (draft-ietf-masque-connect-udp-listen-13). Each accepted request gets its own UDP socket, announced to the
  * client in {@code proxy-public-address}.
  *
- * <p>The relay has a long-term TLS identity kept in its data folder; it is known to clients by
- * {@code HOST:PORT#FINGERPRINT} (see {@link #contact()}), which they pin.
+ * <p>The relay has two long-term identities kept in its data folder: a TLS certificate and an ML-DSA-65 key, with
+ * which it answers relay authentication (docs/SECURITY.md section 6). Clients know it by
+ * {@code HOST:PORT#TLS_FINGERPRINT#RELAY_PEER_ID} (see {@link #contact()}) and pin both.
  */
 public final class RelayServer implements AutoCloseable {
 
@@ -39,15 +44,17 @@ public final class RelayServer implements AutoCloseable {
 
     private final RelayConfig config;
     private final TlsIdentity tlsIdentity;
+    private final Identity identity;
     private final ServerConnector connector;
     private final DatagramSocket socket;
     private final RelayContext context;
     private final ExecutorService streamExecutor;
     private final ScheduledExecutorService timer;
 
-    private RelayServer(RelayConfig config, TlsIdentity tlsIdentity) throws IOException {
+    private RelayServer(RelayConfig config, TlsIdentity tlsIdentity, Identity identity) throws IOException {
         this.config = config;
         this.tlsIdentity = tlsIdentity;
+        this.identity = identity;
         this.socket = new DatagramSocket(config.listen());
         try {
             // every client's traffic arrives on this one socket: give the kernel room for bursts
@@ -63,7 +70,10 @@ public final class RelayServer implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "relay-timer"));
         TargetPolicy policy = new TargetPolicy(TargetPolicy.localAddresses(announced), socket.getLocalPort(),
                 config.allowLoopbackTargets());
-        this.context = new RelayContext(config, new BindDirectory(config), policy, announced, streamExecutor, timer);
+        AuthEndpoint auth = new AuthEndpoint(identity, tlsIdentity.fingerprint(), config.access(),
+                config.requestsPerMinute());
+        this.context = new RelayContext(config, new BindDirectory(config), auth, policy, announced, streamExecutor,
+                timer);
         try {
             ServerConnectionConfig connectionConfig = ServerConnectionConfig.builder()
                     .maxIdleTimeoutInSeconds(60)
@@ -86,15 +96,29 @@ public final class RelayServer implements AutoCloseable {
         connector.registerApplicationProtocol(H3, new RelayProtocolFactory(context));
     }
 
-    /** Starts a relay; its identity comes from {@code config.dataFolder()} (created on first start) or is fresh. */
+    /**
+     * Starts a relay; its identities (TLS certificate and ML-DSA-65 key) come from {@code config.dataFolder()}
+     * (created on first start) or are fresh.
+     */
     public static RelayServer start(RelayConfig config) throws IOException {
-        TlsIdentity identity = config.dataFolder() != null
-                ? TlsIdentity.loadOrCreate(config.dataFolder(), "punchline relay")
-                : TlsIdentity.generate("punchline relay");
-        RelayServer server = new RelayServer(config, identity);
+        TlsIdentity tls;
+        Identity identity;
+        if (config.dataFolder() != null) {
+            tls = TlsIdentity.loadOrCreate(config.dataFolder(), "punchline relay");
+            identity = Identity.loadOrCreate(config.dataFolder());
+        } else {
+            tls = TlsIdentity.generate("punchline relay");
+            identity = Identity.generate(new SecureRandom());
+        }
+        RelayServer server = new RelayServer(config, tls, identity);
         server.connector.start();
-        LOG.info("relay listening on {} (announcing {}), fingerprint {}", server.listenAddress(),
-                server.context.announcedAddress().getHostAddress(), server.fingerprint());
+        RelayAccess access = config.access();
+        LOG.info("relay listening on {} (announcing {}), TLS fingerprint {}, PeerId {}; {}{}", server.listenAddress(),
+                server.context.announcedAddress().getHostAddress(), server.fingerprint(),
+                identity.peerId().fingerprint(),
+                access.allowedPeers().isEmpty() ? "open to any authenticated PeerId"
+                        : "allow list of " + access.allowedPeers().size() + " PeerIds",
+                access.allowAnonymous() ? ", anonymous clients allowed" : "");
         return server;
     }
 
@@ -108,18 +132,24 @@ public final class RelayServer implements AutoCloseable {
         return new InetSocketAddress(context.announcedAddress(), socket.getLocalPort());
     }
 
+    /** SHA-256 of the relay's TLS certificate. */
     public CertificateFingerprint fingerprint() {
         return tlsIdentity.fingerprint();
     }
 
-    /** {@code HOST:PORT#FINGERPRINT}: what a client needs to reach and pin this relay. */
+    /** The relay's ML-DSA-65 identity, which it proves to authenticating clients. */
+    public PeerId peerId() {
+        return identity.peerId();
+    }
+
+    /** What a client needs to reach and pin this relay: dial address, TLS fingerprint and relay PeerId. */
+    public RelayAddress address() {
+        return RelayAddress.of(dialAddress(), fingerprint(), peerId());
+    }
+
+    /** {@code HOST:PORT#TLS_FINGERPRINT#RELAY_PEER_ID}: {@link #address()} as printed for clients to copy. */
     public String contact() {
-        InetSocketAddress address = dialAddress();
-        String host = address.getAddress().getHostAddress();
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        return host + ":" + address.getPort() + "#" + fingerprint();
+        return address().toString();
     }
 
     /** Requests currently open. */

@@ -1,9 +1,11 @@
 package io.punchline.relay;
 
+import io.punchline.crypto.RelayAuthProof;
 import io.punchline.masque.BindHeaders;
 import io.punchline.masque.Capsule;
 import io.punchline.masque.CapsuleParser;
 import io.punchline.masque.ProxyPublicAddress;
+import io.punchline.masque.RelayAuthRequests;
 import io.punchline.masque.ReplyBacklogExceededException;
 import io.punchline.masque.RequestStreamReader;
 import io.punchline.masque.RequestStreamWriter;
@@ -15,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import tech.kwik.core.QuicStream;
 import tech.kwik.flupke.impl.HeadersFrame;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -54,6 +57,10 @@ final class RequestDispatch {
             messageError("request without :method");
             return;
         }
+        if (RelayAuthRequests.CHALLENGE_PATH.equals(path) || RelayAuthRequests.PROOF_PATH.equals(path)) {
+            serveAuth(method, path);
+            return;
+        }
         if (!method.equals("CONNECT")) {
             respondAndFinish(method.equals("GET") && "/".equals(path) ? 200 : 404, Map.of());
             return;
@@ -70,6 +77,14 @@ final class RequestDispatch {
         }
         if (!UdpProxyingPath.matches(path)) {
             respondAndFinish(404, Map.of());
+            return;
+        }
+        if (connection.peer() == null && !connection.relay().config().access().allowAnonymous()) {
+            // RFC 9110 section 15.5.2: 401 names the scheme in WWW-Authenticate
+            Map<String, List<String>> fields = new LinkedHashMap<>(proxyStatus(
+                    "http_request_denied; details=\"relay authentication required\""));
+            fields.put("www-authenticate", List.of(RelayAuthRequests.AUTH_SCHEME));
+            respondAndFinish(401, fields);
             return;
         }
         UdpTarget target;
@@ -105,12 +120,22 @@ final class RequestDispatch {
     private void openTunnel(InetSocketAddress uriTarget, boolean bind) {
         RelayContext relay = connection.relay();
         InetAddress client = connection.client().getAddress();
-        BindDirectory.Admission admission = relay.directory().admit(client);
-        if (admission != BindDirectory.Admission.ADMITTED) {
-            respondAndFinish(admission == BindDirectory.Admission.RELAY_FULL ? 503 : 429,
-                    proxyStatus(admission == BindDirectory.Admission.RELAY_FULL ? "proxy_internal_error; details=\"relay full\""
-                            : "proxy_internal_error; details=\"too many requests from this address\""));
-            return;
+        BindDirectory.Admission admission = relay.directory().admit(client, connection.peer());
+        switch (admission) {
+            case ADMITTED -> {
+            }
+            case RELAY_FULL -> {
+                respondAndFinish(503, proxyStatus("proxy_internal_error; details=\"relay full\""));
+                return;
+            }
+            case TOO_MANY_FROM_PEER -> {
+                respondAndFinish(429, proxyStatus("proxy_internal_error; details=\"too many requests from this PeerId\""));
+                return;
+            }
+            case TOO_MANY_REQUESTS -> {
+                respondAndFinish(429, proxyStatus("proxy_internal_error; details=\"too many requests from this address\""));
+                return;
+            }
         }
         DatagramSocket socket;
         try {
@@ -179,6 +204,59 @@ final class RequestDispatch {
         }
     }
 
+    /** The relay-authentication requests (docs/SECURITY.md section 6.4): POST only, bodies of bounded size. */
+    private void serveAuth(String method, String path) {
+        if (!method.equals("POST")) {
+            respondAndFinish(405, Map.of("allow", List.of("POST")));
+            return;
+        }
+        AuthEndpoint auth = connection.relay().auth();
+        if (path.equals(RelayAuthRequests.CHALLENGE_PATH)) {
+            respond(auth.challenge(connection));
+            return;
+        }
+        byte[] body;
+        try {
+            body = readBody(RelayAuthProof.ENCODED_LENGTH);
+        } catch (IOException | WireFormatException e) {
+            messageError("unreadable proof: " + e.getMessage());
+            return;
+        }
+        respond(auth.proof(connection, body));
+    }
+
+    /**
+     * The request's body up to its end, or its first pieces as soon as they exceed {@code limit} bytes (the rest is
+     * not read). Trailers are ignored.
+     */
+    private byte[] readBody(int limit) throws IOException, WireFormatException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            RequestStreamReader.Item item = reader.next(RelayConnection.MAX_REQUEST_HEADERS);
+            if (item instanceof RequestStreamReader.End) {
+                return body.toByteArray();
+            }
+            if (item instanceof RequestStreamReader.Data data) {
+                body.write(data.buffer(), 0, data.length());
+                if (body.size() > limit) {
+                    return body.toByteArray();
+                }
+            }
+        }
+    }
+
+    private void respond(AuthEndpoint.Answer answer) {
+        try {
+            writer.writeHeaders(connection.responseHeaders(answer.status(), answer.fields()));
+            if (answer.body().length > 0) {
+                writer.writeData(answer.body());
+            }
+        } catch (IOException e) {
+            // the client is gone
+        }
+        finish();
+    }
+
     private void messageError(String why) {
         LOG.debug("malformed request from {}: {}", connection.client(), why);
         stream.resetStream(RelayConnection.H3_MESSAGE_ERROR);
@@ -186,17 +264,16 @@ final class RequestDispatch {
     }
 
     private void respondAndFinish(int status, Map<String, List<String>> fields) {
-        try {
-            writer.writeHeaders(connection.responseHeaders(status, fields));
-        } catch (IOException e) {
-            // the client is gone
-        }
+        respond(new AuthEndpoint.Answer(status, fields, new byte[0]));
+    }
+
+    private void finish() {
         writer.close();
         // RFC 9114 section 4.1.2: after a complete response the server may stop reading with H3_NO_ERROR
         stream.abortReading(RelayConnection.H3_NO_ERROR);
     }
 
-    private static Map<String, List<String>> proxyStatus(String value) {
+    static Map<String, List<String>> proxyStatus(String value) {
         // RFC 9209: Proxy-Status names the proxy, then the error as a parameter
         return Map.of("proxy-status", List.of("punchline; error=" + value));
     }

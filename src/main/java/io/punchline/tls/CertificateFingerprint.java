@@ -9,7 +9,7 @@ import java.util.Base64;
 
 /**
  * The SHA-256 of a certificate's DER encoding, written as unpadded base64url (43 characters). It is what a client
- * pins in a relay address {@code HOST:PORT#FINGERPRINT}.
+ * pins in a relay address {@code HOST:PORT#FINGERPRINT#RELAY_PEER_ID}.
  */
 public record CertificateFingerprint(byte[] sha256) {
 

@@ -41,7 +41,7 @@ class EngineThroughRelayTest {
     @BeforeEach
     void startRelay() throws Exception {
         relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
-        relayAddress = RelayAddress.of(relay.dialAddress(), relay.fingerprint());
+        relayAddress = relay.address();
     }
 
     @AfterEach

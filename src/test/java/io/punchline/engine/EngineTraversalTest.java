@@ -31,7 +31,7 @@ class EngineTraversalTest {
     @BeforeEach
     void startRelay() throws Exception {
         relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
-        relayAddress = RelayAddress.of(relay.dialAddress(), relay.fingerprint());
+        relayAddress = relay.address();
     }
 
     @AfterEach

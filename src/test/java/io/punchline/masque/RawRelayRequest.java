@@ -1,11 +1,16 @@
 package io.punchline.masque;
 
+import io.punchline.crypto.Identity;
+import io.punchline.crypto.RelayAuth;
+import io.punchline.crypto.RelayAuthProof;
+import io.punchline.crypto.RelayChallenge;
 import io.punchline.wire.QuicVarint;
 import tech.kwik.core.QuicStream;
 import tech.kwik.flupke.impl.HeadersFrame;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,10 +43,10 @@ final class RawRelayRequest implements AutoCloseable {
         final RequestStreamReader reader;
         HeadersFrame response;
 
-        Request(QuicStream stream) {
-            this.stream = stream;
-            this.writer = new RequestStreamWriter(stream.getOutputStream());
-            this.reader = new RequestStreamReader(stream.getInputStream());
+        Request(RelayHttp3Connection.Exchange exchange) {
+            this.stream = exchange.stream();
+            this.writer = exchange.writer();
+            this.reader = exchange.reader();
         }
 
         long quarterStreamId() {
@@ -106,16 +111,37 @@ final class RawRelayRequest implements AutoCloseable {
 
     /** Sends an extended CONNECT for connect-udp on {@code path} with the given fields and reads the response. */
     Request connectUdp(String path, Map<String, String> fields) throws Exception {
-        Request request = new Request(connection.http3().openRequestStream());
         Map<String, List<String>> headerFields = new LinkedHashMap<>();
         fields.forEach((name, value) -> headerFields.put(name, List.of(value)));
-        request.writer.writeHeaders(connection.http3().encodeRequest(RelayConnector.connectUdp(relay, path), headerFields));
-        RequestStreamReader.Item item = request.reader.next(16 * 1024);
-        if (!(item instanceof RequestStreamReader.Headers headers)) {
-            throw new IOException("no response headers: " + item);
-        }
-        request.response = connection.http3().decodeResponse(headers.fieldSection());
+        RelayHttp3Connection.Exchange exchange =
+                connection.http3().send(RelayConnector.connectUdp(relay, path), headerFields, null);
+        Request request = new Request(exchange);
+        request.response = exchange.response();
         return request;
+    }
+
+    /** POSTs {@code body} to {@code path} on the relay and reads the whole answer. */
+    RelayHttp3Connection.Response post(String path, byte[] body) throws IOException {
+        return connection.http3().post(RelayAuthRequests.post(relay, path), body, 64 * 1024);
+    }
+
+    /** Asks for a challenge for this connection. */
+    RelayChallenge challenge() throws Exception {
+        RelayHttp3Connection.Response response = post(RelayAuthRequests.CHALLENGE_PATH, new byte[0]);
+        if (response.status() != 200) {
+            throw new IOException("challenge refused: HTTP " + response.status() + response.proxyStatusDetail());
+        }
+        return RelayChallenge.decode(ByteBuffer.wrap(response.body()));
+    }
+
+    /** A valid proof of {@code identity} for {@code challenge} on a connection to this relay. */
+    RelayAuthProof prove(Identity identity, RelayChallenge challenge) {
+        return RelayAuth.prove(identity, challenge, relay.fingerprint().sha256(), relay.relayPeer(), new SecureRandom());
+    }
+
+    /** Sends proof bytes as they are, right or wrong. */
+    RelayHttp3Connection.Response sendProof(byte[] proof) throws IOException {
+        return post(RelayAuthRequests.PROOF_PATH, proof);
     }
 
     Request bindAny() throws Exception {

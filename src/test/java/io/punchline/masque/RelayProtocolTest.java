@@ -1,5 +1,6 @@
 package io.punchline.masque;
 
+import io.punchline.relay.RelayAccess;
 import io.punchline.relay.RelayConfig;
 import io.punchline.relay.RelayServer;
 import io.punchline.tls.CertificateFingerprint;
@@ -27,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The relay's request handling and error rules (draft-ietf-masque-connect-udp-listen-13, RFC 9298, RFC 9297),
- * checked on the wire with a client that can send anything.
+ * checked on the wire with a client that can send anything. The relay serves anonymous clients (--allow-anonymous),
+ * as standard MASQUE clients are; relay authentication is checked in RelayAuthenticationTest.
  */
 @Timeout(60)
 class RelayProtocolTest {
@@ -39,8 +41,10 @@ class RelayProtocolTest {
     void start() throws Exception {
         relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .withLoopbackTargets(true)
-                .withLimits(100, 4, 8, 0, 600));
-        address = RelayAddress.of(relay.dialAddress(), relay.fingerprint());
+                .withLimits(100, 4, 8, 0, 600)
+                .withAccess(RelayAccess.OPEN.withAnonymous(true)));
+        // a standard MASQUE client: it knows the relay's certificate, nothing of relay authentication
+        address = relay.address().withoutRelayPeer();
     }
 
     @AfterEach
@@ -239,7 +243,7 @@ class RelayProtocolTest {
 
     @Test
     void aRelayWhoseCertificateDoesNotMatchThePinIsRefused() {
-        RelayAddress wrongPin = new RelayAddress(address.host(), address.port(), new CertificateFingerprint(new byte[32]));
+        RelayAddress wrongPin = new RelayAddress(address.host(), address.port(), new CertificateFingerprint(new byte[32]), null);
         assertThatThrownBy(() -> BindClient.connect(wrongPin, null, (s, d, o, l) -> { }, Duration.ofSeconds(5)))
                 .isInstanceOf(BindException.class)
                 .hasMessageContaining("fingerprint");

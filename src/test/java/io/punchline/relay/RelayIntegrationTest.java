@@ -1,5 +1,6 @@
 package io.punchline.relay;
 
+import io.punchline.crypto.Identity;
 import io.punchline.masque.BindClient;
 import io.punchline.masque.RelayAddress;
 import org.junit.jupiter.api.AfterEach;
@@ -11,6 +12,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
@@ -48,7 +50,7 @@ class RelayIntegrationTest {
     void startRelay() throws Exception {
         relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .withLoopbackTargets(true));
-        relayAddress = RelayAddress.of(relay.dialAddress(), relay.fingerprint());
+        relayAddress = relay.address();
     }
 
     @AfterEach
@@ -56,8 +58,10 @@ class RelayIntegrationTest {
         relay.close();
     }
 
+    /** A bind as the engine makes it: authenticated with a Punchline identity of its own. */
     private BindClient bind(Inbox inbox) throws Exception {
-        return BindClient.connect(relayAddress, null, inbox, Duration.ofSeconds(10));
+        return BindClient.connect(relayAddress, Identity.generate(new SecureRandom()), null, inbox,
+                Duration.ofSeconds(10));
     }
 
     @Test
@@ -136,7 +140,7 @@ class RelayIntegrationTest {
         relay.close();
         relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .withLoopbackTargets(true).withLimits(2, 10, 16, 0, 600));
-        relayAddress = RelayAddress.of(relay.dialAddress(), relay.fingerprint());
+        relayAddress = relay.address();
         try (BindClient a = bind(new Inbox()); BindClient b = bind(new Inbox())) {
             assertThat(relay.openSessions()).isEqualTo(2);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> bind(new Inbox()))
