@@ -38,7 +38,7 @@ public final class PeerBenchmark {
         double relayWire = 0;
         try (RelayServer relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
              PlainKwikPair baseline = new PlainKwikPair()) {
-            RelayAddress address = RelayAddress.of(relay.dialAddress(), relay.fingerprint());
+            RelayAddress address = relay.address();
             try (Pair punched = new Pair(address, true); Pair relayOnly = new Pair(address, false)) {
                 punched.awaitDirect();
                 // warm-up of every path (JIT), not counted
