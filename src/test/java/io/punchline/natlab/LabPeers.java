@@ -54,15 +54,24 @@ final class LabPeers implements AutoCloseable {
         return process;
     }
 
-    /** Events of a {@code --json} process, read on a thread of their own. */
+    /** Events of a {@code --json} process started as {@code name}, read on a thread of their own and logged. */
+    Events events(Process process, String name) {
+        return new Events(process, work.resolve(name + ".events"));
+    }
+
+    /** Events of a {@code --json} process, read on a thread of their own, copied to {@code log}. */
     static final class Events {
         final BlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
         final List<JsonNode> all = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        Events(Process process) {
+        Events(Process process, Path log) {
             Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                     java.io.Writer copy = Files.newBufferedWriter(log)) {
                     for (String line; (line = in.readLine()) != null; ) {
+                        copy.write(line);
+                        copy.write('\n');
+                        copy.flush();
                         if (line.startsWith("{")) {
                             JsonNode node = JSON.readTree(line);
                             all.add(node);

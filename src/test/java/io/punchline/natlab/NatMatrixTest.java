@@ -117,14 +117,14 @@ class NatMatrixTest {
         try (NatLab lab = NatLab.upSites(PREFIX, sites); LabPeers peers = new LabPeers(lab, logs)) {
             Process listen = peers.start(listenerTarget, "listen", List.of("listen", "--relay", peers.relayContact,
                     "--json", "--once"));
-            LabPeers.Events listenEvents = new LabPeers.Events(listen);
+            LabPeers.Events listenEvents = peers.events(listen, "listen");
             JsonNode contact = listenEvents.await(event("listen.contact"), Duration.ofSeconds(60));
             if (contact == null) {
                 return new Cell(diallerName, listenerName, false, false, -1, 0, 0, expectDirect, "listener did not start");
             }
             Process dial = peers.start(diallerTarget, "dial", List.of("dial", contact.path("contact").asText(), "--json",
                     "--bytes", Long.toString(BYTES), "--linger", "1"));
-            LabPeers.Events events = new LabPeers.Events(dial);
+            LabPeers.Events events = peers.events(dial, "dial");
             boolean exited = dial.waitFor(180, TimeUnit.SECONDS);
             JsonNode done = events.await(event("dial.done"), Duration.ofSeconds(2));
             JsonNode opened = events.first("session.opened");
