@@ -1,7 +1,8 @@
 /*
  * linkshaper: a user-space link for the NAT lab (this kernel has no sch_netem).
  *
- * Forwards Ethernet frames between two interfaces through AF_PACKET raw sockets, in both directions,
+ * Forwards Ethernet frames between two interfaces through AF_PACKET raw sockets (recvmmsg/sendmmsg, up to
+ * 64 frames per call), in both directions,
  * holding each frame for a fixed delay and dropping a fraction of them. Each direction has its own
  * bounded FIFO queue (drop-tail when full). Because every frame of a direction gets the same delay,
  * FIFO order is also due-time order, and no reordering happens.
@@ -87,57 +88,83 @@ static int open_raw(const char *ifname, int *ifindex) {
     return fd;
 }
 
-/* Reads up to BATCH frames from fd into q, applying loss; returns -1 if the interface is gone. */
+static unsigned char scratch[BATCH][SLOT_SIZE]; /* frames read while the queue is full, to be dropped */
+
+/* Reads up to BATCH frames from fd into q with one recvmmsg, applying loss; -1 if the interface is gone. */
 static int receive(int fd, struct queue *q, uint64_t delay_ns, uint32_t loss_ppm) {
-    for (int i = 0; i < BATCH; i++) {
-        unsigned char scratch[SLOT_SIZE];
-        struct frame *f = q->count < QUEUE_SLOTS ? &q->slots[(q->head + q->count) % QUEUE_SLOTS] : NULL;
-        unsigned char *buf = f ? f->data : scratch;
-        struct sockaddr_ll from;
-        socklen_t fromlen = sizeof from;
-        ssize_t n = recvfrom(fd, buf, SLOT_SIZE, MSG_TRUNC, (struct sockaddr *) &from, &fromlen);
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
-            if (errno == ENETDOWN || errno == ENXIO || errno == ENODEV) return -1;
-            perror("recvfrom");
-            return 0;
-        }
-        if (from.sll_pkttype == PACKET_OUTGOING) continue; /* our own transmissions */
+    struct mmsghdr msgs[BATCH];
+    struct iovec iov[BATCH];
+    struct sockaddr_ll from[BATCH];
+    unsigned free_slots = QUEUE_SLOTS - q->count;
+    memset(msgs, 0, sizeof msgs);
+    for (unsigned i = 0; i < BATCH; i++) {
+        iov[i].iov_base = i < free_slots ? q->slots[(q->head + q->count + i) % QUEUE_SLOTS].data : scratch[i];
+        iov[i].iov_len = SLOT_SIZE;
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+        msgs[i].msg_hdr.msg_name = &from[i];
+        msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+    }
+    int n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
+        if (errno == ENETDOWN || errno == ENXIO || errno == ENODEV) return -1;
+        perror("recvmmsg");
+        return 0;
+    }
+    uint64_t due = now_ns() + delay_ns;
+    for (int i = 0; i < n; i++) {
+        if (from[i].sll_pkttype == PACKET_OUTGOING) continue; /* our own transmissions */
         q->received++;
-        if (n > SLOT_SIZE) { q->oversize++; continue; }
+        unsigned char *buf = iov[i].iov_base;
+        unsigned len = msgs[i].msg_len;
+        if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) { q->oversize++; continue; }
         /* loss applies to IP packets only: a lost ARP exchange would stall a flow for a whole second (the
          * kernel's ARP retry time), which is no behaviour of a lossy internet path */
-        int is_ip = n >= 14 && ((buf[12] == 0x08 && buf[13] == 0x00) || (buf[12] == 0x86 && buf[13] == 0xdd));
+        int is_ip = len >= 14 && ((buf[12] == 0x08 && buf[13] == 0x00) || (buf[12] == 0x86 && buf[13] == 0xdd));
         if (is_ip && loss_ppm && (next_random() % 1000000u) < loss_ppm) { q->lost++; continue; }
-        if (!f) { q->overflow++; continue; }
-        f->len = (uint16_t) n;
-        f->due_ns = now_ns() + delay_ns;
+        if (q->count == QUEUE_SLOTS) { q->overflow++; continue; }
+        struct frame *f = &q->slots[(q->head + q->count) % QUEUE_SLOTS];
+        if (f->data != buf) memcpy(f->data, buf, len); /* close the gap left by a dropped frame */
+        f->len = (uint16_t) len;
+        f->due_ns = due;
         q->count++;
     }
     return 0;
 }
 
-/* Sends every frame of q that is due; returns the due time of the next one, or 0 if q is empty. */
-static uint64_t transmit(int fd, int ifindex, struct queue *q) {
-    uint64_t now = now_ns();
-    while (q->count) {
-        struct frame *f = &q->slots[q->head];
-        if (f->due_ns > now) return f->due_ns;
-        struct sockaddr_ll to = {0};
-        to.sll_family = AF_PACKET;
-        to.sll_ifindex = ifindex;
-        to.sll_halen = ETH_ALEN;
-        memcpy(to.sll_addr, f->data, ETH_ALEN);
-        if (sendto(fd, f->data, f->len, 0, (struct sockaddr *) &to, sizeof to) < 0) {
-            if (errno == EAGAIN || errno == ENOBUFS) return now + 100000; /* retry in 0.1 ms */
-            q->send_errors++;
-        } else {
-            q->forwarded++;
+/* Sends the frames of q that are due, up to BATCH per sendmmsg; returns the due time of the next frame
+ * still queued, or 0 if q is empty. The socket is bound to its interface, so no address is needed. */
+static uint64_t transmit(int fd, struct queue *q) {
+    for (int rounds = 0; rounds < QUEUE_SLOTS / BATCH + 1 && q->count; rounds++) {
+        uint64_t now = now_ns();
+        struct mmsghdr msgs[BATCH];
+        struct iovec iov[BATCH];
+        unsigned k = 0;
+        memset(msgs, 0, sizeof msgs);
+        while (k < BATCH && k < q->count) {
+            struct frame *f = &q->slots[(q->head + k) % QUEUE_SLOTS];
+            if (f->due_ns > now) break;
+            iov[k].iov_base = f->data;
+            iov[k].iov_len = f->len;
+            msgs[k].msg_hdr.msg_iov = &iov[k];
+            msgs[k].msg_hdr.msg_iovlen = 1;
+            k++;
         }
-        q->head = (q->head + 1) % QUEUE_SLOTS;
-        q->count--;
+        if (k == 0) return q->slots[q->head].due_ns;
+        int sent = sendmmsg(fd, msgs, k, MSG_DONTWAIT);
+        if (sent < 0) {
+            if (errno == EAGAIN || errno == ENOBUFS || errno == EINTR) return now + 100000; /* retry in 0.1 ms */
+            q->send_errors++;
+            sent = 1; /* drop the frame that failed */
+        } else {
+            q->forwarded += (uint64_t) sent;
+        }
+        q->head = (q->head + (unsigned) sent) % QUEUE_SLOTS;
+        q->count -= (unsigned) sent;
+        if ((unsigned) sent < k) return now + 100000; /* the device queue is full: retry in 0.1 ms */
     }
-    return 0;
+    return q->count ? q->slots[q->head].due_ns : 0;
 }
 
 static void usage(void) {
@@ -185,7 +212,7 @@ int main(int argc, char **argv) {
     while (!stop && !gone) {
         uint64_t now = now_ns();
         if (now >= deadline) { fprintf(stderr, "linkshaper: lifetime reached\n"); break; }
-        uint64_t next1 = transmit(fb, ib, &ab), next2 = transmit(fa, ia, &ba);
+        uint64_t next1 = transmit(fb, &ab), next2 = transmit(fa, &ba);
         uint64_t next = deadline;
         if (next1 && next1 < next) next = next1;
         if (next2 && next2 < next) next = next2;

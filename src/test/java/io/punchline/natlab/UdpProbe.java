@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * close NAME                           -> ok NAME
  * quit                                 -> bye
  * </pre>
- * Errors answer "error MESSAGE". Every wait is bounded; the agent exits when stdin closes.
+ * Errors answer "error MESSAGE". Every wait is bounded; the agent exits when stdin closes, and after
+ * {@code -Dnatlab.probe.lifetime} seconds (default 1800) at the latest.
  */
 public final class UdpProbe {
 
@@ -47,6 +48,19 @@ public final class UdpProbe {
     }
 
     public static void main(String[] args) throws IOException {
+        // the agent lives as long as its controller keeps stdin open, and never longer than this
+        long lifetimeSeconds = Long.getLong("natlab.probe.lifetime", 1800);
+        Thread limit = new Thread(() -> {
+            try {
+                Thread.sleep(lifetimeSeconds * 1000);
+                System.err.println("UdpProbe: lifetime of " + lifetimeSeconds + " s reached");
+                System.exit(3);
+            } catch (InterruptedException e) {
+                // exiting anyway
+            }
+        }, "lifetime");
+        limit.setDaemon(true);
+        limit.start();
         UdpProbe probe = new UdpProbe();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("ready");
