@@ -1,6 +1,6 @@
 package io.punchline.masque;
 
-import static io.punchline.masque.Hex.bytes;
+import static io.punchline.testing.Hex.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

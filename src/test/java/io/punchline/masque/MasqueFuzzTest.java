@@ -1,5 +1,6 @@
 package io.punchline.masque;
 
+import io.punchline.testing.Mutations;
 import static io.punchline.masque.ContextRegistryTest.address;
 import static org.assertj.core.api.Assertions.assertThat;
 

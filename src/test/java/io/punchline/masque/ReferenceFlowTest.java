@@ -1,7 +1,7 @@
 package io.punchline.masque;
 
 import static io.punchline.masque.ContextRegistryTest.address;
-import static io.punchline.masque.Hex.bytes;
+import static io.punchline.testing.Hex.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.punchline.masque.ContextLookup.Kind;

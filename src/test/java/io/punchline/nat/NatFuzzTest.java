@@ -1,5 +1,6 @@
 package io.punchline.nat;
 
+import io.punchline.testing.Mutations;
 import static io.punchline.nat.Addresses.address;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,7 @@
 package io.punchline.nat;
 
 import static io.punchline.nat.Addresses.address;
-import static io.punchline.nat.Hex.bytes;
+import static io.punchline.testing.Hex.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

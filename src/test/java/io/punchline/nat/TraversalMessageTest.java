@@ -1,7 +1,8 @@
 package io.punchline.nat;
 
+import io.punchline.testing.Hex;
 import static io.punchline.nat.Addresses.address;
-import static io.punchline.nat.Hex.bytes;
+import static io.punchline.testing.Hex.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

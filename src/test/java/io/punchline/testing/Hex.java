@@ -1,16 +1,16 @@
-package io.punchline.masque;
+package io.punchline.testing;
 
 import java.util.HexFormat;
 
-final class Hex {
+public final class Hex {
     private Hex() {
     }
 
-    static byte[] bytes(String hex) {
+    public static byte[] bytes(String hex) {
         return HexFormat.of().parseHex(hex.replace(" ", ""));
     }
 
-    static String of(byte[] bytes) {
+    public static String of(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);
     }
 }

@@ -1,15 +1,15 @@
-package io.punchline.masque;
+package io.punchline.testing;
 
 import java.util.Arrays;
 import java.util.List;
 
 /** Deterministic byte and text mutations driven by generated integers: flip, replace, insert, delete, truncate. */
-final class Mutations {
+public final class Mutations {
 
     private Mutations() {
     }
 
-    static byte[] apply(byte[] input, List<Integer> mutations) {
+    public static byte[] apply(byte[] input, List<Integer> mutations) {
         byte[] out = input.clone();
         for (int m : mutations) {
             int kind = m % 5;
@@ -41,7 +41,7 @@ final class Mutations {
         return out;
     }
 
-    static String applyText(String input, List<Integer> mutations) {
+    public static String applyText(String input, List<Integer> mutations) {
         byte[] mutated = apply(input.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), mutations);
         return new String(mutated, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
