@@ -62,6 +62,7 @@ public final class BindClient implements AutoCloseable {
     private final int maxFrameDatagram;
     private volatile long uncompressedId = -1;
     private final Object ackMonitor = new Object();
+    private final java.util.concurrent.atomic.AtomicLong capsulesSent = new java.util.concurrent.atomic.AtomicLong();
     private final ExecutorService datagramExecutor = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "bind-datagrams");
         thread.setDaemon(true);
@@ -249,7 +250,13 @@ public final class BindClient implements AutoCloseable {
         int skip = QuicVarint.encodedLength(quarterStreamId);
         byte[] payload = new byte[datagram.length - skip];
         System.arraycopy(datagram, skip, payload, 0, payload.length);
+        capsulesSent.incrementAndGet();
         writeCapsule(new DatagramCapsule(payload));
+    }
+
+    /** Payloads that went as DATAGRAM capsules because they did not fit a QUIC DATAGRAM frame. */
+    public long capsulesSent() {
+        return capsulesSent.get();
     }
 
     /**
@@ -435,6 +442,9 @@ public final class BindClient implements AutoCloseable {
 
     private void close(String reason) {
         if (closed.compareAndSet(false, true)) {
+            if (capsulesSent.get() > 0) {
+                LOG.debug("bind to {} sent {} payloads as DATAGRAM capsules", relay.authority(), capsulesSent.get());
+            }
             java.util.concurrent.ScheduledFuture<?> timer = keepAlive;
             if (timer != null) {
                 timer.cancel(false);

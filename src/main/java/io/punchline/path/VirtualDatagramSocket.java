@@ -101,6 +101,10 @@ public final class VirtualDatagramSocket extends DatagramSocket {
             return;
         }
         closed = true;
+        if (dropped.get() > 0) {
+            org.slf4j.LoggerFactory.getLogger(VirtualDatagramSocket.class)
+                    .debug("socket {} dropped {} datagrams while kwik fell behind", localAddress, dropped.get());
+        }
         queue.clear();
         queue.offer(new Inbound(null, null)); // wakes a blocked receive
         super.close();
