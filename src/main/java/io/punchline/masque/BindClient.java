@@ -232,6 +232,12 @@ public final class BindClient implements AutoCloseable {
             throw new IOException("no context open for " + target);
         }
         long id = contextId.getAsLong();
+        if (id != uncompressedId && uncompressedId > 0 && !contexts.isAcknowledged(id)) {
+            // The draft allows optimistic use before the COMPRESSION_ACK, but the ASSIGN travels on the request stream
+            // and datagrams overtake it: the relay would drop them as unknown. The uncompressed context carries them
+            // until the relay has the registration.
+            id = uncompressedId;
+        }
         lastSendNanos = System.nanoTime();
         if (id == uncompressedId) {
             noteUncompressedSend(target);
