@@ -1,6 +1,7 @@
 package io.punchline.masque;
 
 import io.punchline.quic.CongestionControllerSwap;
+import io.punchline.quic.InOrderSendQueue;
 import io.punchline.tls.PinningTrustManager;
 import tech.kwik.core.DatagramSocketFactory;
 import tech.kwik.core.QuicClientConnection;
@@ -61,6 +62,7 @@ final class RelayConnector {
             aware.connectionBuilt(quic);
         }
         CongestionControllerSwap.apply(quic);
+        InOrderSendQueue.apply(quic);
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "relay-client-" + relay.authority());
             thread.setDaemon(true);

@@ -112,6 +112,11 @@ public final class EngineSocket implements AutoCloseable {
         return server;
     }
 
+    /** The server connector's socket, for its counters; null before {@link #serverSocket} was called. */
+    public VirtualDatagramSocket server() {
+        return server;
+    }
+
     public void setProbeHandler(ProbeHandler handler) {
         this.probeHandler = handler;
     }

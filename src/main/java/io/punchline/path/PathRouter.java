@@ -25,6 +25,7 @@ public final class PathRouter {
     private final Map<InetSocketAddress, InetSocketAddress> virtualByDirect = new ConcurrentHashMap<>();
     private final AtomicLong relayedBytes = new AtomicLong();
     private final AtomicLong directBytes = new AtomicLong();
+    private final AtomicLong relayedDatagrams = new AtomicLong();
 
     public PathRouter(EngineSocket socket, RelaySender relay) {
         this.socket = socket;
@@ -40,6 +41,7 @@ public final class PathRouter {
             socket.send(data, offset, length, direct);
         } else {
             relayedBytes.addAndGet(length);
+            relayedDatagrams.incrementAndGet();
             relay.send(virtualAddress, data, offset, length);
         }
     }
@@ -76,6 +78,10 @@ public final class PathRouter {
 
     public long relayedBytes() {
         return relayedBytes.get();
+    }
+
+    public long relayedDatagrams() {
+        return relayedDatagrams.get();
     }
 
     public long directBytes() {

@@ -38,6 +38,7 @@ public final class VirtualDatagramSocket extends DatagramSocket {
     private final Runnable onClose;
     private final BlockingQueue<Inbound> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
     private volatile boolean closed;
     private volatile Thread receiver;
 
@@ -57,11 +58,17 @@ public final class VirtualDatagramSocket extends DatagramSocket {
         System.arraycopy(data, offset, copy, 0, length);
         if (!queue.offer(new Inbound(copy, source))) {
             dropped.incrementAndGet();
+        } else {
+            delivered.incrementAndGet();
         }
     }
 
-    long droppedDatagrams() {
+    public long droppedDatagrams() {
         return dropped.get();
+    }
+
+    public long deliveredDatagrams() {
+        return delivered.get();
     }
 
     @Override

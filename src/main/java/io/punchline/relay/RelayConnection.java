@@ -4,6 +4,7 @@ import io.punchline.crypto.PeerId;
 import io.punchline.crypto.RelayChallenge;
 import io.punchline.masque.DatagramSizes;
 import io.punchline.quic.CongestionControllerSwap;
+import io.punchline.quic.InOrderSendQueue;
 import io.punchline.masque.RequestStreamReader;
 import io.punchline.masque.RequestStreamWriter;
 import io.punchline.wire.QuicVarint;
@@ -64,6 +65,7 @@ final class RelayConnection extends Http3ServerConnectionImpl {
         this.relay = relay;
         this.client = ((ServerConnection) quicConnection).getInitialRemoteAddress();
         CongestionControllerSwap.apply(quicConnection);
+        InOrderSendQueue.apply(quicConnection);
         this.datagramExecutor = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "relay-datagrams-" + client);
             thread.setDaemon(true);
