@@ -84,6 +84,13 @@ public final class BindClient implements AutoCloseable {
     private volatile java.util.concurrent.ScheduledFuture<?> keepAlive;
     private volatile long lastSendNanos = System.nanoTime();
 
+    private volatile boolean autoCompression = true;
+
+    /** Whether busy targets get compressed contexts by themselves (on by default; off to measure the plain form). */
+    public void setAutoCompression(boolean enabled) {
+        this.autoCompression = enabled;
+    }
+
     /** Payloads to one target after which it gets a compressed context of its own. */
     public static final int BUSY_PEER_PAYLOADS = 16;
 
@@ -271,6 +278,9 @@ public final class BindClient implements AutoCloseable {
      * (7 bytes for IPv4, 19 for IPv6) on every later payload in both directions.
      */
     private void noteUncompressedSend(InetSocketAddress target) {
+        if (!autoCompression) {
+            return;
+        }
         int count = uncompressedSends.merge(target, 1, Integer::sum);
         if (count == BUSY_PEER_PAYLOADS) {
             try {

@@ -160,6 +160,8 @@ public final class RelayBenchmark {
                  }
              }, Duration.ofSeconds(10))) {
             receiverHolder[0] = receiver;
+            sender.setAutoCompression(compressed);
+            receiver.setAutoCompression(compressed);
             InetSocketAddress to = receiver.publicAddresses().get(0);
             InetSocketAddress from = sender.publicAddresses().get(0);
             if (compressed) {
