@@ -9,7 +9,6 @@ import tech.kwik.core.send.SendRequestQueue;
 import tech.kwik.core.send.SenderImpl;
 
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -65,13 +64,10 @@ public final class InOrderSendQueue extends ConcurrentLinkedDeque<SendRequest> {
     /** Installs the in-order queue for 1-RTT frames of {@code connection}; returns whether it could. */
     public static boolean apply(QuicConnection connection) {
         try {
-            Method getSender = method(connection.getClass(), "getSender");
-            SenderImpl sender = (SenderImpl) getSender.invoke(connection);
-            Field queues = SenderImpl.class.getDeclaredField("sendRequestQueue");
-            queues.setAccessible(true);
+            SenderImpl sender = KwikInternals.sender(connection);
+            Field queues = KwikInternals.field(SenderImpl.class, "sendRequestQueue");
             SendRequestQueue app = ((SendRequestQueue[]) queues.get(sender))[EncryptionLevel.App.ordinal()];
-            Field deque = SendRequestQueue.class.getDeclaredField("requestQueue");
-            deque.setAccessible(true);
+            Field deque = KwikInternals.field(SendRequestQueue.class, "requestQueue");
             @SuppressWarnings("unchecked")
             Deque<SendRequest> old = (Deque<SendRequest>) deque.get(app);
             if (old instanceof InOrderSendQueue) {
@@ -87,18 +83,5 @@ public final class InOrderSendQueue extends ConcurrentLinkedDeque<SendRequest> {
             LOG.warn("could not make kwik send in order ({}); tunnelled packets may be reordered", e.toString());
             return false;
         }
-    }
-
-    private static Method method(Class<?> type, String name) throws NoSuchMethodException {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Method method = c.getDeclaredMethod(name);
-                method.setAccessible(true);
-                return method;
-            } catch (NoSuchMethodException e) {
-                // look in the superclass
-            }
-        }
-        throw new NoSuchMethodException(type.getName() + "." + name);
     }
 }
