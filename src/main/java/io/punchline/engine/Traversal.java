@@ -73,6 +73,7 @@ final class Traversal {
     private final String peer;
     private final PunchScheduler scheduler;
     private final PunchResponder responder;
+    private final Set<InetSocketAddress> ownRelayAddresses;
 
     /** Challenges in flight: data -> (target, time sent). */
     private final Map<Long, Sent> outstanding = new HashMap<>();
@@ -90,7 +91,7 @@ final class Traversal {
     }
 
     Traversal(PeerSession session, EngineSocket socket, PathRouter router, EventBus events,
-              ScheduledExecutorService timer, Set<InetSocketAddress> relayAddresses) {
+              ScheduledExecutorService timer, Set<InetSocketAddress> ownRelayAddresses) {
         this.session = session;
         this.client = session.side() == PeerSession.Side.DIALLER;
         this.socket = socket;
@@ -103,7 +104,10 @@ final class Traversal {
         this.ownProbeId = client ? diallerId : listenerId;
         this.peerProbeId = client ? listenerId : diallerId;
         this.peer = session.peer().fingerprint();
-        this.scheduler = client ? new PunchScheduler(CONCURRENCY_LIMIT, PunchScheduler.Settings.defaults(), relayAddresses) : null;
+        // the peer's relayed candidate is its bind address, the session's virtual address: never punched
+        this.scheduler = client ? new PunchScheduler(CONCURRENCY_LIMIT, PunchScheduler.Settings.defaults(),
+                Set.of(session.virtualAddress())) : null;
+        this.ownRelayAddresses = Set.copyOf(ownRelayAddresses);
         this.responder = client ? null : new PunchResponder(CONCURRENCY_LIMIT);
     }
 
@@ -124,6 +128,11 @@ final class Traversal {
         for (Candidate candidate : localCandidates) {
             events.publish(new EngineEvent.CandidateAdded(peer, true, typeName(candidate.type()), candidate.address().toString()));
         }
+        // the relayed candidates: each side's bind address, the path every session starts on and falls back to
+        for (InetSocketAddress relayed : ownRelayAddresses) {
+            events.publish(new EngineEvent.CandidateAdded(peer, true, "relay", relayed.toString()));
+        }
+        events.publish(new EngineEvent.CandidateAdded(peer, false, "relay", session.virtualAddress().toString()));
         if (client) {
             synchronized (this) {
                 carryOut(scheduler.onLocalCandidates(localCandidates, now()));
