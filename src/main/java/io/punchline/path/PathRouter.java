@@ -26,6 +26,8 @@ public final class PathRouter {
     private final AtomicLong relayedBytes = new AtomicLong();
     private final AtomicLong directBytes = new AtomicLong();
     private final AtomicLong relayedDatagrams = new AtomicLong();
+    private final AtomicLong sendErrors = new AtomicLong();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PathRouter.class);
 
     public PathRouter(EngineSocket socket, RelaySender relay) {
         this.socket = socket;
@@ -33,17 +35,33 @@ public final class PathRouter {
         socket.setVirtualSource(source -> virtualByDirect.getOrDefault(source, source));
     }
 
-    /** The {@link VirtualDatagramSocket.Outbound} of every peer connection. */
-    public void send(byte[] data, int offset, int length, InetSocketAddress virtualAddress) throws IOException {
+    /**
+     * The {@link VirtualDatagramSocket.Outbound} of every peer connection. A datagram that cannot be sent (the kernel
+     * answers ENOBUFS when a burst meets a full interface queue, a bind is closing) is dropped like any lost UDP
+     * datagram and counted: kwik would abort the whole connection on an exception from its socket.
+     */
+    public void send(byte[] data, int offset, int length, InetSocketAddress virtualAddress) {
         InetSocketAddress direct = directByVirtual.get(virtualAddress);
-        if (direct != null) {
-            directBytes.addAndGet(length);
-            socket.send(data, offset, length, direct);
-        } else {
-            relayedBytes.addAndGet(length);
-            relayedDatagrams.incrementAndGet();
-            relay.send(virtualAddress, data, offset, length);
+        try {
+            if (direct != null) {
+                directBytes.addAndGet(length);
+                socket.send(data, offset, length, direct);
+            } else {
+                relayedBytes.addAndGet(length);
+                relayedDatagrams.incrementAndGet();
+                relay.send(virtualAddress, data, offset, length);
+            }
+        } catch (IOException e) {
+            if (sendErrors.getAndIncrement() % 1000 == 0) {
+                LOG.debug("dropped a datagram to {} ({} so far): {}", direct != null ? direct : virtualAddress,
+                        sendErrors.get(), e.getMessage());
+            }
         }
+    }
+
+    /** Datagrams dropped because the socket or the relay bind refused them. */
+    public long sendErrors() {
+        return sendErrors.get();
     }
 
     /** Sends this peer's datagrams straight to {@code direct} from now on. */

@@ -76,7 +76,13 @@ public final class VirtualDatagramSocket extends DatagramSocket {
         if (closed) {
             throw new SocketException("socket closed");
         }
-        outbound.send(packet.getData(), packet.getOffset(), packet.getLength(), (InetSocketAddress) packet.getSocketAddress());
+        try {
+            outbound.send(packet.getData(), packet.getOffset(), packet.getLength(), (InetSocketAddress) packet.getSocketAddress());
+        } catch (IOException e) {
+            // a datagram the kernel would not take (ENOBUFS under a burst) is a lost datagram, which QUIC recovers
+            // from; thrown into kwik's sender thread it would abort the connection
+            dropped.incrementAndGet();
+        }
     }
 
     @Override
