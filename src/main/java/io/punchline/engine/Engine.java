@@ -42,6 +42,7 @@ public final class Engine implements AutoCloseable {
     private final Map<PeerId, PeerSession> sessions = new ConcurrentHashMap<>();
     private volatile Consumer<PeerSession> onSession = session -> { };
     private final Map<Long, Traversal> traversals = new ConcurrentHashMap<>();
+    private final Map<Integer, StreamHandler> streamHandlers = new ConcurrentHashMap<>();
     private final java.util.concurrent.ScheduledExecutorService timer;
     private final ReflexiveAddress reflexive;
     private final boolean traversalEnabled;
@@ -131,8 +132,42 @@ public final class Engine implements AutoCloseable {
         return session;
     }
 
+    /** Reads the kind byte that starts every application stream and hands the stream to its handler. */
+    public interface StreamHandler {
+        void handle(PeerSession session, int kind, io.punchline.session.SecureStream stream) throws IOException;
+    }
+
+    /** Routes application streams of kind {@code kind} (0x02..0x7f; 0x01 is the test stream) to {@code handler}. */
+    public void handleStreams(int kind, StreamHandler handler) {
+        if (kind <= TestStream.KIND || kind > 0x7f) {
+            throw new IllegalArgumentException("stream kind " + kind + " is reserved");
+        }
+        streamHandlers.put(kind, handler);
+    }
+
+    private void route(PeerSession session, io.punchline.session.SecureStream stream) {
+        try {
+            int kind = stream.input().read();
+            if (kind == TestStream.KIND) {
+                TestStream.receiveBody(this, session, stream);
+                return;
+            }
+            StreamHandler handler = kind < 0 ? null : streamHandlers.get(kind);
+            if (handler == null) {
+                stream.abort();
+                return;
+            }
+            handler.handle(session, kind, stream);
+        } catch (IOException e) {
+            events.publish(new EngineEvent.Error("stream from " + session.peer().shortFingerprint() + " failed: "
+                    + e.getMessage()));
+            stream.abort();
+        }
+    }
+
     private void opened(PeerSession session) {
         sessions.put(session.peer(), session);
+        session.onStream(stream -> route(session, stream));
         Traversal traversal = traversalEnabled
                 ? new Traversal(session, socket, router, events, timer, java.util.Set.copyOf(bind.publicAddresses()))
                 : null;

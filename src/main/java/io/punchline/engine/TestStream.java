@@ -18,6 +18,9 @@ import java.util.SplittableRandom;
  */
 public final class TestStream {
 
+    /** The kind byte that starts a test stream (see {@link Engine}'s stream kinds). */
+    public static final int KIND = 0x01;
+
     private static final int BLOCK = 64 * 1024;
     private static final long REPORT_NANOS = 500_000_000L;
 
@@ -33,6 +36,7 @@ public final class TestStream {
         long lastReport = start;
         long sent = 0;
         try (SecureStream stream = session.openStream()) {
+            stream.output().write(KIND);
             while (sent < total) {
                 int n = (int) Math.min(block.length, total - sent);
                 for (int i = 0; i < n; i += 8) {
@@ -66,8 +70,17 @@ public final class TestStream {
         }
     }
 
-    /** Receives a test stream, answers with its count and SHA-256. */
+    /** Receives a test stream, kind byte included, and answers with its count and SHA-256. */
     public static void receive(Engine engine, PeerSession session, SecureStream stream) throws IOException {
+        int kind = stream.input().read();
+        if (kind != KIND) {
+            throw new IOException("not a test stream: kind " + kind);
+        }
+        receiveBody(engine, session, stream);
+    }
+
+    /** Receives a test stream whose kind byte was already read. */
+    static void receiveBody(Engine engine, PeerSession session, SecureStream stream) throws IOException {
         MessageDigest digest = sha256();
         byte[] buffer = new byte[BLOCK];
         long start = System.nanoTime();

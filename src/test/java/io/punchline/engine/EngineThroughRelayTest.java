@@ -3,22 +3,17 @@ package io.punchline.engine;
 import io.punchline.crypto.HandshakeException;
 import io.punchline.crypto.Identity;
 import io.punchline.crypto.PeerId;
-import io.punchline.masque.RelayAddress;
-import io.punchline.relay.RelayConfig;
-import io.punchline.relay.RelayServer;
 import io.punchline.session.PeerContact;
 import io.punchline.session.PeerSession;
 import io.punchline.session.SecureStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.punchline.testing.LoopbackRelay;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Random;
@@ -35,23 +30,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(120)
 class EngineThroughRelayTest {
 
-    private RelayServer relay;
-    private RelayAddress relayAddress;
-
-    @BeforeEach
-    void startRelay() throws Exception {
-        relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
-        relayAddress = relay.address();
-    }
-
-    @AfterEach
-    void stopRelay() {
-        relay.close();
-    }
+    @RegisterExtension
+    final LoopbackRelay relay = new LoopbackRelay();
 
     private Engine engine() throws Exception {
-        return Engine.start(EngineConfig.of(Identity.generate(new SecureRandom()), relayAddress)
-                .withListen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).withTraversal(false));
+        return relay.relayedEngine();
     }
 
     static byte[] sha256(InputStream in) throws Exception {

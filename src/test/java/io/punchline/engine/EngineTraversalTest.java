@@ -1,18 +1,11 @@
 package io.punchline.engine;
 
-import io.punchline.crypto.Identity;
-import io.punchline.masque.RelayAddress;
-import io.punchline.relay.RelayConfig;
-import io.punchline.relay.RelayServer;
 import io.punchline.session.PeerSession;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.punchline.testing.LoopbackRelay;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -25,23 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(120)
 class EngineTraversalTest {
 
-    private RelayServer relay;
-    private RelayAddress relayAddress;
-
-    @BeforeEach
-    void startRelay() throws Exception {
-        relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
-        relayAddress = relay.address();
-    }
-
-    @AfterEach
-    void stopRelay() {
-        relay.close();
-    }
+    @RegisterExtension
+    final LoopbackRelay relay = new LoopbackRelay();
 
     private Engine engine() throws Exception {
-        return Engine.start(EngineConfig.of(Identity.generate(new SecureRandom()), relayAddress)
-                .withListen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        return relay.engine();
     }
 
     @Test
