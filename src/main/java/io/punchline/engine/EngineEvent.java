@@ -85,9 +85,40 @@ public sealed interface EngineEvent {
         }
     }
 
-    /** Progress of a transfer or test stream: bytes so far, total (or -1), rate in bytes per second, current path. */
-    record TransferProgress(String peer, String transfer, long bytes, long total, long bytesPerSecond, String path)
-            implements EngineEvent {
+    /** A pairing code to read to the other person; it works once, until it expires. */
+    record PairingCode(String code, long expiresInSeconds) implements EngineEvent {
+        public String name() {
+            return "pairing.code";
+        }
+    }
+
+    /** Both sides proved they knew the code; the peer is remembered under {@code name}. */
+    record Paired(String peer, String name) implements EngineEvent {
+        public String name() {
+            return "pairing.done";
+        }
+    }
+
+    /** Pairing failed: {@code reason} is a stable token (wrong-code, code-used, code-expired, ...), message for people. */
+    record PairingFailed(String reason, String message) implements EngineEvent {
+        public String name() {
+            return "pairing.failed";
+        }
+    }
+
+    /** Files were offered: {@code direction} "out" (we offer) or "in" (the peer offers), with the manifest's size. */
+    record TransferOffered(String peer, String transfer, String direction, int files, long bytes) implements EngineEvent {
+        public String name() {
+            return "transfer.offered";
+        }
+    }
+
+    /**
+     * Progress of a transfer or test stream: bytes so far, total (or -1), rate in bytes per second, network path
+     * ("relay" or "direct") and the file being moved (empty for a test stream).
+     */
+    record TransferProgress(String peer, String transfer, long bytes, long total, long bytesPerSecond, String path,
+                            String file) implements EngineEvent {
         public String name() {
             return "transfer.progress";
         }
@@ -96,6 +127,20 @@ public sealed interface EngineEvent {
     record TransferFinished(String peer, String transfer, long bytes, long millis, String sha256) implements EngineEvent {
         public String name() {
             return "transfer.finished";
+        }
+    }
+
+    /** A transfer ended without all its files; the message says why (disk full, peer gone, refused manifest...). */
+    record TransferFailed(String peer, String transfer, String message) implements EngineEvent {
+        public String name() {
+            return "transfer.failed";
+        }
+    }
+
+    /** A transfer was cancelled, {@code by} "us" or "peer". */
+    record TransferCancelled(String peer, String transfer, String by) implements EngineEvent {
+        public String name() {
+            return "transfer.cancelled";
         }
     }
 

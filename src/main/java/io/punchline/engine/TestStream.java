@@ -108,7 +108,7 @@ public final class TestStream {
     private static void progress(Engine engine, PeerSession session, String name, long bytes, long total, long start, long now) {
         long rate = (long) (bytes * 1e9 / Math.max(1, now - start));
         engine.events().publish(new EngineEvent.TransferProgress(session.peer().fingerprint(), name, bytes, total, rate,
-                engine.pathOf(session)));
+                engine.pathOf(session), ""));
     }
 
     private static MessageDigest sha256() {
