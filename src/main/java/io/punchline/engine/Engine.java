@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -37,7 +38,11 @@ public final class Engine implements AutoCloseable {
     private final EngineSocket socket;
     private final ExecutorService executor;
     private final PathRouter router;
-    private final BindClient bind;
+    private volatile BindClient bind;
+    private volatile boolean closing;
+    private final java.util.List<Consumer<BindClient>> bindListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final long REBIND_FIRST_MILLIS = 1000;
+    private static final long REBIND_MAX_MILLIS = 30_000;
     private final PeerLinks links;
     private final Map<PeerId, PeerSession> sessions = new ConcurrentHashMap<>();
     private volatile Consumer<PeerSession> onSession = session -> { };
@@ -64,32 +69,78 @@ public final class Engine implements AutoCloseable {
         this.reflexive = new ReflexiveAddress(socket);
         this.traversalEnabled = config.traversal();
         socket.setProbeHandler(this::onProbe);
-        BindClient[] bindHolder = new BindClient[1];
-        this.router = new PathRouter(socket, (target, data, offset, length) -> bindHolder[0].send(target, data, offset, length));
+        this.router = new PathRouter(socket, (target, data, offset, length) -> bind.send(target, data, offset, length));
         try {
-            this.bind = BindClient.connect(config.relay(), config.identity(), new RelaySocketFactory(), new BindClient.Listener() {
-                @Override
-                public void onPayload(InetSocketAddress source, byte[] data, int offset, int length) {
-                    socket.deliverFromRelay(source, data, offset, length);
-                }
-
-                @Override
-                public void onClosed(String reason) {
-                    events.publish(new EngineEvent.RelayLost(config.relay().toString(), reason));
-                }
-            }, config.timeout());
+            this.bind = connectBind();
         } catch (BindException e) {
             socket.close();
             executor.shutdownNow();
+            timer.shutdownNow();
             throw e;
         }
-        bindHolder[0] = bind;
         this.links = new PeerLinks(config.identity(), socket, router, executor, config.timeout());
         links.onAccepted(this::opened);
         events.publish(new EngineEvent.RelayBound(config.relay().toString(), bind.publicAddresses().get(0).toString()));
         if (traversalEnabled) {
             reflexive.discover(bind.publicAddresses().get(0));
         }
+    }
+
+    private BindClient connectBind() throws BindException {
+        return BindClient.connect(config.relay(), config.identity(), new RelaySocketFactory(), new BindClient.Listener() {
+            @Override
+            public void onPayload(InetSocketAddress source, byte[] data, int offset, int length) {
+                socket.deliverFromRelay(source, data, offset, length);
+            }
+
+            @Override
+            public void onClosed(String reason) {
+                if (!closing) {
+                    events.publish(new EngineEvent.RelayLost(config.relay().toString(), reason));
+                    scheduleRebind(REBIND_FIRST_MILLIS);
+                }
+            }
+        }, config.timeout());
+    }
+
+    /**
+     * Binds again after the relay connection ended (a relay restart, a network change): with growing pauses up to
+     * 30 s, until it works or the engine closes. Sessions that went through the old bind end; peers find the new bind
+     * through the relay.
+     */
+    private void rebind(long pauseMillis) {
+        if (closing) {
+            return;
+        }
+        try {
+            BindClient fresh = connectBind();
+            if (closing) {
+                fresh.close();
+                return;
+            }
+            bind = fresh;
+            events.publish(new EngineEvent.RelayBound(config.relay().toString(), fresh.publicAddresses().get(0).toString()));
+            if (traversalEnabled) {
+                reflexive.discover(fresh.publicAddresses().get(0));
+            }
+            bindListeners.forEach(listener -> listener.accept(fresh));
+        } catch (BindException | RuntimeException e) {
+            long next = Math.min(REBIND_MAX_MILLIS, pauseMillis * 2);
+            events.publish(new EngineEvent.Error("relay " + config.relay().authority() + " unreachable (" + e.getMessage()
+                    + "); trying again in " + next / 1000 + " s"));
+            scheduleRebind(next);
+        }
+    }
+
+    private void scheduleRebind(long pauseMillis) {
+        if (!closing) {
+            timer.schedule(() -> executor.execute(() -> rebind(pauseMillis)), pauseMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Called with every new bind (after start, the engine binds again whenever the relay connection ends). */
+    public void onBind(Consumer<BindClient> listener) {
+        bindListeners.add(listener);
     }
 
     /** Starts an engine: binds its socket, connects to its relay and requests a bind. */
@@ -271,6 +322,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         sessions.values().forEach(PeerSession::close);
         traversals.values().forEach(Traversal::close);
         timer.shutdownNow();
