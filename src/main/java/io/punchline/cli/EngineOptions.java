@@ -2,6 +2,7 @@ package io.punchline.cli;
 
 import io.punchline.config.DataFolders;
 import io.punchline.crypto.Identity;
+import io.punchline.discovery.LocalRelays;
 import io.punchline.engine.Engine;
 import io.punchline.engine.EngineConfig;
 import io.punchline.masque.BindException;
@@ -28,8 +29,12 @@ final class EngineOptions {
     @Option(names = "--json", description = "Print one JSON event per line on standard output.")
     boolean json;
 
-    /** The relay started in process when no relay is given (listen only). */
+    /** How long to listen for a relay another Punchline on the LAN announces (it does every 2 s). */
+    private static final java.time.Duration LAN_WAIT = java.time.Duration.ofMillis(2300);
+
+    /** The relay started in process when no relay is given and none runs nearby. */
     RelayServer embedded;
+    private AutoCloseable announcement;
 
     RelayAddress relayAddress(RelayAddress fallback) throws IOException {
         if (relay != null) {
@@ -38,8 +43,15 @@ final class EngineOptions {
         if (fallback != null) {
             return fallback;
         }
+        java.util.Optional<RelayAddress> nearby = LocalRelays.find(LAN_WAIT);
+        if (nearby.isPresent()) {
+            System.err.println("punchline: no --relay given; using the relay another Punchline embeds at "
+                    + nearby.get());
+            return nearby.get();
+        }
         embedded = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0))
                 .withLoopbackTargets(true));
+        announcement = LocalRelays.announce(embedded.address());
         System.err.println("punchline: no --relay given; started an embedded relay at " + embedded.contact());
         return embedded.address();
     }
@@ -50,6 +62,13 @@ final class EngineOptions {
     }
 
     void close() {
+        if (announcement != null) {
+            try {
+                announcement.close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
         if (embedded != null) {
             embedded.close();
         }
