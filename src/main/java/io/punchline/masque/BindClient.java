@@ -60,6 +60,7 @@ public final class BindClient implements AutoCloseable {
     private final Listener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final int maxFrameDatagram;
+    private final RelayRequests relayRequests;
     private volatile long uncompressedId = -1;
     private final Object ackMonitor = new Object();
     private final java.util.concurrent.atomic.AtomicLong capsulesSent = new java.util.concurrent.atomic.AtomicLong();
@@ -94,9 +95,11 @@ public final class BindClient implements AutoCloseable {
     /** Payloads to one target after which it gets a compressed context of its own. */
     public static final int BUSY_PEER_PAYLOADS = 16;
 
-    private BindClient(RelayAddress relay, QuicClientConnection quic, ExecutorService executor, QuicStream stream,
-                       RequestStreamWriter writer, List<InetSocketAddress> publicAddresses, Listener listener) {
+    private BindClient(RelayAddress relay, QuicClientConnection quic, RelayHttp3Connection http3,
+                       ExecutorService executor, QuicStream stream, RequestStreamWriter writer,
+                       List<InetSocketAddress> publicAddresses, Listener listener) {
         this.relay = relay;
+        this.relayRequests = RelayRequests.over(relay, http3);
         this.quic = quic;
         this.executor = executor;
         this.stream = stream;
@@ -144,8 +147,8 @@ public final class BindClient implements AutoCloseable {
             RelayHttp3Connection.Exchange exchange =
                     http3.send(RelayConnector.connectUdp(relay, UdpProxyingPath.bindAny()), fields, null);
             List<InetSocketAddress> addresses = checkResponse(relay, exchange, identity != null);
-            BindClient client = new BindClient(relay, quic, executor, exchange.stream(), exchange.writer(), addresses,
-                    listener);
+            BindClient client = new BindClient(relay, quic, http3, executor, exchange.stream(), exchange.writer(),
+                    addresses, listener);
             client.start(exchange.reader(), timeout);
             return client;
         } catch (IOException | WireFormatException e) {
@@ -223,6 +226,14 @@ public final class BindClient implements AutoCloseable {
     /** The relay's public addresses for this bind, as announced in {@code proxy-public-address}. */
     public List<InetSocketAddress> publicAddresses() {
         return publicAddresses;
+    }
+
+    /**
+     * Plain requests on this bind's connection to the relay (authenticated as the bind is): the pairing mailbox and
+     * peer finding use them.
+     */
+    public RelayRequests relayRequests() {
+        return relayRequests;
     }
 
     public RelayAddress relay() {

@@ -44,6 +44,7 @@ final class BindTunnel {
     private static final Logger LOG = LoggerFactory.getLogger(BindTunnel.class);
     private static final int RECEIVE_BUFFER = 65_535;
 
+    private final boolean bind;
     private final RelayConnection connection;
     private final QuicStream stream;
     private final RequestStreamWriter writer;
@@ -71,6 +72,7 @@ final class BindTunnel {
         this.uriTarget = uriTarget;
         this.onClosed = onClosed;
         int maxContexts = relay.config().maxContextsPerSession();
+        this.bind = bind;
         this.contexts = bind
                 ? new ContextRegistry(ContextRegistry.Role.PROXY,
                         new ContextRegistry.Limits(maxContexts, maxContexts, 4 * maxContexts), uriTarget != null,
@@ -307,6 +309,11 @@ final class BindTunnel {
         }
         socket.close();
         onClosed.run();
+    }
+
+    /** Whether this tunnel is a bind (connect-udp-bind), as opposed to plain CONNECT-UDP to one target. */
+    boolean isBind() {
+        return bind;
     }
 
     RelayConnection connection() {

@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param idleTimeout            a request with no traffic for this long is closed (RFC 9298: at least 2 minutes)
  * @param allowLoopbackTargets   forward to loopback addresses (tests and single-machine use only)
  * @param access                 who may bind: open, allow list, anonymous (docs/SECURITY.md section 6)
+ * @param mailbox                pairing mailbox and peer-finding bounds (docs/SECURITY.md section 7.4)
  */
 public record RelayConfig(InetSocketAddress listen,
                           InetAddress publicAddress,
@@ -31,7 +32,8 @@ public record RelayConfig(InetSocketAddress listen,
                           int requestsPerMinute,
                           Duration idleTimeout,
                           boolean allowLoopbackTargets,
-                          RelayAccess access) {
+                          RelayAccess access,
+                          MailboxLimits mailbox) {
 
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(2);
 
@@ -41,6 +43,9 @@ public record RelayConfig(InetSocketAddress listen,
         }
         if (bytesPerSecond < 0) {
             throw new IllegalArgumentException("rate limit must not be negative");
+        }
+        if (mailbox == null) {
+            mailbox = MailboxLimits.DEFAULT;
         }
         if (access == null) {
             throw new IllegalArgumentException("relay access policy missing");
@@ -52,36 +57,43 @@ public record RelayConfig(InetSocketAddress listen,
 
     /** Defaults for a relay listening on {@code listen}. */
     public static RelayConfig defaults(InetSocketAddress listen) {
-        return new RelayConfig(listen, null, null, 1000, 32, 256, 0, 600, MIN_IDLE_TIMEOUT, false, RelayAccess.OPEN);
+        return new RelayConfig(listen, null, null, 1000, 32, 256, 0, 600, MIN_IDLE_TIMEOUT, false, RelayAccess.OPEN,
+                MailboxLimits.DEFAULT);
     }
 
     public RelayConfig withPublicAddress(InetAddress address) {
         return new RelayConfig(listen, address, dataFolder, maxSessions, maxSessionsPerClient, maxContextsPerSession,
-                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access);
+                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access, mailbox);
     }
 
     public RelayConfig withDataFolder(Path folder) {
         return new RelayConfig(listen, publicAddress, folder, maxSessions, maxSessionsPerClient, maxContextsPerSession,
-                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access);
+                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access, mailbox);
     }
 
     public RelayConfig withLimits(int sessions, int perClient, int contexts, long rate, int perMinute) {
         return new RelayConfig(listen, publicAddress, dataFolder, sessions, perClient, contexts, rate, perMinute,
-                idleTimeout, allowLoopbackTargets, access);
+                idleTimeout, allowLoopbackTargets, access, mailbox);
     }
 
     public RelayConfig withIdleTimeout(Duration timeout) {
         return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
-                maxContextsPerSession, bytesPerSecond, requestsPerMinute, timeout, allowLoopbackTargets, access);
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, timeout, allowLoopbackTargets, access, mailbox);
     }
 
     public RelayConfig withLoopbackTargets(boolean allow) {
         return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
-                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allow, access);
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allow, access, mailbox);
+    }
+
+    public RelayConfig withMailbox(MailboxLimits limits) {
+        return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access,
+                limits);
     }
 
     public RelayConfig withAccess(RelayAccess policy) {
         return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
-                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, policy);
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, policy, mailbox);
     }
 }

@@ -58,6 +58,7 @@ final class RelayConnection extends Http3ServerConnectionImpl {
     private volatile int maxFrameData = -1;
     private final AtomicReference<RelayChallenge> outstandingChallenge = new AtomicReference<>();
     private volatile PeerId peer;
+    private volatile java.util.Set<PeerId> finders = java.util.Set.of();
 
     RelayConnection(QuicConnection quicConnection, RelayContext relay) {
         super(quicConnection, (request, response) -> response.setStatus(404), relay.streamExecutor(),
@@ -98,6 +99,15 @@ final class RelayConnection extends Http3ServerConnectionImpl {
     /** The outstanding challenge, removed: each one answers at most one proof. Null when there is none. */
     RelayChallenge takeChallenge() {
         return outstandingChallenge.getAndSet(null);
+    }
+
+    /** The PeerIds that may find this connection's binds (peer finding, docs/SECURITY.md section 7.5). */
+    java.util.Set<PeerId> finders() {
+        return finders;
+    }
+
+    void allowFinders(java.util.Set<PeerId> peers) {
+        finders = java.util.Set.copyOf(peers);
     }
 
     void authenticated(PeerId proven) {

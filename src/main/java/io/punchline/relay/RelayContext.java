@@ -5,12 +5,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * What every connection of one relay shares: its configuration, directory, relay-authentication endpoint, target
+ * What every connection of one relay shares: its configuration, directory, relay-authentication and pairing endpoints, target
  * policy and threads.
  */
 record RelayContext(RelayConfig config,
                     BindDirectory directory,
                     AuthEndpoint auth,
+                    MailboxEndpoint mailbox,
                     TargetPolicy targetPolicy,
                     InetAddress announcedAddress,
                     ExecutorService streamExecutor,

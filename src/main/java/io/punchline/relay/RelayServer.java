@@ -72,8 +72,9 @@ public final class RelayServer implements AutoCloseable {
                 config.allowLoopbackTargets());
         AuthEndpoint auth = new AuthEndpoint(identity, tlsIdentity.fingerprint(), config.access(),
                 config.requestsPerMinute());
-        this.context = new RelayContext(config, new BindDirectory(config), auth, policy, announced, streamExecutor,
-                timer);
+        BindDirectory directory = new BindDirectory(config);
+        this.context = new RelayContext(config, directory, auth, new MailboxEndpoint(config, directory), policy,
+                announced, streamExecutor, timer);
         try {
             ServerConnectionConfig connectionConfig = ServerConnectionConfig.builder()
                     .maxIdleTimeoutInSeconds(60)
@@ -150,6 +151,11 @@ public final class RelayServer implements AutoCloseable {
     /** {@code HOST:PORT#TLS_FINGERPRINT#RELAY_PEER_ID}: {@link #address()} as printed for clients to copy. */
     public String contact() {
         return address().toString();
+    }
+
+    /** Pairing nameplates currently open in the mailbox (not counting expired, burnt or used ones). */
+    public int openNameplates() {
+        return context.mailbox().openNameplates();
     }
 
     /** Requests currently open. */

@@ -61,6 +61,10 @@ final class RequestDispatch {
             serveAuth(method, path);
             return;
         }
+        if (MailboxEndpoint.serves(path)) {
+            servePairing(method, path);
+            return;
+        }
         if (!method.equals("CONNECT")) {
             respondAndFinish(method.equals("GET") && "/".equals(path) ? 200 : 404, Map.of());
             return;
@@ -223,6 +227,31 @@ final class RequestDispatch {
             return;
         }
         respond(auth.proof(connection, body));
+    }
+
+    /** The pairing mailbox and peer finding (docs/SECURITY.md section 7.4, 7.5): POST only, bodies of bounded size. */
+    private void servePairing(String method, String path) {
+        if (!method.equals("POST")) {
+            respondAndFinish(405, Map.of("allow", List.of("POST")));
+            return;
+        }
+        byte[] body;
+        try {
+            body = readBody(io.punchline.pairing.MailboxProtocol.MAX_BODY);
+        } catch (IOException | WireFormatException e) {
+            messageError("unreadable pairing request: " + e.getMessage());
+            return;
+        }
+        try {
+            respond(connection.relay().mailbox().serve(connection, path, body));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            respondAndFinish(503, Map.of());
+        } catch (RuntimeException e) {
+            // a bug must cost one request, never the relay
+            LOG.warn("pairing request {} from {} failed", path, connection.client(), e);
+            respondAndFinish(500, Map.of());
+        }
     }
 
     /**

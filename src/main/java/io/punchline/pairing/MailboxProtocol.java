@@ -1,0 +1,275 @@
+package io.punchline.pairing;
+
+import io.punchline.wire.WireFormatException;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The relay mailbox's wire form (docs/SECURITY.md section 7.4), shared by the relay ({@code io.punchline.relay.Mailbox})
+ * and the client ({@link MailboxClient}). Every request is a POST whose body is one of these messages; every error
+ * response carries a one-byte {@link Failure} code as its body. All integers are unsigned big-endian.
+ * <pre>
+ *   allocate  ()                                    -> Allocated(nameplate u32, token 16, lifetime_seconds u32)
+ *   put       Deposit(nameplate, token, sealed)     -> 204            (the creator's sealed card, once)
+ *   claim     Claim(nameplate)                      -> Claimed(token 16, sealed creator card)   (once per nameplate)
+ *   answer    Deposit(nameplate, token, sealed)     -> 204            (the joiner's sealed card)
+ *   burn      Ticket(nameplate, token)              -> 204            (wrong code: the nameplate is closed)
+ *   wait      Wait(nameplate, token, millis u32)    -> Progress(state u8, sealed joiner card when ANSWERED)
+ * </pre>
+ * {@code sealed} is {@code u16 length || bytes}, at most {@link #MAX_SEALED} bytes; nothing may follow a message.
+ */
+public final class MailboxProtocol {
+
+    public static final String PREFIX = "/.well-known/punchline/mailbox/";
+    public static final String ALLOCATE = PREFIX + "allocate";
+    public static final String PUT = PREFIX + "put";
+    public static final String CLAIM = PREFIX + "claim";
+    public static final String ANSWER = PREFIX + "answer";
+    public static final String BURN = PREFIX + "burn";
+    public static final String WAIT = PREFIX + "wait";
+
+    public static final String PEERS_ALLOW = "/.well-known/punchline/peers/allow";
+    public static final String PEERS_FIND = "/.well-known/punchline/peers/find";
+
+    /** Largest request body the relay reads for any mailbox or peers request. */
+    public static final int MAX_BODY = 4096;
+    public static final int MAX_SEALED = MAX_BODY - 32;
+    public static final int TOKEN_LENGTH = 16;
+    /** Longest a wait request is held on the relay. */
+    public static final int MAX_WAIT_MILLIS = 20_000;
+
+    private MailboxProtocol() {
+    }
+
+    /** Why the relay refused a mailbox or peers request: status code and the one-byte body. */
+    public enum Failure {
+        MALFORMED(1, 400),
+        NO_SUCH_CODE(2, 404),
+        EXPIRED(3, 410),
+        BURNT(4, 410),
+        ALREADY_CLAIMED(5, 409),
+        NOT_READY(6, 409),
+        NOT_YOURS(7, 403),
+        TOO_LARGE(8, 413),
+        RELAY_FULL(9, 503),
+        TOO_MANY(10, 429),
+        UNAUTHENTICATED(11, 401),
+        ALREADY_DEPOSITED(12, 409),
+        NOT_FOUND(13, 404);
+
+        public final int code;
+        public final int status;
+
+        Failure(int code, int status) {
+            this.code = code;
+            this.status = status;
+        }
+
+        /** The failure a response body names, or null when it names none we know. */
+        public static Failure of(byte[] body) {
+            if (body.length != 1) {
+                return null;
+            }
+            for (Failure failure : values()) {
+                if (failure.code == (body[0] & 0xff)) {
+                    return failure;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Where a nameplate stands, as a wait answers. */
+    public enum State {
+        WAITING_FOR_JOINER(0), CLAIMED(1), ANSWERED(2);
+
+        public final int code;
+
+        State(int code) {
+            this.code = code;
+        }
+    }
+
+    public record Allocated(int nameplate, byte[] token, int lifetimeSeconds) {
+        public byte[] encode() {
+            return ByteBuffer.allocate(4 + TOKEN_LENGTH + 4).putInt(nameplate).put(token).putInt(lifetimeSeconds).array();
+        }
+
+        public static Allocated decode(byte[] body) throws WireFormatException {
+            Reader in = new Reader(body);
+            Allocated out = new Allocated(in.nameplate(), in.token(), in.u32());
+            in.end();
+            return out;
+        }
+    }
+
+    public record Ticket(int nameplate, byte[] token) {
+        public byte[] encode() {
+            return ByteBuffer.allocate(4 + TOKEN_LENGTH).putInt(nameplate).put(token).array();
+        }
+
+        public static Ticket decode(byte[] body) throws WireFormatException {
+            Reader in = new Reader(body);
+            Ticket out = new Ticket(in.nameplate(), in.token());
+            in.end();
+            return out;
+        }
+    }
+
+    public record Deposit(int nameplate, byte[] token, byte[] sealed) {
+        public byte[] encode() {
+            return ByteBuffer.allocate(4 + TOKEN_LENGTH + 2 + sealed.length).putInt(nameplate).put(token)
+                    .putShort((short) checkSealed(sealed).length).put(sealed).array();
+        }
+
+        public static Deposit decode(byte[] body) throws WireFormatException {
+            Reader in = new Reader(body);
+            Deposit out = new Deposit(in.nameplate(), in.token(), in.sealed());
+            in.end();
+            return out;
+        }
+    }
+
+    public record Claim(int nameplate) {
+        public byte[] encode() {
+            return ByteBuffer.allocate(4).putInt(nameplate).array();
+        }
+
+        public static Claim decode(byte[] body) throws WireFormatException {
+            Reader in = new Reader(body);
+            Claim out = new Claim(in.nameplate());
+            in.end();
+            return out;
+        }
+    }
+
+    public record Claimed(byte[] token, byte[] sealed) {
+        public byte[] encode() {
+            return ByteBuffer.allocate(TOKEN_LENGTH + 2 + sealed.length).put(token)
+                    .putShort((short) checkSealed(sealed).length).put(sealed).array();
+        }
+
+        public static Claimed decode(byte[] body) throws WireFormatException {
+            Reader in = new Reader(body);
+            Claimed out = new Claimed(in.token(), in.sealed());
+            in.end();
+            return out;
+        }
+    }
+
+    public record Wait(int nameplate, byte[] token, int millis) {
+        public byte[] encode() {
+            return ByteBuffer.allocate(4 + TOKEN_LENGTH + 4).putInt(nameplate).put(token).putInt(millis).array();
+        }
+
+        public static Wait decode(byte[] body) throws WireFormatException {
+            Reader in = new Reader(body);
+            Wait out = new Wait(in.nameplate(), in.token(), in.u32());
+            in.end();
+            if (out.millis < 0 || out.millis > MAX_WAIT_MILLIS) {
+                throw new WireFormatException("wait longer than " + MAX_WAIT_MILLIS + " ms");
+            }
+            return out;
+        }
+    }
+
+    /** A wait's answer: the state, and the joiner's sealed card when {@link State#ANSWERED} (else empty). */
+    public record Progress(State state, byte[] sealed) {
+        public byte[] encode() {
+            return ByteBuffer.allocate(1 + 2 + sealed.length).put((byte) state.code)
+                    .putShort((short) checkSealed(sealed).length).put(sealed).array();
+        }
+
+        public static Progress decode(byte[] body) throws WireFormatException {
+            Reader in = new Reader(body);
+            int code = in.u8();
+            State state = null;
+            for (State s : State.values()) {
+                if (s.code == code) {
+                    state = s;
+                }
+            }
+            if (state == null) {
+                throw new WireFormatException("unknown mailbox state " + code);
+            }
+            Progress out = new Progress(state, in.sealed());
+            in.end();
+            if ((state == State.ANSWERED) != (out.sealed.length > 0)) {
+                throw new WireFormatException("a card comes with ANSWERED and only then");
+            }
+            return out;
+        }
+    }
+
+    private static byte[] checkSealed(byte[] sealed) {
+        if (sealed.length > MAX_SEALED) {
+            throw new IllegalArgumentException("sealed card longer than " + MAX_SEALED + " bytes");
+        }
+        return sealed;
+    }
+
+    /** Bounds-checked reads; every shortfall is a {@link WireFormatException}. */
+    static final class Reader {
+        private final ByteBuffer in;
+
+        Reader(byte[] body) throws WireFormatException {
+            if (body.length > MAX_BODY) {
+                throw new WireFormatException("body longer than " + MAX_BODY + " bytes");
+            }
+            this.in = ByteBuffer.wrap(body);
+        }
+
+        private void need(int n) throws WireFormatException {
+            if (in.remaining() < n) {
+                throw new WireFormatException("truncated: " + n + " more bytes expected, " + in.remaining() + " left");
+            }
+        }
+
+        int u8() throws WireFormatException {
+            need(1);
+            return in.get() & 0xff;
+        }
+
+        int u32() throws WireFormatException {
+            need(4);
+            int value = in.getInt();
+            if (value < 0) {
+                throw new WireFormatException("value out of range");
+            }
+            return value;
+        }
+
+        int nameplate() throws WireFormatException {
+            int value = u32();
+            if (value < 1 || value > PairingCode.MAX_NAMEPLATE) {
+                throw new WireFormatException("nameplate out of range");
+            }
+            return value;
+        }
+
+        byte[] token() throws WireFormatException {
+            need(TOKEN_LENGTH);
+            byte[] token = new byte[TOKEN_LENGTH];
+            in.get(token);
+            return token;
+        }
+
+        byte[] sealed() throws WireFormatException {
+            need(2);
+            int length = in.getShort() & 0xffff;
+            if (length > MAX_SEALED) {
+                throw new WireFormatException("sealed card longer than " + MAX_SEALED + " bytes");
+            }
+            need(length);
+            byte[] out = new byte[length];
+            in.get(out);
+            return out;
+        }
+
+        void end() throws WireFormatException {
+            if (in.hasRemaining()) {
+                throw new WireFormatException(in.remaining() + " bytes after the message");
+            }
+        }
+    }
+}
