@@ -48,6 +48,7 @@ public final class Engine implements AutoCloseable {
     private volatile Consumer<PeerSession> onSession = session -> { };
     private final Map<Long, Traversal> traversals = new ConcurrentHashMap<>();
     private final Map<Integer, StreamHandler> streamHandlers = new ConcurrentHashMap<>();
+    private final PeerBook peerBook;
     private final java.util.concurrent.ScheduledExecutorService timer;
     private final ReflexiveAddress reflexive;
     private final boolean traversalEnabled;
@@ -77,6 +78,20 @@ public final class Engine implements AutoCloseable {
             executor.shutdownNow();
             timer.shutdownNow();
             throw e;
+        }
+        try {
+            this.peerBook = config.home() == null ? null : new PeerBook(config.identity(), config.deviceName(),
+                    config.home(), events, executor, () -> bind, this::contact);
+        } catch (IOException e) {
+            bind.close();
+            socket.close();
+            executor.shutdownNow();
+            timer.shutdownNow();
+            throw e;
+        }
+        if (peerBook != null) {
+            peerBook.allowFinders(bind);
+            onBind(peerBook::allowFinders);
         }
         this.links = new PeerLinks(config.identity(), socket, router, executor, config.timeout());
         links.onAccepted(this::opened);
@@ -218,6 +233,9 @@ public final class Engine implements AutoCloseable {
 
     private void opened(PeerSession session) {
         sessions.put(session.peer(), session);
+        if (peerBook != null) {
+            peerBook.seen(session.peer(), null);
+        }
         session.onStream(stream -> route(session, stream));
         Traversal traversal = traversalEnabled
                 ? new Traversal(session, socket, router, events, timer, java.util.Set.copyOf(bind.publicAddresses()))
@@ -245,6 +263,72 @@ public final class Engine implements AutoCloseable {
         if (session.side() == PeerSession.Side.LISTENER) {
             onSession.accept(session);
         }
+    }
+
+    // ---- pairing and remembered peers (DESIGN.md section 6) ----
+
+    private PeerBook peerBook() {
+        if (peerBook == null) {
+            throw new IllegalStateException("this engine was started without a config folder (EngineConfig.withHome)");
+        }
+        return peerBook;
+    }
+
+    /**
+     * Creates a pairing code on the relay's mailbox and waits, in the background, for the other side to enter it.
+     * Publishes {@code pairing.code}, then {@code pairing.done} or {@code pairing.failed}.
+     */
+    public PairingInvite invite() throws io.punchline.pairing.PairingException {
+        return peerBook().invite();
+    }
+
+    /** Enters a code the other side created; the peer is remembered when both proved they knew it. */
+    public java.util.concurrent.CompletableFuture<io.punchline.pairing.RememberedPeers.Peer> join(String code) {
+        return peerBook().join(code);
+    }
+
+    public java.util.List<io.punchline.pairing.RememberedPeers.Peer> rememberedPeers() {
+        return peerBook().all();
+    }
+
+    public java.util.Optional<io.punchline.pairing.RememberedPeers.Peer> rememberedPeer(String name) {
+        return peerBook().byName(name);
+    }
+
+    public io.punchline.pairing.RememberedPeers.Peer renamePeer(String name, String newName) throws IOException {
+        return peerBook().rename(name, newName);
+    }
+
+    /** Forgets a peer: it can no longer dial us or find us through the relay until we pair again. */
+    public boolean forgetPeer(String name) throws IOException {
+        return peerBook().forget(name);
+    }
+
+    public boolean isRemembered(PeerId peer) {
+        return peerBook != null && peerBook.isRemembered(peer);
+    }
+
+    /** From now on only remembered peers may complete a handshake with this engine. */
+    public void acceptOnlyRememberedPeers() {
+        peerBook();
+        setPeerPolicy(this::isRemembered);
+    }
+
+    /**
+     * A session with a remembered peer: the open one, or a new one to where the relay says the peer is bound now
+     * (it must be online at our relay and have paired with us).
+     */
+    public PeerSession connect(io.punchline.pairing.RememberedPeers.Peer peer) throws IOException {
+        PeerSession open = sessions.get(peer.peerId());
+        if (open != null && !open.isClosed()) {
+            return open;
+        }
+        java.util.Optional<InetSocketAddress> at = peerBook().find(peer.peerId());
+        if (at.isEmpty()) {
+            throw new IOException(peer.name() + " is not online at relay " + config.relay().authority()
+                    + " (Punchline must be running there: the app, or `punchline receive`)");
+        }
+        return dial(new PeerContact(peer.peerId(), at.get(), config.relay()));
     }
 
     /** This engine's candidates: its socket's addresses (host) and the address the relay observes (srflx). */

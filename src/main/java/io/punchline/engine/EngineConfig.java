@@ -3,7 +3,9 @@ package io.punchline.engine;
 import io.punchline.crypto.Identity;
 import io.punchline.masque.RelayAddress;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -14,20 +16,51 @@ import java.time.Duration;
  * @param listen     the engine's UDP socket address; port 0 picks a free port
  * @param timeout    for reaching the relay, dialling a peer, and the post-quantum handshake
  * @param traversal  whether sessions try to punch a direct path
+ * @param home       the config folder holding remembered peers ({@code peers.json}); null: pairing is unavailable
+ * @param deviceName the name paired peers remember this device by
  */
 public record EngineConfig(Identity identity, RelayAddress relay, InetSocketAddress listen, Duration timeout,
-                           boolean traversal) {
+                           boolean traversal, Path home, String deviceName) {
 
     public static EngineConfig of(Identity identity, RelayAddress relay) {
-        return new EngineConfig(identity, relay, new InetSocketAddress(0), Duration.ofSeconds(15), true);
+        return new EngineConfig(identity, relay, new InetSocketAddress(0), Duration.ofSeconds(15), true, null,
+                defaultDeviceName());
     }
 
     public EngineConfig withListen(InetSocketAddress address) {
-        return new EngineConfig(identity, relay, address, timeout, traversal);
+        return new EngineConfig(identity, relay, address, timeout, traversal, home, deviceName);
     }
 
     /** Without traversal every session stays on the relay (tests, benchmarks, or a user's choice). */
     public EngineConfig withTraversal(boolean enabled) {
-        return new EngineConfig(identity, relay, listen, timeout, enabled);
+        return new EngineConfig(identity, relay, listen, timeout, enabled, home, deviceName);
+    }
+
+    /** Remembered peers live in {@code folder}; pairing and finding peers need it. */
+    public EngineConfig withHome(Path folder) {
+        return new EngineConfig(identity, relay, listen, timeout, traversal, folder, deviceName);
+    }
+
+    public EngineConfig withDeviceName(String name) {
+        if (name == null || name.isBlank() || name.strip().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64) {
+            throw new IllegalArgumentException("a device name has 1 to 64 bytes of UTF-8");
+        }
+        return new EngineConfig(identity, relay, listen, timeout, traversal, home, name.strip());
+    }
+
+    /** The host name, or "Punchline device" when the system does not tell. */
+    public static String defaultDeviceName() {
+        String name = System.getenv("HOSTNAME");
+        if (name == null || name.isBlank()) {
+            try {
+                name = InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                name = null;
+            }
+        }
+        if (name == null || name.isBlank() || name.equals("localhost")) {
+            return "Punchline device";
+        }
+        return name.length() > 64 ? name.substring(0, 64) : name;
     }
 }

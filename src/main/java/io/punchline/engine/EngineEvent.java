@@ -92,8 +92,8 @@ public sealed interface EngineEvent {
         }
     }
 
-    /** Both sides proved they knew the code; the peer is remembered under {@code name}. */
-    record Paired(String peer, String name) implements EngineEvent {
+    /** Both sides proved they knew the code; the peer is remembered under {@code peerName}. */
+    record Paired(String peer, String peerName) implements EngineEvent {
         public String name() {
             return "pairing.done";
         }

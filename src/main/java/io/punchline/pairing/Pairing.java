@@ -102,6 +102,16 @@ public final class Pairing {
      */
     public static Result join(MailboxClient mailbox, PeerId relayPeer, PairingCode code, PairingCard ourCard)
             throws PairingException {
+        return join(mailbox, relayPeer, code, ourCard, card -> { });
+    }
+
+    /**
+     * {@link #join(MailboxClient, PeerId, PairingCode, PairingCard)}, calling {@code opened} with the creator's card
+     * before our answer goes out: the creator may dial us the moment it has the answer, so this is where the joiner
+     * remembers it.
+     */
+    public static Result join(MailboxClient mailbox, PeerId relayPeer, PairingCode code, PairingCard ourCard,
+                              java.util.function.Consumer<PairingCard> opened) throws PairingException {
         MailboxProtocol.Claimed claimed = mailbox.claim(code.nameplate());
         PairingKeys keys = PairingKeys.derive(code, relayPeer);
         PairingCard theirs;
@@ -119,6 +129,7 @@ public final class Pairing {
             mailbox.burn(code.nameplate(), claimed.token());
             throw new PairingException(Reason.MALFORMED, "this is our own code");
         }
+        opened.accept(theirs);
         mailbox.answer(code.nameplate(), claimed.token(), keys.seal(PairingKeys.Side.JOINER, ourCard.encode()));
         return new Result(theirs);
     }
