@@ -267,11 +267,17 @@ public final class IncomingOffer extends Transfer {
         }
     }
 
+    /** Saves what arrived before the stream broke; an interrupt must not close the part's channel first. */
     private static void checkpointQuietly(PartFile part) {
+        boolean interrupted = Thread.interrupted();
         try {
             part.checkpoint();
-        } catch (IOException ignored) {
-            // the last checkpoint stays valid
+        } catch (IOException e) {
+            // the last periodic checkpoint stays valid; the bytes after it are sent again
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
