@@ -188,8 +188,13 @@ public final class Transfers implements AutoCloseable {
         if (watched.add(session)) {
             session.closed().thenAccept(reason -> {
                 watched.remove(session);
-                executor.execute(() -> active.values().stream().filter(t -> t.session == session)
-                        .forEach(t -> t.fail("connection lost: " + reason, false)));
+                try {
+                    executor.execute(() -> active.values().stream().filter(t -> t.session == session)
+                            .forEach(t -> t.fail("connection lost: " + reason, false)));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    active.values().stream().filter(t -> t.session == session)
+                            .forEach(t -> t.fail("connection lost: " + reason, false));
+                }
             });
         }
     }
