@@ -91,11 +91,9 @@ class TransferEndToEndTest {
         /** Closes the engine and waits until every transfer thread has finished (checkpoints included). */
         @Override
         public void close() throws InterruptedException {
-            long start = System.nanoTime();
             engine.close();
             pool.shutdown();
-            boolean quiet = pool.awaitTermination(20, TimeUnit.SECONDS);
-            System.out.printf("peer closed in %d ms, pool quiet: %s%n", (System.nanoTime() - start) / 1_000_000, quiet);
+            assertThat(pool.awaitTermination(20, TimeUnit.SECONDS)).as("transfer threads ended").isTrue();
         }
     }
 
