@@ -1,0 +1,212 @@
+package io.punchline.transfer;
+
+import io.punchline.crypto.PeerId;
+import io.punchline.session.PeerSession;
+import io.punchline.session.SecureStream;
+import io.punchline.transfer.ControlMessage.Abort;
+import io.punchline.transfer.TransferResult.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * What both sides of a transfer share: its control stream, its open file streams, its progress and its one ending.
+ * The first ending wins ({@link #end}); it aborts the file streams that are still open.
+ */
+public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Transfer.class);
+    /** How long a broken file stream waits for the control stream to say why, before calling it a lost connection. */
+    static final long REASON_WAIT_MILLIS = 2000;
+
+    final Transfers owner;
+    final TransferId id;
+    final PeerSession session;
+    final Manifest manifest;
+    final SecureStream control;
+    final Direction direction;
+    final ProgressMeter meter = new ProgressMeter();
+    final Set<SecureStream> fileStreams = ConcurrentHashMap.newKeySet();
+    volatile Supplier<String> networkPath;
+    volatile long totalBytes;
+    volatile String currentPath = "";
+    private final CompletableFuture<TransferResult> result = new CompletableFuture<>();
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    Transfer(Transfers owner, TransferId id, PeerSession session, Manifest manifest, SecureStream control,
+             Direction direction, Supplier<String> networkPath) {
+        this.owner = owner;
+        this.id = id;
+        this.session = session;
+        this.manifest = manifest;
+        this.control = control;
+        this.direction = direction;
+        this.networkPath = networkPath;
+    }
+
+    public TransferId id() {
+        return id;
+    }
+
+    public PeerId peer() {
+        return session.peer();
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    public Direction direction() {
+        return direction;
+    }
+
+    /** Completes (never exceptionally) when the transfer has ended, however it ended. */
+    public CompletableFuture<TransferResult> result() {
+        return result;
+    }
+
+    public boolean isEnded() {
+        return ended.get();
+    }
+
+    /** Cancels the transfer; the peer ends with "cancelled by the peer". Partial files stay for a later resume. */
+    public void cancel() {
+        if (end(Outcome.CANCELLED_BY_SELF, "cancelled")) {
+            tellPeer(new Abort(Abort.Reason.CANCELLED, "cancelled by the peer"));
+        }
+    }
+
+    /** Handles one message of the control stream. */
+    abstract void handle(ControlMessage message) throws IOException, TransferProtocolException;
+
+    /** Files counted in the result. */
+    abstract int filesDone();
+
+    /** Reads the control stream until it ends; runs on an executor thread. */
+    void readControl() {
+        try {
+            for (ControlMessage message; (message = ControlCodec.read(control.input())) != null; ) {
+                handle(message);
+            }
+            if (!isEnded()) {
+                fail("the peer closed the transfer without a result", false);
+            }
+        } catch (TransferProtocolException e) {
+            fail("protocol error from the peer: " + e.getMessage(), true, Abort.Reason.PROTOCOL);
+        } catch (IOException | RuntimeException e) {
+            fail("connection lost: " + describe(e), false);
+        }
+    }
+
+    void onPeerAbort(Abort abort) {
+        if (abort.reason() == Abort.Reason.CANCELLED) {
+            end(Outcome.CANCELLED_BY_PEER, "cancelled by the peer");
+        } else {
+            end(Outcome.FAILED, "the peer ended the transfer: " + abort.message());
+        }
+    }
+
+    /** Ends as failed; tells the peer why when {@code tellPeer}. */
+    void fail(String message, boolean tellPeer) {
+        fail(message, tellPeer, Abort.Reason.FAILED);
+    }
+
+    private void fail(String message, boolean tellPeer, Abort.Reason reason) {
+        if (end(Outcome.FAILED, message) && tellPeer) {
+            tellPeer(new Abort(reason, message));
+        }
+    }
+
+    /** A file stream broke: give the control stream a moment to deliver the peer's reason, else fail with ours. */
+    void fileStreamBroken(String message, boolean tellPeer) {
+        try {
+            result.get(REASON_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            fail(message, tellPeer);
+        }
+    }
+
+    private void tellPeer(Abort abort) {
+        try {
+            send(abort);
+            closeControlOutput();
+        } catch (IOException e) {
+            LOG.debug("could not tell the peer that transfer {} ended: {}", id, e.getMessage());
+        }
+    }
+
+    void send(ControlMessage message) throws IOException {
+        synchronized (control) {
+            ControlCodec.write(message, control.output());
+        }
+    }
+
+    void closeControlOutput() {
+        synchronized (control) {
+            try {
+                control.close();
+            } catch (IOException e) {
+                LOG.debug("closing the control stream of {}: {}", id, e.getMessage());
+            }
+        }
+    }
+
+    /** Ends the transfer once; returns whether this call ended it. */
+    boolean end(Outcome outcome, String message) {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        TransferResult ending = new TransferResult(outcome, filesDone(), meter.bytes(), meter.millis(), message);
+        if (outcome != Outcome.COMPLETED) {
+            fileStreams.forEach(SecureStream::abort);
+        }
+        owner.ended(this);
+        owner.publish(switch (outcome) {
+            case COMPLETED -> new TransferUpdate.Finished(id, direction, ending.files(), ending.bytes(), ending.millis());
+            case DECLINED -> new TransferUpdate.Declined(id, direction);
+            case CANCELLED_BY_SELF -> new TransferUpdate.Cancelled(id, direction, true);
+            case CANCELLED_BY_PEER -> new TransferUpdate.Cancelled(id, direction, false);
+            case FAILED -> new TransferUpdate.Failed(id, direction, message);
+        });
+        result.complete(ending);
+        return true;
+    }
+
+    /** Counts bytes moved and reports progress when one is due. */
+    void progress(long bytes, String path) {
+        currentPath = path;
+        if (meter.add(bytes)) {
+            reportProgress();
+        }
+    }
+
+    void reportProgress() {
+        String network;
+        try {
+            network = networkPath.get();
+        } catch (RuntimeException e) {
+            network = "unknown";
+        }
+        owner.publish(new TransferUpdate.Progress(id, direction, meter.bytes(), totalBytes, meter.rate(), currentPath, network));
+    }
+
+    /** A message for people from a file-system error: "No space left on device", "permission denied: /x"... */
+    static String describe(Throwable e) {
+        if (e instanceof AccessDeniedException denied) {
+            return "permission denied: " + denied.getFile();
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason() + (fs.getFile() != null && !fs.getReason().contains("\"") ? ": " + fs.getFile() : "");
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}
