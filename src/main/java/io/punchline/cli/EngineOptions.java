@@ -29,6 +29,10 @@ final class EngineOptions {
     @Option(names = "--json", description = "Print one JSON event per line on standard output.")
     boolean json;
 
+    @Option(names = "--name", paramLabel = "DEVICE",
+            description = "The name paired peers remember this device by (default: the host name).")
+    String deviceName;
+
     /** How long to listen for a relay another Punchline on the LAN announces (it does every 2 s). */
     private static final java.time.Duration LAN_WAIT = java.time.Duration.ofMillis(2300);
 
@@ -58,7 +62,8 @@ final class EngineOptions {
 
     Engine start(RelayAddress relayAddress) throws IOException, BindException {
         Identity identity = Identity.loadOrCreate(DataFolders.config());
-        return Engine.start(EngineConfig.of(identity, relayAddress).withListen(listen));
+        EngineConfig config = EngineConfig.of(identity, relayAddress).withListen(listen).withHome(DataFolders.config());
+        return Engine.start(deviceName != null ? config.withDeviceName(deviceName) : config);
     }
 
     void close() {

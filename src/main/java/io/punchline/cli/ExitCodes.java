@@ -8,6 +8,12 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** The command line was wrong (unknown option, bad address, missing argument). */
     public static final int USAGE = 2;
+    /** Pairing failed: a wrong, used or expired code, or the other side gave a wrong one. */
+    public static final int PAIRING_FAILED = 3;
+    /** The other side (or the user at the prompt) declined the files. */
+    public static final int DECLINED = 4;
+    /** The transfer was cancelled, by the user (Ctrl-C) or the other side. */
+    public static final int CANCELLED = 5;
 
     private ExitCodes() {
     }

@@ -9,12 +9,16 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Post-quantum peer-to-peer connections through a MASQUE relay, with hole punching.",
-        subcommands = {RelayCommand.class, IdCommand.class, ListenCommand.class, DialCommand.class},
+        subcommands = {SendCommand.class, ReceiveCommand.class, PeersCommand.class, RelayCommand.class, IdCommand.class,
+                ListenCommand.class, DialCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
                 "1:failure at run time (network, relay, peer or file error)",
-                "2:bad command line"})
+                "2:bad command line",
+                "3:pairing failed (wrong, used or expired code)",
+                "4:the files were declined",
+                "5:the transfer was cancelled"})
 public final class PunchlineCommand implements Runnable {
 
     @Spec

@@ -49,6 +49,9 @@ public final class Engine implements AutoCloseable {
     private final Map<Long, Traversal> traversals = new ConcurrentHashMap<>();
     private final Map<Integer, StreamHandler> streamHandlers = new ConcurrentHashMap<>();
     private final PeerBook peerBook;
+    private final io.punchline.transfer.Transfers transfers;
+    private final Map<io.punchline.transfer.TransferId, String> transferPeers = new ConcurrentHashMap<>();
+    private volatile Consumer<io.punchline.transfer.IncomingOffer> onOffer;
     private final java.util.concurrent.ScheduledExecutorService timer;
     private final ReflexiveAddress reflexive;
     private final boolean traversalEnabled;
@@ -93,6 +96,11 @@ public final class Engine implements AutoCloseable {
             peerBook.allowFinders(bind);
             onBind(peerBook::allowFinders);
         }
+        this.transfers = new io.punchline.transfer.Transfers(executor, this::onTransferUpdate, this::pathOf);
+        StreamHandler toTransfers = (session, kind, stream) -> transfers.onStream(session, kind, stream);
+        streamHandlers.put(io.punchline.transfer.StreamKind.OFFER, toTransfers);
+        streamHandlers.put(io.punchline.transfer.StreamKind.FILE, toTransfers);
+        transfers.onIncoming(this::offered);
         this.links = new PeerLinks(config.identity(), socket, router, executor, config.timeout());
         links.onAccepted(this::opened);
         events.publish(new EngineEvent.RelayBound(config.relay().toString(), bind.publicAddresses().get(0).toString()));
@@ -331,6 +339,74 @@ public final class Engine implements AutoCloseable {
         return dial(new PeerContact(peer.peerId(), at.get(), config.relay()));
     }
 
+    // ---- file transfers (DESIGN.md section 6) ----
+
+    /**
+     * Offers files and folders to the peer of {@code session}: hashes them (transfer.hashing), sends the manifest
+     * (transfer.offered), and streams what the peer accepts. The result says how it ended; it never completes
+     * exceptionally.
+     */
+    public io.punchline.transfer.OutgoingTransfer sendFiles(PeerSession session, java.util.List<java.nio.file.Path> paths)
+            throws IOException {
+        return transfers.send(session, paths, () -> pathOf(session));
+    }
+
+    /**
+     * Where offers from peers go; the handler accepts ({@code offer.accept(folder)}), picks some entries, or declines.
+     * Without a handler, offers are declined. An engine with remembered peers declines offers from anyone else.
+     */
+    public void onOffer(Consumer<io.punchline.transfer.IncomingOffer> handler) {
+        this.onOffer = handler;
+    }
+
+    /** Transfers still running, both directions. */
+    public java.util.List<io.punchline.transfer.Transfer> activeTransfers() {
+        return transfers.active();
+    }
+
+    private void offered(io.punchline.transfer.IncomingOffer offer) {
+        Consumer<io.punchline.transfer.IncomingOffer> handler = onOffer;
+        if (handler == null || (peerBook != null && !peerBook.isRemembered(offer.peer()))) {
+            offer.decline();
+            return;
+        }
+        handler.accept(offer);
+    }
+
+    private void onTransferUpdate(io.punchline.transfer.TransferUpdate update) {
+        String id = update.id().hex();
+        if (update instanceof io.punchline.transfer.TransferUpdate.Offered offered) {
+            transferPeers.put(update.id(), offered.peer().fingerprint());
+        }
+        String peer = transferPeers.getOrDefault(update.id(), "");
+        EngineEvent event;
+        if (update instanceof io.punchline.transfer.TransferUpdate.Offered o) {
+            event = new EngineEvent.TransferOffered(peer, id,
+                    o.direction() == io.punchline.transfer.Direction.SEND ? "out" : "in", o.files(), o.bytes());
+        } else if (update instanceof io.punchline.transfer.TransferUpdate.Hashing h) {
+            event = new EngineEvent.TransferHashing(peer, id, h.bytes(), h.total(), h.currentPath());
+        } else if (update instanceof io.punchline.transfer.TransferUpdate.Progress p) {
+            event = new EngineEvent.TransferProgress(peer, id, p.bytes(), p.total(), p.bytesPerSecond(), p.networkPath(),
+                    p.currentPath());
+        } else if (update instanceof io.punchline.transfer.TransferUpdate.Finished f) {
+            event = new EngineEvent.TransferFinished(peer, id, f.bytes(), f.millis(), "", f.files());
+        } else if (update instanceof io.punchline.transfer.TransferUpdate.Declined) {
+            event = new EngineEvent.TransferDeclined(peer, id);
+        } else if (update instanceof io.punchline.transfer.TransferUpdate.Failed f) {
+            event = new EngineEvent.TransferFailed(peer, id, f.message());
+        } else if (update instanceof io.punchline.transfer.TransferUpdate.Cancelled c) {
+            event = new EngineEvent.TransferCancelled(peer, id, c.bySelf() ? "us" : "peer");
+        } else {
+            return;
+        }
+        events.publish(event);
+        if (!(update instanceof io.punchline.transfer.TransferUpdate.Offered
+                || update instanceof io.punchline.transfer.TransferUpdate.Hashing
+                || update instanceof io.punchline.transfer.TransferUpdate.Progress)) {
+            transferPeers.remove(update.id());
+        }
+    }
+
     /** This engine's candidates: its socket's addresses (host) and the address the relay observes (srflx). */
     java.util.List<io.punchline.nat.Candidate> localCandidates() {
         java.util.List<io.punchline.nat.Candidate> candidates = new java.util.ArrayList<>();
@@ -407,6 +483,7 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        transfers.close();
         sessions.values().forEach(PeerSession::close);
         traversals.values().forEach(Traversal::close);
         timer.shutdownNow();

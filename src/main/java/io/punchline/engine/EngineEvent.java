@@ -124,7 +124,26 @@ public sealed interface EngineEvent {
         }
     }
 
-    record TransferFinished(String peer, String transfer, long bytes, long millis, String sha256) implements EngineEvent {
+    /** The sender hashes its files before offering them: bytes hashed of total, and the file being read. */
+    record TransferHashing(String peer, String transfer, long bytes, long total, String file) implements EngineEvent {
+        public String name() {
+            return "transfer.hashing";
+        }
+    }
+
+    /** The receiver declined the offer. */
+    record TransferDeclined(String peer, String transfer) implements EngineEvent {
+        public String name() {
+            return "transfer.declined";
+        }
+    }
+
+    /**
+     * A transfer ended with everything verified: {@code files} files (0 for a test stream), {@code bytes} moved over the
+     * network in this run (a resumed transfer counts only the rest), and the SHA-256 for a test stream (else empty).
+     */
+    record TransferFinished(String peer, String transfer, long bytes, long millis, String sha256, int files)
+            implements EngineEvent {
         public String name() {
             return "transfer.finished";
         }

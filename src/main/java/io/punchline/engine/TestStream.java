@@ -65,7 +65,7 @@ public final class TestStream {
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
             engine.events().publish(new EngineEvent.TransferFinished(session.peer().fingerprint(), "test-send", total,
-                    millis, hex(ours)));
+                    millis, hex(ours), 0));
             return ours;
         }
     }
@@ -102,7 +102,7 @@ public final class TestStream {
         out.write(hash);
         stream.close();
         engine.events().publish(new EngineEvent.TransferFinished(session.peer().fingerprint(), "test-receive", received,
-                (System.nanoTime() - start) / 1_000_000, hex(hash)));
+                (System.nanoTime() - start) / 1_000_000, hex(hash), 0));
     }
 
     private static void progress(Engine engine, PeerSession session, String name, long bytes, long total, long start, long now) {

@@ -57,8 +57,14 @@ final class BindTunnel {
     private final TokenBucket toClient;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong lastActivityNanos = new AtomicLong(System.nanoTime());
+    private final long openedNanos = System.nanoTime();
     private final Runnable onClosed;
     private volatile ScheduledFuture<?> idleCheck;
+
+    /** When the tunnel was opened ({@link System#nanoTime()}): peer finding answers with a PeerId's newest bind. */
+    long openedNanos() {
+        return openedNanos;
+    }
 
     BindTunnel(RelayConnection connection, QuicStream stream, RequestStreamWriter writer, DatagramSocket socket,
                InetSocketAddress publicAddress, InetSocketAddress uriTarget, boolean bind, Runnable onClosed) {

@@ -112,17 +112,22 @@ final class MailboxEndpoint {
             return Mailbox.Result.fail(Failure.TOO_MANY);
         }
         PeerId target = new PeerId(body);
+        // the newest bind: a restarted peer's old bind lingers until its connection times out
+        BindTunnel newest = null;
         for (BindTunnel tunnel : directory.tunnels()) {
             RelayConnection owner = tunnel.connection();
-            if (tunnel.isBind() && !tunnel.isClosed() && target.equals(owner.peer())
-                    && owner.finders().contains(asker)) {
-                InetSocketAddress address = tunnel.publicAddress();
-                ByteBuffer out = ByteBuffer.allocate(IpAddressCodec.versionedLength(address));
-                IpAddressCodec.writeVersioned(address, out);
-                return Mailbox.Result.ok(out.array());
+            if (tunnel.isBind() && !tunnel.isClosed() && target.equals(owner.peer()) && owner.finders().contains(asker)
+                    && (newest == null || tunnel.openedNanos() - newest.openedNanos() > 0)) {
+                newest = tunnel;
             }
         }
-        return Mailbox.Result.fail(Failure.NOT_FOUND);
+        if (newest == null) {
+            return Mailbox.Result.fail(Failure.NOT_FOUND);
+        }
+        InetSocketAddress address = newest.publicAddress();
+        ByteBuffer out = ByteBuffer.allocate(IpAddressCodec.versionedLength(address));
+        IpAddressCodec.writeVersioned(address, out);
+        return Mailbox.Result.ok(out.array());
     }
 
     private static AuthEndpoint.Answer answer(Mailbox.Result result) {

@@ -50,8 +50,13 @@ public final class PeerLinks implements AutoCloseable {
 
     /** ALPN of Punchline peer connections. */
     public static final String ALPN = "punchline/1";
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
-    static final int KEEPALIVE_SECONDS = 10;
+    /**
+     * A session whose peer stays silent this long is over (a killed process, a lost network): short, so a transfer
+     * notices and resumes on a new session soon. Keepalive PINGs every half of it keep a quiet session open.
+     */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(15);
+    /** kwik's keepAlive(seconds) is how long to keep pinging (every half idle timeout), not the interval. */
+    static final int KEEPALIVE_SECONDS = (int) Duration.ofDays(7).toSeconds();
     static final int MAX_PEER_STREAMS = 256;
     static final long STREAM_BUFFER = 4L * 1024 * 1024;
 

@@ -161,7 +161,7 @@ public final class IncomingOffer extends Transfer {
                 complete();
             }
         } catch (IOException e) {
-            fail("connection lost: " + describe(e), false);
+            fail(TransferResult.CONNECTION_LOST + ": " + describe(e), false);
         }
     }
 
@@ -234,7 +234,7 @@ public final class IncomingOffer extends Transfer {
                 } catch (IOException e) {
                     checkpointQuietly(part);
                     if (!isEnded()) {
-                        fileStreamBroken("connection lost while receiving \"" + entry.path() + "\": " + describe(e), false);
+                        fileStreamBroken(TransferResult.CONNECTION_LOST + " while receiving \"" + entry.path() + "\": " + describe(e), false);
                     }
                     return;
                 }

@@ -103,7 +103,7 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
         } catch (TransferProtocolException e) {
             fail("protocol error from the peer: " + e.getMessage(), true, Abort.Reason.PROTOCOL);
         } catch (IOException | RuntimeException e) {
-            fail("connection lost: " + describe(e), false);
+            fail(TransferResult.CONNECTION_LOST + ": " + describe(e), false);
         }
     }
 

@@ -190,10 +190,10 @@ public final class Transfers implements AutoCloseable {
                 watched.remove(session);
                 try {
                     executor.execute(() -> active.values().stream().filter(t -> t.session == session)
-                            .forEach(t -> t.fail("connection lost: " + reason, false)));
+                            .forEach(t -> t.fail(TransferResult.CONNECTION_LOST + ": " + reason, false)));
                 } catch (java.util.concurrent.RejectedExecutionException e) {
                     active.values().stream().filter(t -> t.session == session)
-                            .forEach(t -> t.fail("connection lost: " + reason, false));
+                            .forEach(t -> t.fail(TransferResult.CONNECTION_LOST + ": " + reason, false));
                 }
             });
         }

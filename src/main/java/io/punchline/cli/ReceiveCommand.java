@@ -1,0 +1,190 @@
+package io.punchline.cli;
+
+import io.punchline.crypto.PeerId;
+import io.punchline.engine.Engine;
+import io.punchline.pairing.PairingException;
+import io.punchline.pairing.RememberedPeers;
+import io.punchline.transfer.IncomingOffer;
+import io.punchline.transfer.ManifestEntry;
+import io.punchline.transfer.TransferResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** {@code punchline receive [CODE]}: pairs by code (or waits for a remembered peer) and receives files. */
+@Command(name = "receive", mixinStandardHelpOptions = true,
+        description = {"Receives files. With CODE (from `punchline send`) it pairs first; without, it waits for an offer",
+                "from a remembered peer (`punchline send --to NAME`). Asks before accepting unless --yes.",
+                "Files arrive as NAME.part, are verified by SHA-256, then renamed; nothing is overwritten (a clash",
+                "gets a numbered name) and nothing is written outside --dir. An interrupted transfer resumes when the",
+                "same files are offered into the same folder again."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:every accepted file arrived and was verified",
+                "1:failure at run time (network, relay, peer, disk full, permission)",
+                "2:bad command line (bad code format, --dir not a folder)",
+                "3:pairing failed (wrong, used or expired code)",
+                "4:the files were declined (at the prompt, or no terminal to ask and no --yes)",
+                "5:the transfer was cancelled"})
+final class ReceiveCommand implements Callable<Integer> {
+
+    @Mixin
+    EngineOptions options = new EngineOptions();
+
+    @Parameters(arity = "0..1", paramLabel = "CODE", description = "The pairing code `punchline send` printed.")
+    String code;
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".", description = "Where the files go (default: the current folder).")
+    Path dir;
+
+    @Option(names = {"-y", "--yes"}, description = "Accept the offer without asking.")
+    boolean yes;
+
+    @Option(names = "--keep", description = "Keep receiving after the first transfer (until Ctrl-C).")
+    boolean keep;
+
+    @Option(names = "--resume-wait", paramLabel = "SECONDS", defaultValue = "180",
+            description = "After a lost connection, how long to wait for the sender to come back and resume (default: ${DEFAULT-VALUE}).")
+    int resumeWaitSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(dir)) {
+            System.err.println("punchline receive: --dir " + dir + " is not a folder");
+            return ExitCodes.USAGE;
+        }
+        EventPrinter printer = new EventPrinter(options.json, System.out, System.err);
+        try (Engine engine = options.start(options.relayAddress(null))) {
+            engine.events().subscribe(printer);
+            engine.acceptOnlyRememberedPeers();
+            Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "receive-shutdown"));
+            BlockingQueue<IncomingOffer> offers = new LinkedBlockingQueue<>();
+            engine.onOffer(offers::add);
+            PeerId from = null;
+            if (code != null) {
+                try {
+                    RememberedPeers.Peer peer = engine.join(code).get();
+                    from = peer.peerId();
+                    human("Paired with " + peer.name() + "; waiting for their files.");
+                } catch (ExecutionException e) {
+                    System.err.println("punchline receive: pairing failed: " + e.getCause().getMessage());
+                    return e.getCause() instanceof PairingException pairing
+                            && pairing.reason() == PairingException.Reason.MALFORMED && e.getCause().getMessage().contains("pairing word")
+                            ? ExitCodes.USAGE : ExitCodes.PAIRING_FAILED;
+                }
+            } else {
+                List<RememberedPeers.Peer> peers = engine.rememberedPeers();
+                if (peers.isEmpty()) {
+                    System.err.println("punchline receive: no remembered peers yet; pair first with `punchline receive CODE`");
+                    return ExitCodes.USAGE;
+                }
+                human("Waiting for files from " + String.join(", ", peers.stream().map(RememberedPeers.Peer::name).toList())
+                        + " (Ctrl-C to stop).");
+            }
+            return receive(engine, printer, offers, from);
+        } finally {
+            options.close();
+        }
+    }
+
+    private int receive(Engine engine, EventPrinter printer, BlockingQueue<IncomingOffer> offers, PeerId from) throws Exception {
+        List<ManifestEntry> accepted = null;
+        while (true) {
+            IncomingOffer offer = accepted == null ? offers.take() : offers.poll(resumeWaitSeconds, TimeUnit.SECONDS);
+            if (offer == null) {
+                System.err.println("punchline receive: the sender did not come back within " + resumeWaitSeconds + " s; "
+                        + "what arrived is kept and resumes when the same files are offered into the same folder");
+                return ExitCodes.FAILURE;
+            }
+            if (from != null && !offer.peer().equals(from)) {
+                offer.decline();
+                continue;
+            }
+            String name = engine.rememberedPeers().stream().filter(p -> p.peerId().equals(offer.peer()))
+                    .map(RememberedPeers.Peer::name).findFirst().orElse(offer.peer().shortFingerprint());
+            boolean resumed = accepted != null && accepted.equals(offer.manifest().entries());
+            if (!resumed && !yes && !ask(name, offer)) {
+                offer.decline();
+                System.err.println("punchline receive: declined");
+                return ExitCodes.DECLINED;
+            }
+            offer.accept(dir);
+            accepted = offer.manifest().entries();
+            TransferResult result = offer.result().get();
+            switch (result.outcome()) {
+                case COMPLETED -> {
+                    printer.result("receive.done", "received " + offer.manifest().fileCount() + " files ("
+                                    + Sizes.human(offer.manifest().totalBytes()) + ") from " + name + " into " + dir + ", verified",
+                            "files", offer.manifest().fileCount(), "bytes", offer.manifest().totalBytes(),
+                            "receivedBytes", result.bytes(), "peer", name, "dir", dir.toAbsolutePath().toString());
+                    if (!keep) {
+                        Thread.sleep(500); // let the last acknowledgement reach the sender before the session closes
+                        return ExitCodes.OK;
+                    }
+                    accepted = null;
+                }
+                case DECLINED -> {
+                    return ExitCodes.DECLINED;
+                }
+                case CANCELLED_BY_PEER, CANCELLED_BY_SELF -> {
+                    System.err.println("punchline receive: " + result.message());
+                    return ExitCodes.CANCELLED;
+                }
+                default -> {
+                    if (!result.connectionLost()) {
+                        System.err.println("punchline receive: " + result.message());
+                        return ExitCodes.FAILURE;
+                    }
+                    System.err.println("punchline receive: " + result.message() + "; waiting for " + name
+                            + " to reconnect and resume");
+                }
+            }
+        }
+    }
+
+    private boolean ask(String name, IncomingOffer offer) throws Exception {
+        List<ManifestEntry> entries = offer.manifest().entries();
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s offers %d files (%s):%n", name,
+                offer.manifest().fileCount(), Sizes.human(offer.manifest().totalBytes())));
+        entries.stream().limit(10).forEach(e -> text.append("  ").append(e.path()).append(e.isFile() ? "" : "/")
+                .append(e.isFile() ? "  " + Sizes.human(e.size()) : "").append(System.lineSeparator()));
+        if (entries.size() > 10) {
+            text.append("  ... and ").append(entries.size() - 10).append(" more").append(System.lineSeparator());
+        }
+        Map<String, Long> resumable = offer.resumable(dir);
+        if (!resumable.isEmpty()) {
+            text.append(String.format(Locale.ROOT, "  (%d files resume from what %s already holds)%n", resumable.size(), dir));
+        }
+        System.err.print(text);
+        if (System.console() == null) {
+            System.err.println("punchline receive: no terminal to ask; run with --yes to accept without asking");
+            return false;
+        }
+        System.err.print("Accept into " + dir.toAbsolutePath() + "? [y/N] ");
+        System.err.flush();
+        String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        return answer != null && answer.trim().toLowerCase(Locale.ROOT).startsWith("y");
+    }
+
+    private void human(String line) {
+        if (!options.json) {
+            System.out.println(line);
+            System.out.flush();
+        }
+    }
+}
