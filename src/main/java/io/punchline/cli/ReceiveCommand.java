@@ -73,14 +73,20 @@ final class ReceiveCommand implements Callable<Integer> {
             engine.events().subscribe(printer);
             engine.acceptOnlyRememberedPeers();
             Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "receive-shutdown"));
-            BlockingQueue<IncomingOffer> offers = new LinkedBlockingQueue<>();
+            BlockingQueue<Object> offers = new LinkedBlockingQueue<>();
             engine.onOffer(offers::add);
+            engine.events().subscribe(timed -> {
+                if (timed.event() instanceof io.punchline.engine.EngineEvent.TransferRefused refused) {
+                    offers.add(refused);
+                }
+            });
             PeerId from = null;
             if (code != null) {
                 try {
                     RememberedPeers.Peer peer = engine.join(code).get();
                     from = peer.peerId();
-                    human("Paired with " + peer.name() + "; waiting for their files.");
+                    printer.result("receive.waiting", "Paired with " + peer.name() + "; waiting for their files.",
+                        "peers", List.of(peer.name()));
                 } catch (ExecutionException e) {
                     System.err.println("punchline receive: pairing failed: " + e.getCause().getMessage());
                     return e.getCause() instanceof PairingException pairing
@@ -93,8 +99,9 @@ final class ReceiveCommand implements Callable<Integer> {
                     System.err.println("punchline receive: no remembered peers yet; pair first with `punchline receive CODE`");
                     return ExitCodes.USAGE;
                 }
-                human("Waiting for files from " + String.join(", ", peers.stream().map(RememberedPeers.Peer::name).toList())
-                        + " (Ctrl-C to stop).");
+                List<String> names = peers.stream().map(RememberedPeers.Peer::name).toList();
+                printer.result("receive.waiting", "Waiting for files from " + String.join(", ", names) + " (Ctrl-C to stop).",
+                        "peers", names);
             }
             return receive(engine, printer, offers, from);
         } finally {
@@ -102,10 +109,18 @@ final class ReceiveCommand implements Callable<Integer> {
         }
     }
 
-    private int receive(Engine engine, EventPrinter printer, BlockingQueue<IncomingOffer> offers, PeerId from) throws Exception {
+    private int receive(Engine engine, EventPrinter printer, BlockingQueue<Object> offers, PeerId from) throws Exception {
         List<ManifestEntry> accepted = null;
         while (true) {
-            IncomingOffer offer = accepted == null ? offers.take() : offers.poll(resumeWaitSeconds, TimeUnit.SECONDS);
+            Object next = accepted == null ? offers.take() : offers.poll(resumeWaitSeconds, TimeUnit.SECONDS);
+            if (next instanceof io.punchline.engine.EngineEvent.TransferRefused refused) {
+                System.err.println("punchline receive: " + refused.message() + "; nothing was written");
+                if (keep) {
+                    continue;
+                }
+                return ExitCodes.FAILURE;
+            }
+            IncomingOffer offer = (IncomingOffer) next;
             if (offer == null) {
                 System.err.println("punchline receive: the sender did not come back within " + resumeWaitSeconds + " s; "
                         + "what arrived is kept and resumes when the same files are offered into the same folder");
@@ -148,6 +163,10 @@ final class ReceiveCommand implements Callable<Integer> {
                 default -> {
                     if (!result.connectionLost()) {
                         System.err.println("punchline receive: " + result.message());
+                        if (keep) {
+                            accepted = null;
+                            continue;
+                        }
                         return ExitCodes.FAILURE;
                     }
                     System.err.println("punchline receive: " + result.message() + "; waiting for " + name
@@ -181,10 +200,4 @@ final class ReceiveCommand implements Callable<Integer> {
         return answer != null && answer.trim().toLowerCase(Locale.ROOT).startsWith("y");
     }
 
-    private void human(String line) {
-        if (!options.json) {
-            System.out.println(line);
-            System.out.flush();
-        }
-    }
 }

@@ -101,6 +101,8 @@ public final class Engine implements AutoCloseable {
         streamHandlers.put(io.punchline.transfer.StreamKind.OFFER, toTransfers);
         streamHandlers.put(io.punchline.transfer.StreamKind.FILE, toTransfers);
         transfers.onIncoming(this::offered);
+        transfers.onRefused((session, why) -> events.publish(new EngineEvent.TransferRefused(session.peer().fingerprint(),
+                "refused files from " + session.peer().shortFingerprint() + ": " + why)));
         this.links = new PeerLinks(config.identity(), socket, router, executor, config.timeout());
         links.onAccepted(this::opened);
         events.publish(new EngineEvent.RelayBound(config.relay().toString(), bind.publicAddresses().get(0).toString()));

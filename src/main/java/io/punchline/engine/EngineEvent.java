@@ -131,6 +131,13 @@ public sealed interface EngineEvent {
         }
     }
 
+    /** A peer's offer was refused as a whole, unseen by the user: its manifest was unsafe or malformed. */
+    record TransferRefused(String peer, String message) implements EngineEvent {
+        public String name() {
+            return "transfer.refused";
+        }
+    }
+
     /** The receiver declined the offer. */
     record TransferDeclined(String peer, String transfer) implements EngineEvent {
         public String name() {

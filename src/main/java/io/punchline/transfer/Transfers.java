@@ -39,6 +39,7 @@ public final class Transfers implements AutoCloseable {
     private final Map<TransferId, Transfer> active = new ConcurrentHashMap<>();
     private final Set<PeerSession> watched = Collections.newSetFromMap(new ConcurrentHashMap<>());
     private volatile Consumer<IncomingOffer> incoming;
+    private volatile java.util.function.BiConsumer<PeerSession, String> refused = (session, why) -> { };
 
     public Transfers(ExecutorService executor, TransferListener listener) {
         this(executor, listener, session -> "unknown");
@@ -117,6 +118,11 @@ public final class Transfers implements AutoCloseable {
     }
 
     /** Cancels every transfer that has not ended. */
+    /** Told about every offer refused as a whole (a bad manifest: unsafe names, bounds, malformed), with the reason. */
+    public void onRefused(java.util.function.BiConsumer<PeerSession, String> handler) {
+        this.refused = handler;
+    }
+
     @Override
     public void close() {
         active.values().forEach(Transfer::cancel);
@@ -135,6 +141,7 @@ public final class Transfers implements AutoCloseable {
             }
         } catch (TransferProtocolException e) {
             LOG.info("refused an offer from {}: {}", session.peer().shortFingerprint(), e.getMessage());
+            refused.accept(session, e.getMessage());
             try {
                 ControlCodec.write(new Abort(Abort.Reason.PROTOCOL, e.getMessage()), stream.output());
                 stream.close();
