@@ -42,6 +42,9 @@ final class MainWindow {
     interface Actions {
         void dial(String contact);
 
+        /** Sends test data to a peer (checked by SHA-256 on its side). */
+        void sendTestData(String peer);
+
         /** Saves settings; returns an error message or null. */
         String apply(Settings settings);
 
@@ -55,8 +58,8 @@ final class MainWindow {
         diagram = new PathDiagram(model);
         chart = new PathChart(model);
 
-        Tab candidates = new Tab("_Candidates", new CandidatesTable(model));
-        Tab rounds = new Tab("Punch _rounds", new RoundsTimeline(model));
+        Tab candidates = new Tab("Candidates", new CandidatesTable(model));
+        Tab rounds = new Tab("Punch rounds", new RoundsTimeline(model));
         candidates.setClosable(false);
         rounds.setClosable(false);
         candidates.setId("candidatesTab");
@@ -68,12 +71,14 @@ final class MainWindow {
         center.getStyleClass().add("center");
         VBox.setVgrow(tabs, Priority.ALWAYS);
 
-        PeersPane peers = new PeersPane(model, actions::dial);
+        PeersPane peers = new PeersPane(model, actions::dial, actions::sendTestData);
         RelayPane relay = new RelayPane(model.relay());
-        SplitPane split = new SplitPane(peers, center, relay);
+        VBox right = new VBox(relay);
+        right.getStyleClass().add("side");
+        SplitPane split = new SplitPane(peers, center, right);
         split.setDividerPositions(0.2, 0.72);
         SplitPane.setResizableWithParent(peers, false);
-        SplitPane.setResizableWithParent(relay, false);
+        SplitPane.setResizableWithParent(right, false);
 
         StatusBar status = new StatusBar();
         status.setId("statusBar");
@@ -121,7 +126,14 @@ final class MainWindow {
         MenuItem copyRelay = new MenuItem("Copy _relay contact");
         copyRelay.disableProperty().bind(model.relay().contactProperty().isEmpty());
         copyRelay.setOnAction(e -> RelayPane.copy(model.relay().contactProperty().get()));
-        Menu connection = new Menu("_Connection", null, dial, copyOwn, copyRelay);
+        MenuItem test = new MenuItem("Send _test data to the peer");
+        test.setAccelerator(KeyCombination.keyCombination("Shortcut+T"));
+        test.setOnAction(e -> {
+            if (model.selected() != null && model.selected().openProperty().get()) {
+                actions.sendTestData(model.selected().peer());
+            }
+        });
+        Menu connection = new Menu("_Connection", null, dial, test, new SeparatorMenuItem(), copyOwn, copyRelay);
 
         ToggleGroup themes = new ToggleGroup();
         Menu view = new Menu("_View");
@@ -156,6 +168,11 @@ final class MainWindow {
         MenuBar bar = new MenuBar(file, connection, view, help);
         bar.setId("menuBar");
         return bar;
+    }
+
+    /** Opens the settings dialog after the current event (menu actions and tests). */
+    void openSettingsLater() {
+        javafx.application.Platform.runLater(this::openSettings);
     }
 
     void openSettings() {

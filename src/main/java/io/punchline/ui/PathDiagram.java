@@ -75,8 +75,8 @@ final class PathDiagram extends ResizableCanvas {
         GraphicsContext g = canvas.getGraphicsContext2D();
         g.setFill(palette.background());
         g.fillRect(0, 0, w, h);
-        double youX = w * 0.12;
-        double peerX = w * 0.88;
+        double youX = w * 0.14;
+        double peerX = w * 0.86;
         double midX = w / 2;
         double relayY = h * 0.26;
         double endY = h * 0.62;
@@ -91,7 +91,7 @@ final class PathDiagram extends ResizableCanvas {
         node(g, youX, endY, "You", model.relay().publicAddressProperty().get());
         node(g, midX, relayY, model.relay().embeddedProperty().get() ? "Relay (embedded)" : "Relay",
                 model.relay().addressProperty().get());
-        node(g, peerX, endY, shown == null ? "Peer" : "Peer " + shown.shortPeer(), shown == null ? "" : shown.virtualAddressProperty().get());
+        node(g, peerX, endY, shown == null ? "Peer" : "Peer " + shown.shortPeer().substring(0, Math.min(8, shown.shortPeer().length())), shown == null ? "" : shown.virtualAddressProperty().get());
 
         g.setTextAlign(TextAlignment.CENTER);
         g.setTextBaseline(VPos.TOP);

@@ -22,7 +22,7 @@ final class PeersPane extends TitledPane {
 
     final TextField contact = new TextField();
 
-    PeersPane(DashboardModel model, Consumer<String> dial) {
+    PeersPane(DashboardModel model, Consumer<String> dial, Consumer<String> sendTestData) {
         setText("Peers");
         setCollapsible(false);
         setId("peersPane");
@@ -62,7 +62,14 @@ final class PeersPane extends TitledPane {
         Label label = new Label("_Contact to dial:");
         label.setMnemonicParsing(true);
         label.setLabelFor(contact);
-        VBox box = new VBox(8, list, label, new HBox(6, contact, go));
+        Button test = new Button("Send _test data (20 MB)");
+        test.setId("sendTest");
+        test.setMaxWidth(Double.MAX_VALUE);
+        test.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> model.selected() == null || !model.selected().openProperty().get(), model.selectedProperty(),
+                model.peers()));
+        test.setOnAction(e -> sendTestData.accept(model.selected().peer()));
+        VBox box = new VBox(8, list, test, label, new HBox(6, contact, go));
         setContent(box);
         setMaxHeight(Double.MAX_VALUE);
     }

@@ -47,6 +47,11 @@ public final class PunchlineApp extends Application {
             }
 
             @Override
+            public void sendTestData(String peer) {
+                controller.sendTestData(peer);
+            }
+
+            @Override
             public String apply(Settings settings) {
                 return controller.apply(settings);
             }

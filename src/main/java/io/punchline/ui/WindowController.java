@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class WindowController implements AutoCloseable {
 
     static final long SAMPLE_MILLIS = 250;
+    static final long TEST_BYTES = 20_000_000;
     private static final Logger LOG = LoggerFactory.getLogger(WindowController.class);
 
     private final DashboardModel model;
@@ -46,6 +47,7 @@ final class WindowController implements AutoCloseable {
     private final ObjectProperty<Settings> settings = new SimpleObjectProperty<>();
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> daemon(r, "ui-engine"));
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ui-sampler"));
+    private final ExecutorService testStreams = Executors.newSingleThreadExecutor(r -> daemon(r, "ui-test-stream"));
     private final AtomicBoolean samplePending = new AtomicBoolean();
     private volatile EngineHost host;
     private Runnable unsubscribe = () -> { };
@@ -135,6 +137,27 @@ final class WindowController implements AutoCloseable {
         });
     }
 
+    /** Sends {@link #TEST_BYTES} of test data to a peer on its own thread; the outcome goes to the status bar. */
+    void sendTestData(String peer) {
+        EngineHost running = host;
+        if (running == null) {
+            return;
+        }
+        fx.execute(() -> model.statusProperty().set("Sending " + TEST_BYTES / 1_000_000 + " MB of test data to "
+                + Format.shortId(peer) + "…"));
+        testStreams.execute(() -> {
+            long start = System.nanoTime();
+            try {
+                running.sendTestData(peer, TEST_BYTES);
+                long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
+                fx.execute(() -> model.statusProperty().set("Test data verified by " + Format.shortId(peer) + ": "
+                        + TEST_BYTES / 1_000_000 + " MB in " + millis + " ms (" + Format.rate(TEST_BYTES * 1000 / millis) + ")"));
+            } catch (IOException | RuntimeException e) {
+                fx.execute(() -> model.statusProperty().set("Test data to " + Format.shortId(peer) + " failed: " + e.getMessage()));
+            }
+        });
+    }
+
     /**
      * Saves new settings (temp file, atomic move) and restarts the engine when the relay changed. Returns an error
      * message, or null.
@@ -197,6 +220,7 @@ final class WindowController implements AutoCloseable {
     @Override
     public void close() {
         sampler.shutdownNow();
+        testStreams.shutdownNow();
         background.execute(this::stopNow);
         background.shutdown();
         try {

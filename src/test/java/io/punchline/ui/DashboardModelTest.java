@@ -114,6 +114,8 @@ class DashboardModelTest {
         assertThat(peer.rounds().get(1).validatedPairProperty().get()).isEqualTo("198.51.100.9:62000");
         assertThat(peer.rounds().get(1).finishedMillisProperty().get() - peer.rounds().get(1).startedMillis())
                 .isEqualTo(2000);
+        assertThat(row(peer, true, "203.0.113.5:61000").state()).isEqualTo(CandidateState.VALIDATED);
+        assertThat(row(peer, true, "192.168.1.10:50000").state()).isEqualTo(CandidateState.VALIDATED);
         assertThat(peer.path()).isEqualTo("direct");
         assertThat(peer.pathAddress()).isEqualTo("198.51.100.9:62000");
         assertThat(peer.marks()).extracting(PathMark::kind).containsExactly(PathMark.Kind.DIRECT);

@@ -89,17 +89,7 @@ public final class EngineHost implements AutoCloseable {
 
     private Engine started(Engine started) {
         this.engine = started;
-        started.onSession(session -> {
-            track(session);
-            session.onStream(stream -> {
-                try {
-                    TestStream.receive(started, session, stream);
-                } catch (IOException e) {
-                    LOG.info("test stream from {} failed: {}", session.peer().shortFingerprint(), e.getMessage());
-                    stream.abort();
-                }
-            });
-        });
+        started.onSession(session -> track(started, session));
         return started;
     }
 
@@ -121,14 +111,36 @@ public final class EngineHost implements AutoCloseable {
         }
         PeerContact peer = PeerContact.parse(contact.trim());
         PeerSession session = running.dial(peer);
-        track(session);
+        track(running, session);
         return session;
     }
 
-    private void track(PeerSession session) {
+    /** Keeps the session for RTT sampling and answers its test streams, whichever side opened it. */
+    private void track(Engine owner, PeerSession session) {
+        session.onStream(stream -> {
+            try {
+                TestStream.receive(owner, session, stream);
+            } catch (IOException e) {
+                LOG.info("test stream from {} failed: {}", session.peer().shortFingerprint(), e.getMessage());
+                stream.abort();
+            }
+        });
         String peer = session.peer().fingerprint();
         sessions.put(peer, session);
         session.closed().thenRun(() -> sessions.remove(peer, session));
+    }
+
+    /**
+     * Sends test data to a peer on a new stream, as {@code punchline dial} does; the peer checks it by SHA-256 and
+     * answers. Blocking until the answer arrived.
+     */
+    public void sendTestData(String peer, long bytes) throws IOException {
+        Engine running = engine;
+        PeerSession session = sessions.get(peer);
+        if (running == null || session == null) {
+            throw new IOException("no open session with " + peer);
+        }
+        TestStream.send(running, session, bytes, System.nanoTime());
     }
 
     /** Each open session's smoothed RTT in milliseconds (kwik's estimate over the live path). */

@@ -134,7 +134,7 @@ public final class DashboardModel {
             peer.pathSwitched(switched.path(), address, millis);
             status.set(PeerModel.DIRECT.equals(switched.path())
                     ? "Direct path to " + peer.shortPeer() + " via " + address
-                    : "Traffic with " + peer.shortPeer() + " goes through the relay");
+                    : "Traffic with " + peer.shortPeer() + " is back on the relay (peer at " + address + ")");
         } else if (event instanceof EngineEvent.PathFallback fallback) {
             PeerModel peer = peerOrNew(fallback.peer());
             peer.pathFallback(Addresses.normalize(fallback.address()), millis);

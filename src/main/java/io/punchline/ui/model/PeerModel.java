@@ -159,6 +159,20 @@ public final class PeerModel {
         }
         if ("validated".equals(outcome) && target != null) {
             mark(false, target, CandidateState.VALIDATED);
+            if (round != null) {
+                for (String tried : round.pairs()) {
+                    String[] ends = ends(tried);
+                    if (target.equals(ends[1])) {
+                        mark(true, ends[0], CandidateState.VALIDATED);
+                    }
+                }
+                // the others of this round were not needed: no longer punching, not failed either
+                for (String tried : round.pairs()) {
+                    String[] ends = ends(tried);
+                    settle(true, ends[0]);
+                    settle(false, ends[1]);
+                }
+            }
             return;
         }
         if (round != null && "failed".equals(outcome)) {
@@ -211,6 +225,13 @@ public final class PeerModel {
         CandidateRow row = candidate(local, address);
         if (row != null && row.state() != CandidateState.VALIDATED) {
             row.stateProperty().set(state);
+        }
+    }
+
+    private void settle(boolean local, String address) {
+        CandidateRow row = address == null ? null : candidate(local, address);
+        if (row != null && row.state() == CandidateState.PUNCHING) {
+            row.stateProperty().set(CandidateState.NEW);
         }
     }
 
