@@ -30,13 +30,23 @@ public final class XvfbDisplay implements BeforeAllCallback {
         assumeTrue(display != null && !display.isBlank(),
                 "UI tests skipped: no DISPLAY (run them through Maven, which points them at Xvfb :97, or set DISPLAY)");
         if (display.equals(System.getProperty("punchline.xvfb.display")) && server == null) {
-            Path socket = Path.of("/tmp/.X11-unix/X" + display.substring(display.indexOf(':') + 1));
+            String number = display.substring(display.indexOf(':') + 1);
+            Path socket = Path.of("/tmp/.X11-unix/X" + number);
+            Path lock = Path.of("/tmp/.X" + number + "-lock");
+            if (Files.exists(socket) && !serverAlive(lock)) {
+                // left behind by a server that is gone
+                Files.deleteIfExists(socket);
+                Files.deleteIfExists(lock);
+            }
             if (!Files.exists(socket)) {
                 File xvfb = onPath("Xvfb");
                 assumeTrue(xvfb != null, "UI tests skipped: no DISPLAY and no Xvfb (apt-get install xvfb)");
-                server = new ProcessBuilder(xvfb.getPath(), display, "-screen", "0", "1400x900x24", "-nolisten", "tcp")
+                // stopped by a watchdog shell once this JVM has exited: killing it from a shutdown hook makes GTK see
+                // its display break and exit the JVM with an error before surefire has its answer
+                String watchdog = "\"$0\" \"$1\" -screen 0 1400x900x24 -nolisten tcp & x=$!; "
+                        + "while kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null; do sleep 1; done; kill $x";
+                server = new ProcessBuilder("sh", "-c", watchdog, xvfb.getPath(), display)
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> server.destroy(), "xvfb-stop"));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (!Files.exists(socket) && server.isAlive() && System.nanoTime() < deadline) {
                     Thread.sleep(50);
@@ -47,6 +57,15 @@ public final class XvfbDisplay implements BeforeAllCallback {
         // software rendering under Xvfb; TestFX's glass robot needs no AWT
         System.setProperty("prism.order", System.getProperty("prism.order", "sw"));
         System.setProperty("testfx.robot", System.getProperty("testfx.robot", "glass"));
+    }
+
+    private static boolean serverAlive(Path lock) {
+        try {
+            long pid = Long.parseLong(Files.readString(lock).trim());
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private static File onPath(String name) {
