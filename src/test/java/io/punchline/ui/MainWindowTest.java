@@ -26,7 +26,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -64,9 +64,9 @@ class MainWindowTest {
     @TempDir
     Path folder;
 
-    @BeforeAll
-    static void toolkit() throws Exception {
-        stage = FxToolkit.registerPrimaryStage();
+    @BeforeEach
+    void toolkit() throws Exception {
+        stage = FxToolkit.registerPrimaryStage(); // once per JVM; after XvfbDisplay has made sure of a display
     }
 
     @AfterEach
@@ -74,7 +74,9 @@ class MainWindowTest {
         for (int i = cleanup.size() - 1; i >= 0; i--) {
             cleanup.get(i).close();
         }
-        FxToolkit.setupFixture(() -> stage.hide());
+        if (stage != null) {
+            FxToolkit.setupFixture(() -> stage.hide());
+        }
     }
 
     private MainWindow show(DashboardModel model, MainWindow.Actions actions) throws Exception {

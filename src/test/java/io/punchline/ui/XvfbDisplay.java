@@ -1,6 +1,6 @@
 package io.punchline.ui;
 
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.File;
@@ -14,14 +14,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Gives the UI tests a display. With a real DISPLAY the tests use it. Without one, the pom's {@code xvfb} profile
  * runs the tests with {@code DISPLAY=:97} and names it in {@code punchline.xvfb.display}; this extension then starts
  * {@code Xvfb :97} itself (before JavaFX starts) if it is installed and nothing serves that display yet. With neither,
- * every UI test is skipped with the reason.
+ * every UI test is skipped with the reason (each one, so that the report counts them as skipped).
  */
-public final class XvfbDisplay implements BeforeAllCallback {
+public final class XvfbDisplay implements BeforeEachCallback {
 
     private static Process server;
 
     @Override
-    public void beforeAll(ExtensionContext context) throws Exception {
+    public void beforeEach(ExtensionContext context) throws Exception {
         ensure();
     }
 
