@@ -4,7 +4,8 @@ import picocli.CommandLine;
 
 /**
  * Entry point of the {@code punchline} command and of the installed app. It is a plain main class (not a JavaFX
- * {@code Application}) so that {@code --version} and the CLI subcommands never start a UI toolkit.
+ * {@code Application}) so that {@code --version} and the CLI subcommands never start a UI toolkit; without arguments
+ * it runs {@code app}, which opens the window.
  */
 public final class Launcher {
 
@@ -17,6 +18,9 @@ public final class Launcher {
 
     /** Runs the command line and returns its exit code (see {@link ExitCodes}). */
     public static int run(String... args) {
+        if (args.length == 0) {
+            args = new String[]{"app"};
+        }
         CommandLine commandLine = new CommandLine(new PunchlineCommand());
         commandLine.setExecutionExceptionHandler((ex, cl, parseResult) -> {
             cl.getErr().println("punchline: " + ex.getMessage());

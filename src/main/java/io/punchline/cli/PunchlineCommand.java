@@ -8,9 +8,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "punchline",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Post-quantum peer-to-peer connections through a MASQUE relay, with hole punching.",
-        subcommands = {SendCommand.class, ReceiveCommand.class, PeersCommand.class, RelayCommand.class, IdCommand.class,
-                ListenCommand.class, DialCommand.class},
+        description = {"Post-quantum peer-to-peer connections through a MASQUE relay, with hole punching.",
+                "Without a command, opens the window (as `punchline app`)."},
+        subcommands = {AppCommand.class, SendCommand.class, ReceiveCommand.class, PeersCommand.class, RelayCommand.class,
+                IdCommand.class, ListenCommand.class, DialCommand.class, SelfCheckCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

@@ -482,6 +482,22 @@ public final class Engine implements AutoCloseable {
         return router.directBytes();
     }
 
+    /** The relay this engine is bound on (its certificate and PeerId pinned). */
+    public io.punchline.masque.RelayAddress relay() {
+        return config.relay();
+    }
+
+    /** Smoothed round-trip time of the relay connection in milliseconds (kwik's estimate), or -1 before one. */
+    public int relayRttMillis() {
+        int rtt = bind.statistics().smoothedRtt();
+        return rtt > 0 ? rtt : -1;
+    }
+
+    /** Context IDs open on the relay bind (the uncompressed one and one per compressed peer address). */
+    public int relayContexts() {
+        return bind.openContexts();
+    }
+
     @Override
     public void close() {
         closing = true;

@@ -1,0 +1,75 @@
+package io.punchline.ui;
+
+import io.punchline.config.DataFolders;
+import io.punchline.ui.model.DashboardModel;
+import io.punchline.ui.settings.Profile;
+import io.punchline.ui.settings.Settings;
+import io.punchline.ui.settings.SettingsStore;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.image.Image;
+import javafx.stage.Stage;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/** The JavaFX application: a profile, its settings, the engine controller and the main window. */
+public final class PunchlineApp extends Application {
+
+    private Profile profile;
+    private WindowController controller;
+
+    @Override
+    public void start(Stage stage) throws Exception {
+        profile = Profile.open(DataFolders.config());
+        DashboardModel model = new DashboardModel();
+        SettingsStore store = new SettingsStore(profile.folder());
+        controller = new WindowController(model, Platform::runLater, profile.folder(), profile.base(), store,
+                new InetSocketAddress(0), InetAddress.getByName("0.0.0.0"));
+        MainWindow window = new MainWindow(stage, model, actions(controller));
+        var icon = PunchlineApp.class.getResourceAsStream("icon-256.png");
+        if (icon != null) {
+            stage.getIcons().add(new Image(icon));
+        }
+        if (profile.instance() > 1) {
+            stage.setTitle("Punchline (second window: profile " + profile.folder() + ")");
+        }
+        stage.show();
+        controller.start();
+    }
+
+    /** The window's actions backed by a controller. */
+    static MainWindow.Actions actions(WindowController controller) {
+        return new MainWindow.Actions() {
+            @Override
+            public void dial(String contact) {
+                controller.dial(contact);
+            }
+
+            @Override
+            public void sendTestData(String peer) {
+                controller.sendTestData(peer);
+            }
+
+            @Override
+            public String apply(Settings settings) {
+                return controller.apply(settings);
+            }
+
+            @Override
+            public Settings settings() {
+                return controller.settingsProperty().get();
+            }
+        };
+    }
+
+    @Override
+    public void stop() {
+        if (controller != null) {
+            controller.close();
+        }
+        if (profile != null) {
+            profile.close();
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.punchline.ui;
+
+import io.punchline.engine.Engine;
+import io.punchline.engine.EngineEvent;
+import io.punchline.masque.RelayAddress;
+import io.punchline.ui.host.EngineHost;
+import io.punchline.ui.host.RelayChoice;
+import io.punchline.ui.model.DashboardModel;
+import io.punchline.ui.model.EventPump;
+import io.punchline.ui.model.Meter;
+import io.punchline.ui.settings.Settings;
+import io.punchline.ui.settings.SettingsStore;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Connects the window to its engine. Starting, stopping and dialling run on one background thread; events reach the
+ * model in batches through an {@link EventPump}; throughput and RTT are read by a sampler thread four times a second
+ * and handed to the FX thread at most once per pending sample. Nothing here blocks the FX thread.
+ */
+final class WindowController implements AutoCloseable {
+
+    static final long SAMPLE_MILLIS = 250;
+    static final long TEST_BYTES = 20_000_000;
+    private static final Logger LOG = LoggerFactory.getLogger(WindowController.class);
+
+    private final DashboardModel model;
+    private final Executor fx;
+    private final Path identityFolder;
+    private final Path configBase;
+    private final SettingsStore store;
+    private final InetSocketAddress listen;
+    private final InetAddress relayBind;
+    private final ObjectProperty<Settings> settings = new SimpleObjectProperty<>();
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> daemon(r, "ui-engine"));
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ui-sampler"));
+    private final ExecutorService testStreams = Executors.newSingleThreadExecutor(r -> daemon(r, "ui-test-stream"));
+    private final AtomicBoolean samplePending = new AtomicBoolean();
+    private volatile EngineHost host;
+    private Runnable unsubscribe = () -> { };
+
+    WindowController(DashboardModel model, Executor fx, Path identityFolder, Path configBase, SettingsStore store,
+                     InetSocketAddress listen, InetAddress relayBind) {
+        this.model = model;
+        this.fx = fx;
+        this.identityFolder = identityFolder;
+        this.configBase = configBase;
+        this.store = store;
+        this.listen = listen;
+        this.relayBind = relayBind;
+        this.settings.set(store.load());
+        sampler.scheduleAtFixedRate(this::sample, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    ObjectProperty<Settings> settingsProperty() {
+        return settings;
+    }
+
+    Path identityFolder() {
+        return identityFolder;
+    }
+
+    /** Starts the engine on the background thread with the current settings. */
+    void start() {
+        Settings current = settings.get();
+        background.execute(() -> startNow(current));
+    }
+
+    private void startNow(Settings current) {
+        fx.execute(() -> {
+            model.reset();
+            model.statusProperty().set(current.embeddedRelay() ? "Starting the embedded relay and the engine…"
+                    : "Connecting to the relay…");
+        });
+        EngineHost starting = new EngineHost(identityFolder, configBase, current, listen, relayBind);
+        try {
+            Engine engine = starting.start();
+            host = starting;
+            RelayChoice relay = starting.relay();
+            EventPump pump = new EventPump(fx, model::applyAll);
+            unsubscribe = engine.events().subscribe(pump);
+            // the engine reported its bind while starting, before anyone could subscribe
+            EngineEvent bound = new EngineEvent.RelayBound(engine.relay().toString(),
+                    engine.contact().bindAddress().toString());
+            String contact = engine.contact().toString();
+            String identity = engine.peerId().fingerprint();
+            fx.execute(() -> {
+                model.identityProperty().set(identity);
+                model.relay().describe(relay.address().toString(), relay.embedded(), relay.origin());
+                model.relay().ownContactProperty().set(contact);
+                model.apply(bound, System.currentTimeMillis());
+                model.statusProperty().set("Ready: " + relay.origin() + "; give your contact to a peer, or dial theirs");
+            });
+        } catch (Exception e) {
+            starting.close();
+            LOG.warn("engine did not start", e);
+            fx.execute(() -> {
+                model.relay().describe(current.embeddedRelay() ? "" : current.relay(), current.embeddedRelay(),
+                        current.embeddedRelay() ? "embedded relay" : "configured relay");
+                model.lastErrorProperty().set(e.getMessage());
+                model.statusProperty().set("The engine did not start: " + e.getMessage() + " (check the relay in Settings)");
+            });
+        }
+    }
+
+    /** Dials a contact on the background thread; failures go to the status bar. */
+    void dial(String contact) {
+        fx.execute(() -> model.statusProperty().set("Dialling " + Format.shortId(contact) + "…"));
+        background.execute(() -> {
+            EngineHost running = host;
+            try {
+                if (running == null) {
+                    throw new IOException("the engine is not running");
+                }
+                running.dial(contact);
+            } catch (IllegalArgumentException e) {
+                fx.execute(() -> model.statusProperty().set("Not a contact: " + e.getMessage()));
+            } catch (IOException | RuntimeException e) {
+                fx.execute(() -> {
+                    model.lastErrorProperty().set(e.getMessage());
+                    model.statusProperty().set("Dial failed: " + e.getMessage());
+                });
+            }
+        });
+    }
+
+    /** Sends {@link #TEST_BYTES} of test data to a peer on its own thread; the outcome goes to the status bar. */
+    void sendTestData(String peer) {
+        EngineHost running = host;
+        if (running == null) {
+            return;
+        }
+        fx.execute(() -> model.statusProperty().set("Sending " + TEST_BYTES / 1_000_000 + " MB of test data to "
+                + Format.shortId(peer) + "…"));
+        testStreams.execute(() -> {
+            long start = System.nanoTime();
+            try {
+                running.sendTestData(peer, TEST_BYTES);
+                long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
+                fx.execute(() -> model.statusProperty().set("Test data verified by " + Format.shortId(peer) + ": "
+                        + TEST_BYTES / 1_000_000 + " MB in " + millis + " ms (" + Format.rate(TEST_BYTES * 1000 / millis) + ")"));
+            } catch (IOException | RuntimeException e) {
+                fx.execute(() -> model.statusProperty().set("Test data to " + Format.shortId(peer) + " failed: " + e.getMessage()));
+            }
+        });
+    }
+
+    /**
+     * Saves new settings (temp file, atomic move) and restarts the engine when the relay changed. Returns an error
+     * message, or null.
+     */
+    String apply(Settings next) {
+        if (!next.embeddedRelay()) {
+            try {
+                RelayAddress.parse(next.relay());
+            } catch (IllegalArgumentException e) {
+                return "The relay is not HOST:PORT#TLS_FINGERPRINT#RELAY_PEER_ID: " + e.getMessage();
+            }
+        }
+        Settings before = settings.get();
+        try {
+            store.save(next);
+        } catch (IOException e) {
+            return "Settings could not be saved: " + e.getMessage();
+        }
+        settings.set(next);
+        boolean relayChanged = !java.util.Objects.equals(before.relay(), next.relay())
+                || before.embeddedRelayPort() != next.embeddedRelayPort();
+        if (relayChanged) {
+            background.execute(() -> {
+                stopNow();
+                startNow(next);
+            });
+        }
+        model.statusProperty().set("Settings saved to " + store.file() + (relayChanged ? "; restarting the engine" : ""));
+        return null;
+    }
+
+    private void sample() {
+        EngineHost running = host;
+        Engine engine = running == null ? null : running.engine();
+        if (engine == null || !samplePending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Meter meter = new Meter(System.currentTimeMillis(), engine.relayedBytes(), engine.directBytes(),
+                    engine.relayRttMillis(), engine.relayContexts(), running.sessionRtts());
+            fx.execute(() -> {
+                samplePending.set(false);
+                model.sample(meter);
+            });
+        } catch (RuntimeException e) {
+            samplePending.set(false); // the engine is closing
+        }
+    }
+
+    private void stopNow() {
+        unsubscribe.run();
+        unsubscribe = () -> { };
+        EngineHost running = host;
+        host = null;
+        if (running != null) {
+            running.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+        testStreams.shutdownNow();
+        background.execute(this::stopNow);
+        background.shutdown();
+        try {
+            background.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread thread = new Thread(r, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}

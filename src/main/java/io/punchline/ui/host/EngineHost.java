@@ -1,0 +1,173 @@
+package io.punchline.ui.host;
+
+import io.punchline.crypto.Identity;
+import io.punchline.engine.Engine;
+import io.punchline.engine.EngineConfig;
+import io.punchline.engine.TestStream;
+import io.punchline.masque.BindException;
+import io.punchline.masque.RelayAddress;
+import io.punchline.session.PeerContact;
+import io.punchline.session.PeerSession;
+import io.punchline.ui.settings.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs the window's engine: picks the relay (configured, or embedded: {@link EmbeddedRelay}), starts the
+ * {@link Engine}, dials contacts and answers the test streams peers send (as {@code punchline listen} does). Every
+ * method that touches the network blocks: the window calls them on its background executor, never on the FX thread.
+ * No JavaFX here.
+ */
+public final class EngineHost implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineHost.class);
+
+    private final Path identityFolder;
+    private final EmbeddedRelay embeddedRelay;
+    private final InetSocketAddress listen;
+    private final Settings settings;
+    private final Map<String, PeerSession> sessions = new ConcurrentHashMap<>();
+    private volatile Engine engine;
+    private volatile RelayChoice relay;
+
+    /**
+     * @param identityFolder  where the engine's identity lives (the window's profile)
+     * @param configBase      the configuration folder (embedded relay identity and contact)
+     * @param settings        relay choice and port
+     * @param listen          the engine's UDP socket address
+     * @param relayBind       the embedded relay's listen address
+     */
+    public EngineHost(Path identityFolder, Path configBase, Settings settings, InetSocketAddress listen,
+                      InetAddress relayBind) {
+        this.identityFolder = identityFolder;
+        this.settings = settings;
+        this.listen = listen;
+        this.embeddedRelay = new EmbeddedRelay(configBase, relayBind, settings.embeddedRelayPort());
+    }
+
+    /** Chooses the relay and starts the engine; blocking. */
+    public Engine start() throws IOException, BindException {
+        Identity identity = Identity.loadOrCreate(identityFolder);
+        if (!settings.embeddedRelay()) {
+            relay = new RelayChoice(RelayAddress.parse(settings.relay()), null, "configured relay");
+            return started(Engine.start(config(identity, relay)));
+        }
+        RelayChoice own = embeddedRelay.startOnPort();
+        if (own == null) {
+            RelayChoice shared = embeddedRelay.shared();
+            if (shared != null) {
+                try {
+                    relay = shared;
+                    return started(Engine.start(config(identity, shared)));
+                } catch (IOException | BindException e) {
+                    LOG.info("the shared embedded relay does not answer ({}); starting one on a free port", e.getMessage());
+                }
+            }
+            own = embeddedRelay.startOnFreePort();
+        }
+        relay = own;
+        try {
+            return started(Engine.start(config(identity, own)));
+        } catch (IOException | BindException e) {
+            embeddedRelay.stopped(own);
+            relay = null;
+            throw e;
+        }
+    }
+
+    private EngineConfig config(Identity identity, RelayChoice choice) {
+        return EngineConfig.of(identity, choice.address()).withListen(listen);
+    }
+
+    private Engine started(Engine started) {
+        this.engine = started;
+        started.onSession(session -> track(started, session));
+        return started;
+    }
+
+    /** The engine, once {@link #start} returned. */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** The relay in use, once {@link #start} returned. */
+    public RelayChoice relay() {
+        return relay;
+    }
+
+    /** Dials {@code PEER@BIND@RELAY}; blocking until the post-quantum handshake is done. */
+    public PeerSession dial(String contact) throws IOException {
+        Engine running = engine;
+        if (running == null) {
+            throw new IOException("the engine is not running");
+        }
+        PeerContact peer = PeerContact.parse(contact.trim());
+        PeerSession session = running.dial(peer);
+        track(running, session);
+        return session;
+    }
+
+    /** Keeps the session for RTT sampling and answers its test streams, whichever side opened it. */
+    private void track(Engine owner, PeerSession session) {
+        session.onStream(stream -> {
+            try {
+                TestStream.receive(owner, session, stream);
+            } catch (IOException e) {
+                LOG.info("test stream from {} failed: {}", session.peer().shortFingerprint(), e.getMessage());
+                stream.abort();
+            }
+        });
+        String peer = session.peer().fingerprint();
+        sessions.put(peer, session);
+        session.closed().thenRun(() -> sessions.remove(peer, session));
+    }
+
+    /**
+     * Sends test data to a peer on a new stream, as {@code punchline dial} does; the peer checks it by SHA-256 and
+     * answers. Blocking until the answer arrived.
+     */
+    public void sendTestData(String peer, long bytes) throws IOException {
+        Engine running = engine;
+        PeerSession session = sessions.get(peer);
+        if (running == null || session == null) {
+            throw new IOException("no open session with " + peer);
+        }
+        TestStream.send(running, session, bytes, System.nanoTime());
+    }
+
+    /** Each open session's smoothed RTT in milliseconds (kwik's estimate over the live path). */
+    public Map<String, Long> sessionRtts() {
+        Map<String, Long> rtts = new LinkedHashMap<>();
+        sessions.forEach((peer, session) -> {
+            try {
+                rtts.put(peer, (long) session.statistics().smoothedRtt());
+            } catch (RuntimeException e) {
+                // a closing session has no statistics
+            }
+        });
+        return rtts;
+    }
+
+    @Override
+    public void close() {
+        Engine running = engine;
+        engine = null;
+        if (running != null) {
+            running.close();
+        }
+        RelayChoice choice = relay;
+        relay = null;
+        if (choice != null) {
+            embeddedRelay.stopped(choice);
+        }
+        sessions.clear();
+    }
+}

@@ -1,0 +1,196 @@
+package io.punchline.ui;
+
+import io.punchline.engine.EngineEvent;
+import io.punchline.engine.EventBus;
+import io.punchline.ui.model.CandidateRow;
+import io.punchline.ui.model.CandidateState;
+import io.punchline.ui.model.DashboardModel;
+import io.punchline.ui.model.EventPump;
+import io.punchline.ui.model.Meter;
+import io.punchline.ui.model.PathMark;
+import io.punchline.ui.model.PeerModel;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The event-to-model rules, driven by scripted event streams as the engine publishes them; no display needed. */
+class DashboardModelTest {
+
+    static final String PEER = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
+
+    /** A session that fails one round, validates the second, goes direct, then falls back to the relay. */
+    static List<EngineEvent> punchAndFallback() {
+        return List.of(
+                new EngineEvent.RelayBound("127.0.0.1:4433#AA#BB", "/127.0.0.1:40001"),
+                new EngineEvent.SessionOpened(PEER, "dialler", "/127.0.0.1:40002"),
+                new EngineEvent.CandidateAdded(PEER, true, "host", "/192.168.1.10:50000"),
+                new EngineEvent.CandidateAdded(PEER, true, "srflx", "/203.0.113.5:61000"),
+                new EngineEvent.CandidateAdded(PEER, true, "relay", "/127.0.0.1:40001"),
+                new EngineEvent.CandidateAdded(PEER, false, "relay", "/127.0.0.1:40002"),
+                new EngineEvent.CandidateAdded(PEER, false, "host", "/192.168.1.20:50001"),
+                new EngineEvent.CandidateAdded(PEER, false, "srflx", "/198.51.100.9:62000"),
+                new EngineEvent.PunchStarted(PEER, 1, List.of("/192.168.1.10:50000->/192.168.1.20:50001")),
+                new EngineEvent.PunchFinished(PEER, 1, "failed", null),
+                new EngineEvent.PunchStarted(PEER, 2, List.of("/203.0.113.5:61000->/198.51.100.9:62000",
+                        "/192.168.1.10:50000->/198.51.100.9:62000")),
+                new EngineEvent.PathValidated(PEER, "/198.51.100.9:62000", 23),
+                new EngineEvent.PunchFinished(PEER, 2, "validated", "/198.51.100.9:62000"),
+                new EngineEvent.PathSwitched(PEER, "direct", "/198.51.100.9:62000"),
+                new EngineEvent.PathFallback(PEER, "/198.51.100.9:62000", "no probe answer for 5 s"),
+                new EngineEvent.PathSwitched(PEER, "relay", "/127.0.0.1:40002"));
+    }
+
+    private static DashboardModel play(List<EngineEvent> events, int upTo) {
+        DashboardModel model = new DashboardModel();
+        for (int i = 0; i < upTo; i++) {
+            model.apply(events.get(i), 1000L * i);
+        }
+        return model;
+    }
+
+    private static CandidateRow row(PeerModel peer, boolean local, String address) {
+        return peer.candidates().stream().filter(r -> r.local() == local && r.address().equals(address))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void relayBoundConnectsTheRelayPaneWithThePublicAddress() {
+        DashboardModel model = play(punchAndFallback(), 1);
+        assertThat(model.relay().connectedProperty().get()).isTrue();
+        assertThat(model.relay().publicAddressProperty().get()).isEqualTo("127.0.0.1:40001");
+        model.apply(new EngineEvent.RelayLost("r", "idle timeout"), 5);
+        assertThat(model.relay().connectedProperty().get()).isFalse();
+        assertThat(model.relay().lostReasonProperty().get()).isEqualTo("idle timeout");
+    }
+
+    @Test
+    void aSessionStartsRelayedAndIsSelected() {
+        DashboardModel model = play(punchAndFallback(), 2);
+        PeerModel peer = model.selected();
+        assertThat(peer.peer()).isEqualTo(PEER);
+        assertThat(peer.path()).isEqualTo("relay");
+        assertThat(peer.pathAddress()).isEqualTo("127.0.0.1:40002");
+    }
+
+    @Test
+    void candidatesStartNewAndRelayCandidatesValidated() {
+        PeerModel peer = play(punchAndFallback(), 8).selected();
+        assertThat(peer.candidates()).hasSize(6);
+        assertThat(row(peer, true, "192.168.1.10:50000").state()).isEqualTo(CandidateState.NEW);
+        assertThat(row(peer, false, "127.0.0.1:40002").state()).isEqualTo(CandidateState.VALIDATED);
+        assertThat(row(peer, false, "127.0.0.1:40002").liveProperty().get()).isTrue();
+    }
+
+    @Test
+    void aPunchRoundMarksItsPairsPunchingAndAFailedRoundMarksThemFailed() {
+        List<EngineEvent> events = punchAndFallback();
+        PeerModel peer = play(events, 9).selected();
+        assertThat(row(peer, true, "192.168.1.10:50000").state()).isEqualTo(CandidateState.PUNCHING);
+        assertThat(row(peer, false, "192.168.1.20:50001").state()).isEqualTo(CandidateState.PUNCHING);
+        assertThat(peer.rounds()).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo("running");
+            assertThat(r.pairs()).containsExactly("192.168.1.10:50000 -> 192.168.1.20:50001");
+        });
+
+        peer = play(events, 10).selected();
+        assertThat(row(peer, false, "192.168.1.20:50001").state()).isEqualTo(CandidateState.FAILED);
+        assertThat(peer.rounds().get(0).outcome()).isEqualTo("failed");
+    }
+
+    @Test
+    void aValidatedRoundValidatesTheRemoteCandidateWithItsRttAndTheSwitchMakesItLive() {
+        PeerModel peer = play(punchAndFallback(), 14).selected();
+        CandidateRow answered = row(peer, false, "198.51.100.9:62000");
+        assertThat(answered.state()).isEqualTo(CandidateState.VALIDATED);
+        assertThat(answered.lastRttMillisProperty().get()).isEqualTo(23);
+        assertThat(answered.liveProperty().get()).isTrue();
+        assertThat(row(peer, false, "127.0.0.1:40002").liveProperty().get()).isFalse();
+        assertThat(peer.rounds()).hasSize(2);
+        assertThat(peer.rounds().get(1).outcome()).isEqualTo("validated");
+        assertThat(peer.rounds().get(1).validatedPairProperty().get()).isEqualTo("198.51.100.9:62000");
+        assertThat(peer.rounds().get(1).finishedMillisProperty().get() - peer.rounds().get(1).startedMillis())
+                .isEqualTo(2000);
+        assertThat(row(peer, true, "203.0.113.5:61000").state()).isEqualTo(CandidateState.VALIDATED);
+        assertThat(row(peer, true, "192.168.1.10:50000").state()).isEqualTo(CandidateState.VALIDATED);
+        assertThat(peer.path()).isEqualTo("direct");
+        assertThat(peer.pathAddress()).isEqualTo("198.51.100.9:62000");
+        assertThat(peer.marks()).extracting(PathMark::kind).containsExactly(PathMark.Kind.DIRECT);
+    }
+
+    @Test
+    void aFallbackPutsTheSessionBackOnTheRelayAndMarksTheMoment() {
+        List<EngineEvent> events = punchAndFallback();
+        PeerModel peer = play(events, events.size()).selected();
+        assertThat(peer.path()).isEqualTo("relay");
+        assertThat(peer.pathAddress()).isEqualTo("127.0.0.1:40002");
+        assertThat(row(peer, false, "198.51.100.9:62000").state()).isEqualTo(CandidateState.FAILED);
+        assertThat(row(peer, false, "127.0.0.1:40002").liveProperty().get()).isTrue();
+        assertThat(peer.marks()).extracting(PathMark::kind)
+                .containsExactly(PathMark.Kind.DIRECT, PathMark.Kind.FALLBACK, PathMark.Kind.RELAY);
+        assertThat(peer.marks().get(1).millis()).isEqualTo(14_000);
+    }
+
+    @Test
+    void aResponderPunchNamesOnlyTheRemoteAddress() {
+        DashboardModel model = play(punchAndFallback(), 8);
+        model.apply(new EngineEvent.PunchStarted(PEER, 7, List.of("/198.51.100.9:62000")), 1);
+        PeerModel peer = model.selected();
+        assertThat(row(peer, false, "198.51.100.9:62000").state()).isEqualTo(CandidateState.PUNCHING);
+        assertThat(peer.rounds().get(0).pairs()).containsExactly("-> 198.51.100.9:62000");
+    }
+
+    @Test
+    void aRemovedCandidateLeavesTheTableAndAClosedSessionKeepsItsReason() {
+        DashboardModel model = play(punchAndFallback(), 8);
+        model.apply(new EngineEvent.CandidateRemoved(PEER, false, "/192.168.1.20:50001"), 1);
+        model.apply(new EngineEvent.SessionClosed(PEER, "peer closed"), 2);
+        PeerModel peer = model.selected();
+        assertThat(peer.candidates()).noneMatch(r -> r.address().equals("192.168.1.20:50001"));
+        assertThat(peer.openProperty().get()).isFalse();
+        assertThat(peer.closeReasonProperty().get()).isEqualTo("peer closed");
+        assertThat(peer.candidates()).noneMatch(r -> r.liveProperty().get());
+    }
+
+    @Test
+    void throughputIsTheCounterDifferenceOverTheSamplingInterval() {
+        DashboardModel model = play(punchAndFallback(), 2);
+        model.sample(new Meter(1000, 0, 0, 12, 2, Map.of(PEER, 30L)));
+        model.sample(new Meter(1250, 250_000, 50_000, 12, 3, Map.of(PEER, 31L)));
+        assertThat(model.samples()).hasSize(2);
+        assertThat(model.samples().get(1).relayBytesPerSecond()).isEqualTo(1_000_000);
+        assertThat(model.samples().get(1).directBytesPerSecond()).isEqualTo(200_000);
+        assertThat(model.samples().get(1).sessionRttMillis()).isEqualTo(31);
+        assertThat(model.relay().contextsProperty().get()).isEqualTo(3);
+        assertThat(model.relay().rttMillisProperty().get()).isEqualTo(12);
+    }
+
+    @Test
+    void theChartKeepsTwoMinutesOfSamples() {
+        DashboardModel model = new DashboardModel();
+        for (int i = 0; i < DashboardModel.HISTORY + 50; i++) {
+            model.sample(new Meter(i * 250L, i, 0, -1, 1, Map.of()));
+        }
+        assertThat(model.samples()).hasSize(DashboardModel.HISTORY);
+        assertThat(model.samples().get(0).millis()).isEqualTo(50 * 250L);
+    }
+
+    @Test
+    void theEventPumpDeliversABurstAsOneBatchInOrder() {
+        List<Runnable> scheduled = new ArrayList<>();
+        List<List<EventBus.Timed>> batches = new ArrayList<>();
+        EventPump pump = new EventPump(scheduled::add, batches::add);
+        EventBus bus = new EventBus();
+        bus.subscribe(pump);
+        punchAndFallback().forEach(bus::publish);
+        assertThat(scheduled).hasSize(1);
+        scheduled.get(0).run();
+        assertThat(batches).singleElement().satisfies(batch -> assertThat(batch).extracting(t -> t.event())
+                .containsExactlyElementsOf(punchAndFallback()));
+        bus.publish(new EngineEvent.Error("x"));
+        assertThat(scheduled).hasSize(2);
+    }
+}
