@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
         exitCodeList = {
                 "0:every accepted file arrived and was verified",
                 "1:failure at run time (network, relay, peer, disk full, permission)",
-                "2:bad command line (bad code format, --dir not a folder)",
+                "2:bad command line (bad code format, --dir is a file)",
                 "3:pairing failed (wrong, used or expired code)",
                 "4:the files were declined (at the prompt, or no terminal to ask and no --yes)",
                 "5:the transfer was cancelled"})
@@ -49,7 +49,7 @@ final class ReceiveCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "CODE", description = "The pairing code `punchline send` printed.")
     String code;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".", description = "Where the files go (default: the current folder).")
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".", description = "Where the files go, created if missing (default: the current folder).")
     Path dir;
 
     @Option(names = {"-y", "--yes"}, description = "Accept the offer without asking.")
@@ -64,9 +64,15 @@ final class ReceiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(dir)) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
             System.err.println("punchline receive: --dir " + dir + " is not a folder");
             return ExitCodes.USAGE;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            System.err.println("punchline receive: cannot create the folder " + dir + ": " + e.getMessage());
+            return ExitCodes.FAILURE;
         }
         EventPrinter printer = new EventPrinter(options.json, System.out, System.err);
         try (Engine engine = options.start(options.relayAddress(null))) {
