@@ -29,6 +29,10 @@ final class EngineOptions {
     @Option(names = "--json", description = "Print one JSON event per line on standard output.")
     boolean json;
 
+    @Option(names = "--relay-only",
+            description = "Keep sessions on the relay: no hole punching (the peer never learns this machine's addresses).")
+    boolean relayOnly;
+
     @Option(names = "--name", paramLabel = "DEVICE",
             description = "The name paired peers remember this device by (default: the host name).")
     String deviceName;
@@ -62,7 +66,8 @@ final class EngineOptions {
 
     Engine start(RelayAddress relayAddress) throws IOException, BindException {
         Identity identity = Identity.loadOrCreate(DataFolders.config());
-        EngineConfig config = EngineConfig.of(identity, relayAddress).withListen(listen).withHome(DataFolders.config());
+        EngineConfig config = EngineConfig.of(identity, relayAddress).withListen(listen).withHome(DataFolders.config())
+                .withTraversal(!relayOnly);
         return Engine.start(deviceName != null ? config.withDeviceName(deviceName) : config);
     }
 

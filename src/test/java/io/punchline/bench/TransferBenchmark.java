@@ -11,6 +11,7 @@ import io.punchline.relay.RelayConfig;
 import io.punchline.relay.RelayServer;
 import io.punchline.session.PeerContact;
 import io.punchline.session.PeerSession;
+import io.punchline.testing.TestFiles;
 import io.punchline.transfer.OutgoingTransfer;
 import io.punchline.transfer.TransferResult;
 
@@ -49,14 +50,14 @@ public final class TransferBenchmark {
         try (RelayServer relay = RelayServer.start(RelayConfig.defaults(LOOPBACK));
              PlainKwikPair baseline = new PlainKwikPair()) {
             Path file = work.resolve("outbox").resolve("one.bin");
-            writeRandom(file, bytes);
+            TestFiles.writeRandom(file, bytes, bytes);
             baseline.upload(bytes / 10); // warm-up
             double plain = bytes / baseline.upload(bytes) / 1e6;
             Measured direct = transfer(relay.address(), work.resolve("direct"), file, true);
             Measured relayed = transfer(relay.address(), work.resolve("relayed"), file, false);
             List<Double> firstByte = new ArrayList<>();
             Path small = work.resolve("outbox").resolve("small.bin");
-            writeRandom(small, 1_000_000);
+            TestFiles.writeRandom(small, 1_000_000, 1);
             for (int i = 0; i < codes; i++) {
                 firstByte.add(codeToFirstByte(relay.address(), work.resolve("code-" + i), small));
             }
@@ -159,25 +160,6 @@ public final class TransferBenchmark {
                 .withTraversal(traversal).withHome(home).withDeviceName(name));
         engine.acceptOnlyRememberedPeers();
         return engine;
-    }
-
-    private static void writeRandom(Path file, long size) throws IOException {
-        Files.createDirectories(file.getParent());
-        SplittableRandom random = new SplittableRandom(size);
-        byte[] block = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long written = 0; written < size; ) {
-                for (int i = 0; i < block.length; i += 8) {
-                    long value = random.nextLong();
-                    for (int j = 0; j < 8; j++) {
-                        block[i + j] = (byte) (value >>> (8 * j));
-                    }
-                }
-                int n = (int) Math.min(block.length, size - written);
-                out.write(block, 0, n);
-                written += n;
-            }
-        }
     }
 
     private static void deleteTree(Path root) throws IOException {

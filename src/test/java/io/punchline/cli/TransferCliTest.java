@@ -11,6 +11,8 @@ import io.punchline.session.PeerContact;
 import io.punchline.session.PeerSession;
 import io.punchline.session.SecureStream;
 import io.punchline.testing.LauncherProcess;
+import io.punchline.testing.TestFiles;
+import static io.punchline.testing.TestFiles.sha256;
 import io.punchline.transfer.ControlCodec;
 import io.punchline.transfer.ControlMessage;
 import io.punchline.transfer.EntryKind;
@@ -93,13 +95,13 @@ class TransferCliTest {
     @Test
     void aFolderTreeArrivesIdenticalAndTheRememberedPeerIsReachedAgainWithoutACode() throws Exception {
         Path photos = work.resolve("outbox").resolve("photos");
-        write(photos.resolve("big.bin"), 24_000_000, 1);
+        TestFiles.writeRandom(photos.resolve("big.bin"), 24_000_000, 1);
         for (int i = 0; i < 25; i++) {
-            write(photos.resolve("small").resolve("note-" + i + ".txt"), 100 + i * 37L, 100 + i);
+            TestFiles.writeRandom(photos.resolve("small").resolve("note-" + i + ".txt"), 100 + i * 37L, 100 + i);
         }
-        write(photos.resolve("empty.txt"), 0, 0);
+        TestFiles.writeRandom(photos.resolve("empty.txt"), 0, 0);
         Files.createDirectories(photos.resolve("empty folder"));
-        write(photos.resolve("café").resolve("naïve 文件.txt"), 5000, 7);
+        TestFiles.writeRandom(photos.resolve("café").resolve("naïve 文件.txt"), 5000, 7);
         Path inbox = Files.createDirectories(work.resolve("inbox"));
 
         LauncherProcess sender = punchline("alice", "send", photos.toString());
@@ -112,7 +114,7 @@ class TransferCliTest {
         // again, with no code: bob waits for remembered peers, alice sends --to bob
         Path inbox2 = Files.createDirectories(work.resolve("inbox2"));
         Path single = work.resolve("outbox").resolve("report.pdf");
-        write(single, 300_000, 9);
+        TestFiles.writeRandom(single, 300_000, 9);
         LauncherProcess waiting = punchline("bob", "receive", "--dir", inbox2.toString(), "--yes");
         assertThat(waiting.awaitEvent("receive.waiting", Duration.ofSeconds(60))).isNotNull();
         LauncherProcess again = punchline("alice", "send", "--to", "bob", single.toString());
@@ -130,7 +132,7 @@ class TransferCliTest {
     @Test
     void aWrongCodeFailsBothSidesClearlyAndASecondTryWithANewCodeWorks() throws Exception {
         Path file = work.resolve("outbox").resolve("a.txt");
-        write(file, 10_000, 3);
+        TestFiles.writeRandom(file, 10_000, 3);
         Path inbox = Files.createDirectories(work.resolve("inbox"));
         LauncherProcess sender = punchline("alice", "send", file.toString());
         String[] parts = codeOf(sender).split("-");
@@ -153,7 +155,7 @@ class TransferCliTest {
     void aReceiverKilledHalfwayResumesAndLessThanATenthOfWhatArrivedIsSentAgain() throws Exception {
         long size = 120_000_000;
         Path file = work.resolve("outbox").resolve("movie.bin");
-        write(file, size, 5);
+        TestFiles.writeRandom(file, size, 5);
         Path inbox = Files.createDirectories(work.resolve("inbox"));
         LauncherProcess sender = punchline("alice", "send", file.toString(), "--retry-for", "150");
         LauncherProcess receiver = punchline("bob", "receive", codeOf(sender), "--dir", inbox.toString(), "--yes");
@@ -173,6 +175,46 @@ class TransferCliTest {
         long receivedAgain = restarted.awaitEvent("receive.done", Duration.ofSeconds(5)).path("receivedBytes").asLong();
         long resent = receivedAgain - (size - arrived);
         assertThat(resent).as("bytes sent again of the %d that had arrived", arrived).isLessThan(arrived / 10);
+    }
+
+    @Test
+    void aTransferThroughARelayThatRestartsResumesOnTheRestartedRelay() throws Exception {
+        Path relayData = work.resolve("relay-data");
+        relay.close();
+        int port;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        String[] relayArgs = {"relay", "--listen", "127.0.0.1:" + port, "--data-dir", relayData.toString(),
+                "--allow-loopback-targets"};
+        relay = LauncherProcess.start(work.resolve("relay-home"), relayArgs);
+        relayContact = relay.awaitLine(line -> line.contains("#"), Duration.ofSeconds(60));
+
+        long size = 80_000_000;
+        Path file = work.resolve("outbox").resolve("archive.tar");
+        TestFiles.writeRandom(file, size, 11);
+        Path inbox = Files.createDirectories(work.resolve("inbox"));
+        LauncherProcess sender = punchline("alice", "send", file.toString(), "--relay-only", "--retry-for", "150");
+        LauncherProcess receiver = punchline("bob", "receive", codeOf(sender), "--dir", inbox.toString(), "--yes",
+                "--relay-only");
+        JsonNode under = receiver.awaitEvent(node -> LauncherProcess.event("transfer.progress").test(node)
+                && node.path("bytes").asLong() > size / 3, LONG);
+        assertThat(under).as("a third through the relay; stderr: %s", receiver.stderr()).isNotNull();
+
+        relay.process().destroy();
+        assertThat(relay.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        long arrived = Files.size(inbox.resolve("archive.tar.part"));
+        relay = LauncherProcess.start(work.resolve("relay-home-2"), relayArgs);
+        assertThat(relay.awaitLine(line -> line.contains("#"), Duration.ofSeconds(60))).isEqualTo(relayContact);
+
+        assertThat(sender.exitCode(Duration.ofSeconds(200))).as("send; stderr: %s", sender.stderr()).isZero();
+        assertThat(receiver.exitCode(LONG)).as("receive; stderr: %s", receiver.stderr()).isZero();
+        assertThat(sha256(inbox.resolve("archive.tar"))).isEqualTo(sha256(file));
+        assertThat(receiver.events()).anyMatch(LauncherProcess.event("relay.lost"));
+        assertThat(sender.stderr()).contains("reconnecting to resume");
+        long receivedAfter = receiver.awaitEvent("receive.done", Duration.ofSeconds(5)).path("receivedBytes").asLong();
+        assertThat(receivedAfter).as("bytes received after the restart, of %d", size)
+                .isLessThan(size - arrived + arrived / 10);
     }
 
     @Test
@@ -226,36 +268,6 @@ class TransferCliTest {
             assertThat(inInbox).containsExactly(inbox.resolve("evil")); // not even fine.txt: refused as a whole
         }
         assertThat(work.resolve("x")).doesNotExist();
-    }
-
-    static void write(Path file, long size, long seed) throws IOException {
-        Files.createDirectories(file.getParent());
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[] block = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long written = 0; written < size; ) {
-                for (int i = 0; i < block.length; i += 8) {
-                    long value = random.nextLong();
-                    for (int j = 0; j < 8; j++) {
-                        block[i + j] = (byte) (value >>> (8 * j));
-                    }
-                }
-                int n = (int) Math.min(block.length, size - written);
-                out.write(block, 0, n);
-                written += n;
-            }
-        }
-    }
-
-    static String sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] buffer = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return java.util.HexFormat.of().formatHex(digest.digest());
     }
 
     /** Every file (relative path to SHA-256) and folder (relative path to "dir") under {@code root}. */

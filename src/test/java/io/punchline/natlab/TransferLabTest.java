@@ -3,6 +3,7 @@ package io.punchline.natlab;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.punchline.natlab.NatLab.NatType;
 import io.punchline.natlab.NatLab.Site;
+import io.punchline.testing.TestFiles;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -54,7 +55,8 @@ class TransferLabTest {
         try (NatLab lab = NatLab.upSites(PREFIX, sites);
              LabPeers peers = new LabPeers(lab, work)) {
             Path file = work.resolve("outbox").resolve("big.bin");
-            byte[] expected = writeRandomFile(file, FILE_BYTES);
+            TestFiles.writeRandom(file, FILE_BYTES, 1);
+            String expected = TestFiles.sha256(file);
 
             // 1. relay first: direct UDP between the sites is cut, so punching fails and the file starts relayed
             lab.cutSiteFrom("a", lab.publicAddress("b"));
@@ -71,7 +73,7 @@ class TransferLabTest {
             assertThat(first.sender.first(node -> event("transfer.progress").test(node)
                     && "direct".equals(node.path("path").asText()) && node.path("bytes").asLong() < FILE_BYTES))
                     .as("progress on the direct path before the end of the file").isNotNull();
-            assertThat(sha256(work.resolve("inbox1").resolve("big.bin"))).isEqualTo(expected);
+            assertThat(TestFiles.sha256(work.resolve("inbox1").resolve("big.bin"))).isEqualTo(expected);
 
             // 2. direct first, then the direct path is cut in the middle of the file
             Transfer second = start(peers, "2", file, work.resolve("inbox2"));
@@ -82,7 +84,7 @@ class TransferLabTest {
             JsonNode fallback = second.sender.await(event("path.fallback"), Duration.ofSeconds(15));
             assertThat(fallback).as("fallback to the relay").isNotNull();
             second.finish();
-            assertThat(sha256(work.resolve("inbox2").resolve("big.bin"))).isEqualTo(expected);
+            assertThat(TestFiles.sha256(work.resolve("inbox2").resolve("big.bin"))).isEqualTo(expected);
             lab.restoreSite("a");
         }
     }
@@ -114,36 +116,4 @@ class TransferLabTest {
                 && path.equals(node.path("path").asText());
     }
 
-    static byte[] writeRandomFile(Path file, long size) throws Exception {
-        Files.createDirectories(file.getParent());
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        SplittableRandom random = new SplittableRandom(size);
-        byte[] block = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long written = 0; written < size; ) {
-                for (int i = 0; i < block.length; i += 8) {
-                    long value = random.nextLong();
-                    for (int j = 0; j < 8; j++) {
-                        block[i + j] = (byte) (value >>> (8 * j));
-                    }
-                }
-                int n = (int) Math.min(block.length, size - written);
-                out.write(block, 0, n);
-                digest.update(block, 0, n);
-                written += n;
-            }
-        }
-        return digest.digest();
-    }
-
-    static byte[] sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] buffer = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return digest.digest();
-    }
 }
