@@ -50,6 +50,9 @@ final class OfferDialog extends Dialog<OfferDialog.Answer> {
         setHeaderText(peerName + " offers " + offer.manifest().fileCount() + " files ("
                 + TransferList.human(offer.manifest().totalBytes()) + "). Choose what to receive and where.");
         getDialogPane().setId("offerDialog");
+        if (owner != null && owner.getScene() != null) {
+            getDialogPane().getStylesheets().setAll(owner.getScene().getStylesheets());
+        }
         getDialogPane().getButtonTypes().setAll(ACCEPT, DECLINE, ButtonType.CANCEL);
 
         CheckBoxTreeItem<String> root = new CheckBoxTreeItem<>("All");

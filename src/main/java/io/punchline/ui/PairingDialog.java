@@ -77,6 +77,9 @@ final class PairingDialog extends Dialog<Void> {
         setHeaderText("Pairing is done once per device: one side shows a code, the other enters it.");
         getDialogPane().getButtonTypes().setAll(ButtonType.CLOSE);
         getDialogPane().setId("pairingDialog");
+        if (owner != null && owner.getScene() != null) {
+            getDialogPane().getStylesheets().setAll(owner.getScene().getStylesheets());
+        }
         getDialogPane().getStyleClass().add("pairing-dialog");
 
         code.setId("pairingCode");

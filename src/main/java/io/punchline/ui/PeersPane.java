@@ -26,7 +26,6 @@ import javafx.stage.FileChooser;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -146,18 +145,7 @@ final class PeersPane extends TitledPane {
 
     /** "online" or "last seen 5 min ago". */
     static String status(RememberedPeerRow row, Instant now) {
-        if (row.onlineProperty().get()) {
-            return "● online";
-        }
-        try {
-            Duration ago = Duration.between(Instant.parse(row.lastSeenProperty().get()), now);
-            long minutes = Math.max(0, ago.toMinutes());
-            String when = minutes < 1 ? "just now" : minutes < 60 ? minutes + " min ago"
-                    : minutes < 48 * 60 ? ago.toHours() + " h ago" : ago.toDays() + " days ago";
-            return "○ last seen " + when;
-        } catch (RuntimeException e) {
-            return "○ offline";
-        }
+        return row.status(now);
     }
 
     void send(String peer, List<File> files) {

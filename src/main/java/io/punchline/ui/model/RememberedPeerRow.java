@@ -40,6 +40,22 @@ public final class RememberedPeerRow {
         return online;
     }
 
+    /** "online" or "last seen 5 min ago". */
+    public String status(java.time.Instant now) {
+        if (onlineProperty().get()) {
+            return "● online";
+        }
+        try {
+            java.time.Duration ago = java.time.Duration.between(java.time.Instant.parse(lastSeenProperty().get()), now);
+            long minutes = Math.max(0, ago.toMinutes());
+            String when = minutes < 1 ? "just now" : minutes < 60 ? minutes + " min ago"
+                    : minutes < 48 * 60 ? ago.toHours() + " h ago" : ago.toDays() + " days ago";
+            return "○ last seen " + when;
+        } catch (RuntimeException e) {
+            return "○ offline";
+        }
+    }
+
     @Override
     public String toString() {
         return name.get();
