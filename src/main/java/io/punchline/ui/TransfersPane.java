@@ -124,6 +124,8 @@ final class TransfersPane extends VBox {
     }
 
     private boolean refreshPending;
+    /** The entry picker opened last (tests). */
+    OfferDialog lastOfferDialog;
 
     private void refreshLater() {
         if (!refreshPending) {
@@ -188,6 +190,7 @@ final class TransfersPane extends VBox {
                 actions.accept(offer, answer.folder(), answer.selection());
             }
         });
+        lastOfferDialog = dialog;
         dialog.show();
         return dialog;
     }
