@@ -141,7 +141,7 @@ final class MainWindow {
         VBox right = new VBox(relay);
         right.getStyleClass().add("side");
         SplitPane split = new SplitPane(peers, center, right);
-        split.setDividerPositions(0.2, 0.72);
+        split.setDividerPositions(0.22, 0.74);
         SplitPane.setResizableWithParent(peers, false);
         SplitPane.setResizableWithParent(right, false);
 

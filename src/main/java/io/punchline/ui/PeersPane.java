@@ -57,9 +57,9 @@ final class PeersPane extends TitledPane {
         Button pairButton = new Button("_Pair…");
         pairButton.setId("pairButton");
         pairButton.setOnAction(e -> pair.run());
-        Button send = new Button("_Send files…");
+        Button send = new Button("_Send…");
         send.setId("sendFilesButton");
-        Button folder = new Button("Send _folder…");
+        Button folder = new Button("_Folder…");
         folder.setId("sendFolderButton");
         Button rename = new Button("_Rename…");
         rename.setId("renameButton");
@@ -74,8 +74,10 @@ final class PeersPane extends TitledPane {
         folder.setOnAction(e -> chooseFolder(selectedName()));
         rename.setOnAction(e -> rename(selectedName()));
         forget.setOnAction(e -> forget(selectedName()));
-        HBox row1 = new HBox(6, pairButton, send, folder);
-        HBox row2 = new HBox(6, rename, forget);
+        pairButton.setTooltip(new javafx.scene.control.Tooltip("Pair with a device by code (Ctrl+P)"));
+        send.setTooltip(new javafx.scene.control.Tooltip("Send files to the selected peer (or drop them on it)"));
+        folder.setTooltip(new javafx.scene.control.Tooltip("Send a folder to the selected peer"));
+        javafx.scene.layout.FlowPane row1 = new javafx.scene.layout.FlowPane(6, 6, pairButton, send, folder, rename, forget);
 
         ListView<PeerModel> list = new ListView<>(model.peers());
         list.setId("peersList");
@@ -124,7 +126,7 @@ final class PeersPane extends TitledPane {
         pairedTitle.getStyleClass().add("pane-subtitle");
         Label sessionsTitle = new Label("Sessions");
         sessionsTitle.getStyleClass().add("pane-subtitle");
-        VBox box = new VBox(8, pairedTitle, remembered, row1, row2, sessionsTitle, list, test, label,
+        VBox box = new VBox(8, pairedTitle, remembered, row1, sessionsTitle, list, test, label,
                 new HBox(6, contact, go));
         setContent(box);
         setMaxHeight(Double.MAX_VALUE);
