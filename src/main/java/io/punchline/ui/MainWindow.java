@@ -21,6 +21,14 @@ import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import org.controlsfx.control.StatusBar;
 
+import io.punchline.engine.PairingInvite;
+import io.punchline.pairing.RememberedPeers;
+import io.punchline.transfer.IncomingOffer;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -37,6 +45,14 @@ final class MainWindow {
     private final PathDiagram diagram;
     private final PathChart chart;
     private final Actions actions;
+    final TransfersPane transfers;
+    final PeersPane peers;
+    private final java.util.concurrent.ExecutorService pairingThread = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "ui-pairing");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private PairingDialog pairingDialog;
 
     /** What the window asks of its controller. */
     interface Actions {
@@ -49,6 +65,43 @@ final class MainWindow {
         String apply(Settings settings);
 
         Settings settings();
+
+        /** Creates a pairing code; blocking (called off the FX thread). */
+        default PairingInvite invite() throws Exception {
+            throw new java.io.IOException("the engine is not running");
+        }
+
+        /** Enters the other side's code. */
+        default CompletableFuture<RememberedPeers.Peer> join(String code) {
+            return CompletableFuture.failedFuture(new java.io.IOException("the engine is not running"));
+        }
+
+        default CompletableFuture<Void> renamePeer(String name, String newName) {
+            return CompletableFuture.failedFuture(new java.io.IOException("the engine is not running"));
+        }
+
+        default CompletableFuture<Void> forgetPeer(String name) {
+            return CompletableFuture.failedFuture(new java.io.IOException("the engine is not running"));
+        }
+
+        /** Connects to a paired peer and offers files and folders. */
+        default CompletableFuture<Void> sendFiles(String peerName, List<Path> paths) {
+            return CompletableFuture.failedFuture(new java.io.IOException("the engine is not running"));
+        }
+
+        /** Accepts an offer, all of it ({@code selection} null) or the manifest paths selected, into a folder. */
+        default void accept(IncomingOffer offer, Path folder, Set<String> selection) {
+        }
+
+        default void decline(IncomingOffer offer) {
+        }
+
+        default void cancelTransfer(String id) {
+        }
+
+        /** Opens a folder in the desktop's file manager (no-op where there is none). */
+        default void openFolder(String folder) {
+        }
     }
 
     MainWindow(Stage stage, DashboardModel model, Actions actions) {
@@ -64,19 +117,31 @@ final class MainWindow {
         rounds.setClosable(false);
         candidates.setId("candidatesTab");
         rounds.setId("roundsTab");
-        tabs.getTabs().setAll(candidates, rounds);
+        transfers = new TransfersPane(model, actions);
+        Tab transfersTab = new Tab("Transfers", transfers);
+        transfersTab.setClosable(false);
+        transfersTab.setId("transfersTab");
+        tabs.getTabs().setAll(candidates, rounds, transfersTab);
+        model.transfers().onNotice(this::notify);
+        model.transfers().offers().addListener((javafx.collections.ListChangeListener<IncomingOffer>) change -> {
+            while (change.next()) {
+                if (change.wasAdded()) {
+                    tabs.getSelectionModel().select(transfersTab);
+                }
+            }
+        });
         tabs.setId("detailTabs");
 
         VBox center = new VBox(8, diagram, chart, tabs);
         center.getStyleClass().add("center");
         VBox.setVgrow(tabs, Priority.ALWAYS);
 
-        PeersPane peers = new PeersPane(model, actions::dial, actions::sendTestData);
+        peers = new PeersPane(model, actions, () -> openPairing(false));
         RelayPane relay = new RelayPane(model.relay());
         VBox right = new VBox(relay);
         right.getStyleClass().add("side");
         SplitPane split = new SplitPane(peers, center, right);
-        split.setDividerPositions(0.2, 0.72);
+        split.setDividerPositions(0.22, 0.74);
         SplitPane.setResizableWithParent(peers, false);
         SplitPane.setResizableWithParent(right, false);
 
@@ -133,7 +198,18 @@ final class MainWindow {
                 actions.sendTestData(model.selected().peer());
             }
         });
-        Menu connection = new Menu("_Connection", null, dial, test, new SeparatorMenuItem(), copyOwn, copyRelay);
+        MenuItem pair = new MenuItem("_Pair with a device…");
+        pair.setId("menuPair");
+        pair.setAccelerator(KeyCombination.keyCombination("Shortcut+P"));
+        pair.setOnAction(e -> openPairing(false));
+        MenuItem enterCode = new MenuItem("_Enter a pairing code…");
+        enterCode.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+P"));
+        enterCode.setOnAction(e -> openPairing(true));
+        MenuItem send = new MenuItem("Send _files to the selected peer…");
+        send.setAccelerator(KeyCombination.keyCombination("Shortcut+O"));
+        send.setOnAction(e -> ((javafx.scene.control.Button) peers.lookup("#sendFilesButton")).fire());
+        Menu connection = new Menu("_Connection", null, pair, enterCode, send, new SeparatorMenuItem(), dial, test,
+                new SeparatorMenuItem(), copyOwn, copyRelay);
 
         ToggleGroup themes = new ToggleGroup();
         Menu view = new Menu("_View");
@@ -153,7 +229,10 @@ final class MainWindow {
         MenuItem rounds = new MenuItem("Show punch _rounds");
         rounds.setAccelerator(KeyCombination.keyCombination("Shortcut+2"));
         rounds.setOnAction(e -> tabs.getSelectionModel().select(1));
-        view.getItems().addAll(new SeparatorMenuItem(), candidates, rounds);
+        MenuItem showTransfers = new MenuItem("Show _transfers");
+        showTransfers.setAccelerator(KeyCombination.keyCombination("Shortcut+3"));
+        showTransfers.setOnAction(e -> tabs.getSelectionModel().select(2));
+        view.getItems().addAll(new SeparatorMenuItem(), candidates, rounds, showTransfers);
 
         MenuItem about = new MenuItem("_About Punchline");
         about.setOnAction(e -> {
@@ -168,6 +247,45 @@ final class MainWindow {
         MenuBar bar = new MenuBar(file, connection, view, help);
         bar.setId("menuBar");
         return bar;
+    }
+
+    /** Opens the pairing dialog (or brings the open one forward), showing a code or asking for one. */
+    PairingDialog openPairing(boolean enterCode) {
+        if (pairingDialog != null && pairingDialog.isShowing()) {
+            pairingDialog.getDialogPane().getScene().getWindow().requestFocus();
+            return pairingDialog;
+        }
+        pairingDialog = new PairingDialog(stage, new PairingDialog.Pairing() {
+            @Override
+            public PairingInvite invite() throws Exception {
+                return actions.invite();
+            }
+
+            @Override
+            public CompletableFuture<RememberedPeers.Peer> join(String code) {
+                return actions.join(code);
+            }
+        }, pairingThread, enterCode);
+        pairingDialog.initModality(javafx.stage.Modality.NONE);
+        pairingDialog.show();
+        return pairingDialog;
+    }
+
+    /** A desktop notification (ControlsFX) and the status bar. */
+    private void notify(io.punchline.ui.model.TransferList.Notice notice) {
+        model.statusProperty().set(notice.title() + ": " + notice.text());
+        try {
+            org.controlsfx.control.Notifications note = org.controlsfx.control.Notifications.create()
+                    .owner(stage).title(notice.title()).text(notice.text())
+                    .hideAfter(javafx.util.Duration.seconds(6));
+            if (notice.failure()) {
+                note.showWarning();
+            } else {
+                note.showInformation();
+            }
+        } catch (RuntimeException e) {
+            // no notification where popups cannot show; the status bar has it
+        }
     }
 
     /** Opens the settings dialog after the current event (menu actions and tests). */

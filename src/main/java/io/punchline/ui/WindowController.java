@@ -2,6 +2,12 @@ package io.punchline.ui;
 
 import io.punchline.engine.Engine;
 import io.punchline.engine.EngineEvent;
+import io.punchline.engine.PairingInvite;
+import io.punchline.pairing.PairingException;
+import io.punchline.pairing.RememberedPeers;
+import io.punchline.session.PeerSession;
+import io.punchline.transfer.IncomingOffer;
+import io.punchline.transfer.OutgoingTransfer;
 import io.punchline.masque.RelayAddress;
 import io.punchline.ui.host.EngineHost;
 import io.punchline.ui.host.RelayChoice;
@@ -18,7 +24,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,6 +58,7 @@ final class WindowController implements AutoCloseable {
     private final ObjectProperty<Settings> settings = new SimpleObjectProperty<>();
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> daemon(r, "ui-engine"));
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ui-sampler"));
+    private final ExecutorService transfersThread = Executors.newSingleThreadExecutor(r -> daemon(r, "ui-transfers"));
     private final ExecutorService testStreams = Executors.newSingleThreadExecutor(r -> daemon(r, "ui-test-stream"));
     private final AtomicBoolean samplePending = new AtomicBoolean();
     private volatile EngineHost host;
@@ -90,8 +102,16 @@ final class WindowController implements AutoCloseable {
             Engine engine = starting.start();
             host = starting;
             RelayChoice relay = starting.relay();
-            EventPump pump = new EventPump(fx, model::applyAll);
+            EventPump pump = new EventPump(fx, batch -> {
+                model.applyAll(batch);
+                if (batch.stream().anyMatch(t -> t.event() instanceof EngineEvent.Paired
+                        || t.event() instanceof EngineEvent.SessionOpened)) {
+                    refreshRemembered();
+                }
+            });
             unsubscribe = engine.events().subscribe(pump);
+            engine.onOffer(offer -> fx.execute(() -> model.transfers().offered(offer)));
+            java.util.List<io.punchline.pairing.RememberedPeers.Peer> paired = engine.rememberedPeers();
             // the engine reported its bind while starting, before anyone could subscribe
             EngineEvent bound = new EngineEvent.RelayBound(engine.relay().toString(),
                     engine.contact().bindAddress().toString());
@@ -99,10 +119,12 @@ final class WindowController implements AutoCloseable {
             String identity = engine.peerId().fingerprint();
             fx.execute(() -> {
                 model.identityProperty().set(identity);
+                model.setRemembered(paired);
                 model.relay().describe(relay.address().toString(), relay.embedded(), relay.origin());
                 model.relay().ownContactProperty().set(contact);
                 model.apply(bound, System.currentTimeMillis());
-                model.statusProperty().set("Ready: " + relay.origin() + "; give your contact to a peer, or dial theirs");
+                model.statusProperty().set("Ready: " + relay.origin() + (paired.isEmpty()
+                        ? "; pair with a peer (Ctrl+P) to send files" : "; drop files on a paired peer to send them"));
             });
         } catch (Exception e) {
             starting.close();
@@ -156,6 +178,141 @@ final class WindowController implements AutoCloseable {
                 fx.execute(() -> model.statusProperty().set("Test data to " + Format.shortId(peer) + " failed: " + e.getMessage()));
             }
         });
+    }
+
+    /** Shows a sentence in the status bar. */
+    void status(String text) {
+        fx.execute(() -> model.statusProperty().set(text));
+    }
+
+    /** The running engine, or null. */
+    Engine engine() {
+        EngineHost running = host;
+        return running == null ? null : running.engine();
+    }
+
+    private Engine running() throws IOException {
+        Engine engine = engine();
+        if (engine == null) {
+            throw new IOException("the engine is not running");
+        }
+        return engine;
+    }
+
+    /** Reads the paired peers again (after pairing, rename, forget, a session); on the FX thread. */
+    void refreshRemembered() {
+        Engine engine = engine();
+        if (engine != null) {
+            model.setRemembered(engine.rememberedPeers());
+        }
+    }
+
+    /** Creates a pairing code on the relay; blocking (the pairing dialog calls it off the FX thread). */
+    PairingInvite invite() throws PairingException, IOException {
+        return running().invite();
+    }
+
+    /** Enters the other side's code; completes with the paired peer, or a {@link PairingException}. */
+    CompletableFuture<RememberedPeers.Peer> join(String code) {
+        try {
+            return running().join(code);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Renames a paired peer on the background thread; fails with a message for people (e.g. the name is taken). */
+    CompletableFuture<Void> renamePeer(String name, String newName) {
+        return onBackground(() -> {
+            running().renamePeer(name, newName);
+            return null;
+        });
+    }
+
+    CompletableFuture<Void> forgetPeer(String name) {
+        return onBackground(() -> {
+            running().forgetPeer(name);
+            return null;
+        });
+    }
+
+    /** Connects to a paired peer (open session, or found through the relay) and offers the files; off the FX thread. */
+    CompletableFuture<Void> sendFiles(String peerName, List<Path> paths) {
+        fx.execute(() -> model.statusProperty().set("Connecting to " + peerName + "…"));
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                Engine engine = running();
+                RememberedPeers.Peer peer = engine.rememberedPeer(peerName)
+                        .orElseThrow(() -> new IOException("no paired peer named " + peerName));
+                PeerSession session = host.connect(peer);
+                OutgoingTransfer transfer = engine.sendFiles(session, paths);
+                String folder = paths.isEmpty() ? null : (Files.isDirectory(paths.get(0)) ? paths.get(0)
+                        : paths.get(0).toAbsolutePath().getParent()).toString();
+                String id = transfer.id().hex();
+                String fingerprint = peer.fingerprint();
+                fx.execute(() -> {
+                    model.transfers().rowOrNew(id, fingerprint).folderProperty().set(folder);
+                    model.statusProperty().set("Offered " + paths.size() + " item(s) to " + peerName);
+                });
+                return null;
+            } catch (IOException | RuntimeException e) {
+                fx.execute(() -> model.statusProperty().set("Sending to " + peerName + " failed: " + e.getMessage()));
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, transfersThread);
+    }
+
+    /** Accepts an offer (all, or the manifest paths in {@code selection}) into {@code folder}. */
+    void accept(IncomingOffer offer, Path folder, Set<String> selection) {
+        String id = offer.id().hex();
+        model.transfers().answered(offer);
+        model.transfers().rowOrNew(id, offer.peer().fingerprint()).folderProperty().set(folder.toString());
+        transfersThread.execute(() -> {
+            try {
+                Files.createDirectories(folder);
+                offer.accept(folder, selection);
+            } catch (IOException | RuntimeException e) {
+                offer.decline();
+                fx.execute(() -> model.statusProperty().set("Could not accept the files: " + e.getMessage()));
+            }
+        });
+    }
+
+    void decline(IncomingOffer offer) {
+        model.transfers().answered(offer);
+        transfersThread.execute(() -> {
+            try {
+                offer.decline();
+            } catch (RuntimeException e) {
+                LOG.debug("decline: {}", e.getMessage());
+            }
+        });
+    }
+
+    /** Cancels a running transfer by its ID (hex). */
+    void cancelTransfer(String id) {
+        Engine engine = engine();
+        if (engine == null) {
+            return;
+        }
+        transfersThread.execute(() -> engine.activeTransfers().stream().filter(t -> t.id().hex().equals(id))
+                .findFirst().ifPresent(io.punchline.transfer.Transfer::cancel));
+    }
+
+    private <T> CompletableFuture<T> onBackground(Callable<T> work) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        transfersThread.execute(() -> {
+            try {
+                T value = work.call();
+                fx.execute(() -> {
+                    refreshRemembered();
+                    done.complete(value);
+                });
+            } catch (Exception e) {
+                fx.execute(() -> done.completeExceptionally(e));
+            }
+        });
+        return done;
     }
 
     /**
@@ -221,6 +378,7 @@ final class WindowController implements AutoCloseable {
     public void close() {
         sampler.shutdownNow();
         testStreams.shutdownNow();
+        transfersThread.shutdownNow();
         background.execute(this::stopNow);
         background.shutdown();
         try {

@@ -1,5 +1,6 @@
 package io.punchline.ui.host;
 
+import io.punchline.discovery.LocalRelays;
 import io.punchline.masque.RelayAddress;
 import io.punchline.relay.RelayConfig;
 import io.punchline.relay.RelayServer;
@@ -10,29 +11,29 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * Starts the relay a window uses when none is configured: the same {@link RelayServer} as {@code punchline relay},
- * in process, with its identity in {@code relay/} of the configuration folder (so its pin stays the same across
- * starts). It asks for the configured port first (4433); the window that gets it writes the relay's contact to
- * {@code embedded-relay.contact}. When the port is taken, a second window of the same user on this machine binds on
- * the relay named in that file, so both copies share one relay; otherwise (the port is someone else's) the relay runs
- * on a free port and its contact is shown for the other side to use.
+ * The relay a window uses when none is configured: the same {@link RelayServer} as {@code punchline relay}, in
+ * process, with its identity in {@code relay/} of the configuration folder (so its pin stays the same across starts).
+ * Finding and announcing go through {@link LocalRelays}, the mechanism the CLI uses too: before embedding, the window
+ * takes the relay another live Punchline (a window or {@code punchline send/receive}) of this user embeds on this
+ * machine; when it embeds one itself, it announces it (temporary-folder file with its PID, LAN multicast), so a
+ * {@code punchline receive CODE} started next to the window reaches the window's mailbox without flags. Its own relay
+ * asks for the configured port first (4433, a stable contact for peers elsewhere), then any free port.
  */
 public final class EmbeddedRelay {
 
-    public static final String CONTACT_FILE = "embedded-relay.contact";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRelay.class);
 
     private final Path base;
     private final InetAddress bindAddress;
     private final int port;
+    private volatile AutoCloseable announcement;
 
     /**
-     * @param base         the configuration folder (relay identity, contact file)
+     * @param base         the configuration folder (relay identity)
      * @param bindAddress  where the relay listens: the wildcard for a LAN, loopback in tests
      * @param port         the port asked for first
      */
@@ -42,33 +43,21 @@ public final class EmbeddedRelay {
         this.port = port;
     }
 
+    /** The relay another live Punchline of this user embeds on this machine ({@link LocalRelays#onThisMachine}). */
+    public RelayChoice shared() {
+        Optional<RelayAddress> found = LocalRelays.onThisMachine();
+        return found.map(address -> new RelayChoice(address, null,
+                "sharing the embedded relay of another Punchline on this machine (port " + address.port() + ")"))
+                .orElse(null);
+    }
+
     /** Starts a relay on the asked-for port, or returns null when that port is taken. */
     public RelayChoice startOnPort() throws IOException {
         try {
             RelayServer server = start(port);
-            if (port != 0) {
-                Files.writeString(contactFile(), server.contact() + "\n", StandardCharsets.UTF_8);
-            }
             return new RelayChoice(server.address(), server, "embedded relay on port " + server.listenAddress().getPort());
         } catch (SocketException e) {
             LOG.info("embedded relay: port {} is taken ({})", port, e.getMessage());
-            return null;
-        }
-    }
-
-    /** The embedded relay another window of this user announced, or null. */
-    public RelayChoice shared() {
-        try {
-            if (!Files.exists(contactFile())) {
-                return null;
-            }
-            RelayAddress address = RelayAddress.parse(Files.readString(contactFile(), StandardCharsets.UTF_8).trim());
-            if (address.port() != port) {
-                return null;
-            }
-            return new RelayChoice(address, null, "sharing the embedded relay of the other Punchline window on port "
-                    + address.port());
-        } catch (IOException | IllegalArgumentException e) {
             return null;
         }
     }
@@ -80,29 +69,32 @@ public final class EmbeddedRelay {
                 + " (port " + port + " is taken)");
     }
 
-    /** Forgets the contact file when the relay that wrote it stops. */
+    /** Announces a relay this window embeds, once its engine is bound on it. */
+    public void announce(RelayChoice choice) {
+        if (choice.server() != null && announcement == null) {
+            announcement = LocalRelays.announce(choice.address());
+        }
+    }
+
+    /** Stops announcing and stops the relay when this window runs it. */
     public void stopped(RelayChoice choice) {
-        if (choice.server() == null) {
-            return;
-        }
-        try {
-            Path file = contactFile();
-            if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).trim().equals(choice.server().contact())) {
-                Files.delete(file);
+        AutoCloseable announced = announcement;
+        announcement = null;
+        if (announced != null) {
+            try {
+                announced.close();
+            } catch (Exception e) {
+                LOG.debug("relay announcement: {}", e.getMessage());
             }
-        } catch (IOException e) {
-            // a stale file is detected on the next start: binding on it fails and a free port is used
         }
-        choice.server().close();
+        if (choice.server() != null) {
+            choice.server().close();
+        }
     }
 
     private RelayServer start(int onPort) throws IOException {
         return RelayServer.start(RelayConfig.defaults(new InetSocketAddress(bindAddress, onPort))
                 .withDataFolder(base.resolve("relay"))
                 .withLoopbackTargets(true));
-    }
-
-    private Path contactFile() {
-        return base.resolve(CONTACT_FILE);
     }
 }

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs the window's engine: picks the relay (configured, or embedded: {@link EmbeddedRelay}), starts the
- * {@link Engine}, dials contacts and answers the test streams peers send (as {@code punchline listen} does). Every
+ * {@link Engine} with the profile folder as its home (identity, paired peers) and the device name from the settings,
+ * lets only paired peers dial in, and dials contacts. The engine answers test data itself. Every
  * method that touches the network blocks: the window calls them on its background executor, never on the FX thread.
  * No JavaFX here.
  */
@@ -60,22 +61,25 @@ public final class EngineHost implements AutoCloseable {
             relay = new RelayChoice(RelayAddress.parse(settings.relay()), null, "configured relay");
             return started(Engine.start(config(identity, relay)));
         }
+        RelayChoice shared = embeddedRelay.shared();
+        if (shared != null) {
+            try {
+                relay = shared;
+                return started(Engine.start(config(identity, shared)));
+            } catch (IOException | BindException e) {
+                relay = null;
+                LOG.info("the relay announced on this machine does not answer ({}); embedding one", e.getMessage());
+            }
+        }
         RelayChoice own = embeddedRelay.startOnPort();
         if (own == null) {
-            RelayChoice shared = embeddedRelay.shared();
-            if (shared != null) {
-                try {
-                    relay = shared;
-                    return started(Engine.start(config(identity, shared)));
-                } catch (IOException | BindException e) {
-                    LOG.info("the shared embedded relay does not answer ({}); starting one on a free port", e.getMessage());
-                }
-            }
             own = embeddedRelay.startOnFreePort();
         }
         relay = own;
         try {
-            return started(Engine.start(config(identity, own)));
+            Engine engine = started(Engine.start(config(identity, own)));
+            embeddedRelay.announce(own);
+            return engine;
         } catch (IOException | BindException e) {
             embeddedRelay.stopped(own);
             relay = null;
@@ -84,12 +88,16 @@ public final class EngineHost implements AutoCloseable {
     }
 
     private EngineConfig config(Identity identity, RelayChoice choice) {
-        return EngineConfig.of(identity, choice.address()).withListen(listen);
+        String name = settings.deviceName() == null || settings.deviceName().isBlank()
+                ? EngineConfig.defaultDeviceName() : settings.deviceName();
+        return EngineConfig.of(identity, choice.address()).withListen(listen).withHome(identityFolder)
+                .withDeviceName(name);
     }
 
     private Engine started(Engine started) {
         this.engine = started;
-        started.onSession(session -> track(started, session));
+        started.acceptOnlyRememberedPeers();
+        started.onSession(this::track);
         return started;
     }
 
@@ -111,20 +119,28 @@ public final class EngineHost implements AutoCloseable {
         }
         PeerContact peer = PeerContact.parse(contact.trim());
         PeerSession session = running.dial(peer);
-        track(running, session);
+        track(session);
         return session;
     }
 
-    /** Keeps the session for RTT sampling and answers its test streams, whichever side opened it. */
-    private void track(Engine owner, PeerSession session) {
-        session.onStream(stream -> {
-            try {
-                TestStream.receive(owner, session, stream);
-            } catch (IOException e) {
-                LOG.info("test stream from {} failed: {}", session.peer().shortFingerprint(), e.getMessage());
-                stream.abort();
-            }
-        });
+    /**
+     * A session with a paired peer: the open one or a new one through the relay ({@link Engine#connect}); blocking.
+     */
+    public PeerSession connect(io.punchline.pairing.RememberedPeers.Peer peer) throws IOException {
+        Engine running = engine;
+        if (running == null) {
+            throw new IOException("the engine is not running");
+        }
+        PeerSession session = running.connect(peer);
+        track(session);
+        return session;
+    }
+
+    /**
+     * Keeps the session for RTT sampling and test data, whichever side opened it. The engine itself routes the
+     * session's streams (test data, file offers and files).
+     */
+    private void track(PeerSession session) {
         String peer = session.peer().fingerprint();
         sessions.put(peer, session);
         session.closed().thenRun(() -> sessions.remove(peer, session));

@@ -29,7 +29,61 @@ public final class DashboardModel {
     private final StringProperty status = new SimpleStringProperty("Starting");
     private final StringProperty lastError = new SimpleStringProperty();
     private final StringProperty identity = new SimpleStringProperty("");
+    private final TransferList transfers = new TransferList();
+    private final ObservableList<RememberedPeerRow> remembered = FXCollections.observableArrayList(
+            row -> new javafx.beans.Observable[]{row.onlineProperty(), row.nameProperty(), row.lastSeenProperty()});
     private Meter previous;
+
+    /** The transfers tab's rows. */
+    public TransferList transfers() {
+        return transfers;
+    }
+
+    /** The paired peers, online or not. */
+    public ObservableList<RememberedPeerRow> remembered() {
+        return remembered;
+    }
+
+    public RememberedPeerRow rememberedRow(String fingerprint) {
+        for (RememberedPeerRow row : remembered) {
+            if (row.fingerprint().equals(fingerprint)) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    /** Replaces the paired peers with the engine's list (after start, pairing, rename, forget). */
+    public void setRemembered(List<io.punchline.pairing.RememberedPeers.Peer> peers) {
+        List<RememberedPeerRow> rows = new java.util.ArrayList<>();
+        java.util.Map<String, String> names = new java.util.HashMap<>();
+        for (io.punchline.pairing.RememberedPeers.Peer peer : peers) {
+            RememberedPeerRow row = new RememberedPeerRow(peer.name(), peer.fingerprint(), peer.lastSeen());
+            PeerModel session = peer(peer.fingerprint());
+            row.onlineProperty().set(session != null && session.openProperty().get());
+            rows.add(row);
+            names.put(peer.fingerprint(), peer.name());
+        }
+        remembered.setAll(rows);
+        transfers.setNames(fingerprint -> names.getOrDefault(fingerprint,
+                fingerprint.length() > 16 ? fingerprint.substring(0, 16) : fingerprint));
+    }
+
+    /** The remembered name of a peer, or its short fingerprint. */
+    public String nameOf(String fingerprint) {
+        RememberedPeerRow row = rememberedRow(fingerprint);
+        return row != null ? row.name() : fingerprint.length() > 16 ? fingerprint.substring(0, 16) : fingerprint;
+    }
+
+    private void online(String fingerprint, boolean open) {
+        RememberedPeerRow row = rememberedRow(fingerprint);
+        if (row != null) {
+            row.onlineProperty().set(open);
+            if (!open) {
+                row.lastSeenProperty().set(java.time.Instant.now().toString());
+            }
+        }
+    }
 
     public RelayModel relay() {
         return relay;
@@ -68,6 +122,7 @@ public final class DashboardModel {
     /** Forgets everything shown, when the engine restarts (new relay, new sessions). */
     public void reset() {
         peers.clear();
+        remembered.forEach(row -> row.onlineProperty().set(false));
         selected.set(null);
         samples.clear();
         previous = null;
@@ -110,10 +165,12 @@ public final class DashboardModel {
         } else if (event instanceof EngineEvent.SessionOpened opened) {
             PeerModel peer = peerOrNew(opened.peer());
             peer.opened(opened.side(), Addresses.normalize(opened.virtualAddress()));
+            online(opened.peer(), true);
             selected.set(peer);
             status.set("Session with " + peer.shortPeer() + " open (" + opened.side() + "), relayed");
         } else if (event instanceof EngineEvent.SessionClosed closed) {
             PeerModel peer = peer(closed.peer());
+            online(closed.peer(), false);
             if (peer != null) {
                 peer.closed(closed.reason());
                 status.set("Session with " + peer.shortPeer() + " closed: " + closed.reason());
@@ -139,11 +196,20 @@ public final class DashboardModel {
             PeerModel peer = peerOrNew(fallback.peer());
             peer.pathFallback(Addresses.normalize(fallback.address()), millis);
             status.set("Direct path to " + peer.shortPeer() + " lost (" + fallback.reason() + "); back on the relay");
+        } else if (event instanceof EngineEvent.PairingCode code) {
+            status.set("Pairing code " + code.code() + " is waiting for the other side (" + code.expiresInSeconds() + " s)");
+        } else if (event instanceof EngineEvent.Paired paired) {
+            status.set("Paired with " + paired.peerName());
+        } else if (event instanceof EngineEvent.PairingFailed failed) {
+            status.set("Pairing failed: " + failed.message());
+        } else if (transfers.apply(event)) {
+            if (event instanceof EngineEvent.TransferOffered offered && "in".equals(offered.direction())) {
+                status.set(nameOf(offered.peer()) + " offers " + offered.files() + " files");
+            }
         } else if (event instanceof EngineEvent.Error error) {
             lastError.set(error.message());
             status.set("Error: " + error.message());
         }
-        // transfer.progress and transfer.finished: the transfer list comes in phase 2; the chart already shows the bytes
     }
 
     /**
