@@ -26,7 +26,7 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transfer.class);
     /** How long a broken file stream waits for the control stream to say why, before calling it a lost connection. */
-    static final long REASON_WAIT_MILLIS = 2000;
+    static final long REASON_WAIT_MILLIS = 5000;
 
     final Transfers owner;
     final TransferId id;
@@ -80,8 +80,10 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
 
     /** Cancels the transfer; the peer ends with "cancelled by the peer". Partial files stay for a later resume. */
     public void cancel() {
-        if (end(Outcome.CANCELLED_BY_SELF, "cancelled")) {
+        // the reason goes out before the file streams are reset, so the peer learns "cancelled", not a broken stream
+        if (end(Outcome.CANCELLED_BY_SELF, "cancelled", false)) {
             tellPeer(new Abort(Abort.Reason.CANCELLED, "cancelled by the peer"));
+            fileStreams.forEach(SecureStream::abort);
         }
     }
 
@@ -162,11 +164,15 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
 
     /** Ends the transfer once; returns whether this call ended it. */
     boolean end(Outcome outcome, String message) {
+        return end(outcome, message, true);
+    }
+
+    private boolean end(Outcome outcome, String message, boolean resetFileStreams) {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
         TransferResult ending = new TransferResult(outcome, filesDone(), meter.bytes(), meter.millis(), message);
-        if (outcome != Outcome.COMPLETED) {
+        if (outcome != Outcome.COMPLETED && resetFileStreams) {
             fileStreams.forEach(SecureStream::abort);
         }
         owner.ended(this);

@@ -254,6 +254,11 @@ final class PairingDialog extends Dialog<Void> {
             }
             invite = created;
             code.setText(created.code());
+            // the whole code must show: widen the field to it and let the dialog grow
+            code.setPrefColumnCount(Math.max(26, created.code().length()));
+            if (getDialogPane().getScene() != null && getDialogPane().getScene().getWindow() != null) {
+                getDialogPane().getScene().getWindow().sizeToScene();
+            }
             expiresAt = System.currentTimeMillis() + created.lifetime().toMillis();
             tick();
             ticker.play();

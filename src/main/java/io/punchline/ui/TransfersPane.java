@@ -47,11 +47,10 @@ final class TransfersPane extends VBox {
         model.transfers().rows().addListener((ListChangeListener<TransferRow>) change -> refreshLater());
         table.setPlaceholder(new Label("No transfers yet: drop files or folders on a paired peer, or use Send files…"));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(text("", 40, row -> TransferRow.IN.equals(row.direction()) ? "↓ in" : "↑ out"));
-        table.getColumns().add(text("Peer", 110, row -> row.peerNameProperty().get()));
-        table.getColumns().add(text("Files", 50, row -> Integer.toString(row.filesProperty().get())));
+        table.getColumns().add(text("", 28, row -> TransferRow.IN.equals(row.direction()) ? "↓" : "↑"));
+        table.getColumns().add(text("Peer", 76, row -> row.peerNameProperty().get()));
         TableColumn<TransferRow, TransferRow> progress = new TableColumn<>("Progress");
-        progress.setPrefWidth(130);
+        progress.setPrefWidth(88);
         progress.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         progress.setCellFactory(c -> new TableCell<>() {
             private final ProgressBar bar = new ProgressBar();
@@ -80,25 +79,28 @@ final class TransfersPane extends VBox {
             }
         });
         table.getColumns().add(progress);
-        table.getColumns().add(text("Bytes", 130, row -> TransferList.human(row.bytesProperty().get())
+        table.getColumns().add(text("Bytes", 134, row -> TransferList.human(row.bytesProperty().get())
                 + (row.totalProperty().get() >= 0 ? " / " + TransferList.human(row.totalProperty().get()) : "")));
-        table.getColumns().add(text("Rate", 80, row -> row.state() == TransferRow.State.RUNNING
+        table.getColumns().add(text("Rate", 72, row -> row.state() == TransferRow.State.RUNNING
                 || row.state() == TransferRow.State.DONE ? Format.rate(row.bytesPerSecondProperty().get()) : ""));
-        table.getColumns().add(text("Current file", 140, row -> row.currentFileProperty().get()));
-        table.getColumns().add(text("Path", 60, row -> row.networkPathProperty().get()));
-        table.getColumns().add(text("State", 150, row -> row.state().label()
-                + (row.messageProperty().get().isEmpty() || row.state() == TransferRow.State.CANCELLED ? ""
-                : ": " + row.messageProperty().get())));
+        table.getColumns().add(text("Path", 52, row -> row.networkPathProperty().get()));
+        // last, so it takes the width left: the state, with the file being moved or the outcome
+        TableColumn<TransferRow, String> status = text("Status", 180, row -> row.state().label()
+                + (row.state() == TransferRow.State.RUNNING && !row.currentFileProperty().get().isEmpty()
+                ? ": " + row.currentFileProperty().get() + " (" + row.filesProperty().get() + " files)"
+                : row.messageProperty().get().isEmpty() || row.state() == TransferRow.State.CANCELLED ? ""
+                : ": " + row.messageProperty().get()));
         TableColumn<TransferRow, TransferRow> act = new TableColumn<>("");
-        act.setPrefWidth(110);
+        act.setPrefWidth(84);
         act.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         act.setCellFactory(c -> new TableCell<>() {
             private final Button cancel = new Button("Cancel");
-            private final Button open = new Button("Open folder");
+            private final Button open = new Button("Open");
 
             {
                 cancel.getStyleClass().add("transfer-cancel");
                 open.getStyleClass().add("transfer-open");
+                open.setTooltip(new javafx.scene.control.Tooltip("Open the folder the files went to"));
                 cancel.setOnAction(e -> actions.cancelTransfer(getItem().id()));
                 open.setOnAction(e -> actions.openFolder(getItem().folderProperty().get()));
             }
@@ -118,6 +120,7 @@ final class TransfersPane extends VBox {
             }
         });
         table.getColumns().add(act);
+        table.getColumns().add(status);
         VBox.setVgrow(table, Priority.ALWAYS);
         getChildren().setAll(offers, table);
         showOffers();
@@ -141,6 +144,18 @@ final class TransfersPane extends VBox {
         TableColumn<TransferRow, String> column = new TableColumn<>(title);
         column.setPrefWidth(width);
         column.setCellValueFactory(c -> new ReadOnlyStringWrapper(value.apply(c.getValue())));
+        // a value cut short by the column's width is whole in the tooltip
+        column.setCellFactory(c -> new TableCell<>() {
+            private final javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
+
+            @Override
+            protected void updateItem(String text, boolean empty) {
+                super.updateItem(text, empty);
+                setText(empty ? null : text);
+                tip.setText(text);
+                setTooltip(empty || text == null || text.isEmpty() ? null : tip);
+            }
+        });
         return column;
     }
 

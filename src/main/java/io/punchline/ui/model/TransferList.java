@@ -129,7 +129,7 @@ public final class TransferList {
             }
             row.currentFileProperty().set("");
             row.messageProperty().set((TransferRow.IN.equals(row.direction()) ? "received " : "sent ")
-                    + finished.files() + " files, verified");
+                    + finished.files() + (finished.files() == 1 ? " file, verified" : " files, verified"));
             notice(new Notice("Transfer finished", row.messageProperty().get()
                     + (TransferRow.IN.equals(row.direction()) ? " from " : " to ") + row.peerNameProperty().get(), false));
         } else if (event instanceof EngineEvent.TransferFailed failed) {
