@@ -92,7 +92,7 @@ class PairingRelayTest {
         });
         // typed sloppily: upper case, spaces, prefixes
         String typed = "  " + offer.code().nameplate() + " " + String.join(" ",
-                offer.code().words().stream().map(w -> w.substring(0, 4).toUpperCase()).toList()) + " ";
+                offer.code().words().stream().map(w -> w.substring(0, Math.min(4, w.length())).toUpperCase()).toList()) + " ";
         Pairing.Result joined = Pairing.join(bob.mailbox, relay.peerId(), PairingCode.parse(typed), bob.card);
         assertThat(joined.peer().peer()).isEqualTo(alice.identity.peerId());
         assertThat(joined.peer().deviceName()).isEqualTo("Alice's laptop");
