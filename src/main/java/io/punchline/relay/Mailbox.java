@@ -106,98 +106,87 @@ final class Mailbox {
     }
 
     synchronized Result put(byte[] body) {
-        MailboxProtocol.Deposit deposit;
-        try {
-            deposit = MailboxProtocol.Deposit.decode(body);
-        } catch (WireFormatException e) {
-            return Result.fail(Failure.MALFORMED);
-        }
-        sweep(System.nanoTime());
-        Entry entry = open.get(deposit.nameplate());
-        if (entry == null) {
-            return Result.fail(gone(deposit.nameplate()));
-        }
-        if (!MessageDigest.isEqual(entry.creatorToken, deposit.token())) {
-            return Result.fail(Failure.NOT_YOURS);
-        }
-        if (entry.phase != Phase.ALLOCATED) {
-            return Result.fail(Failure.ALREADY_DEPOSITED);
-        }
-        entry.creatorCard = deposit.sealed();
-        entry.phase = Phase.OPEN;
-        return Result.done();
+        MailboxProtocol.Deposit deposit = decode(MailboxProtocol.Deposit::decode, body);
+        return deposit == null ? Result.fail(Failure.MALFORMED) : withEntry(deposit.nameplate(), entry -> {
+            if (!MessageDigest.isEqual(entry.creatorToken, deposit.token())) {
+                return Result.fail(Failure.NOT_YOURS);
+            }
+            if (entry.phase != Phase.ALLOCATED) {
+                return Result.fail(Failure.ALREADY_DEPOSITED);
+            }
+            entry.creatorCard = deposit.sealed();
+            entry.phase = Phase.OPEN;
+            return Result.done();
+        });
     }
 
     synchronized Result claim(byte[] body) {
-        MailboxProtocol.Claim claim;
-        try {
-            claim = MailboxProtocol.Claim.decode(body);
-        } catch (WireFormatException e) {
-            return Result.fail(Failure.MALFORMED);
-        }
-        sweep(System.nanoTime());
-        Entry entry = open.get(claim.nameplate());
-        if (entry == null) {
-            return Result.fail(gone(claim.nameplate()));
-        }
-        switch (entry.phase) {
-            case ALLOCATED -> {
-                return Result.fail(Failure.NOT_READY);
+        MailboxProtocol.Claim claim = decode(MailboxProtocol.Claim::decode, body);
+        return claim == null ? Result.fail(Failure.MALFORMED) : withEntry(claim.nameplate(), entry -> {
+            switch (entry.phase) {
+                case ALLOCATED -> {
+                    return Result.fail(Failure.NOT_READY);
+                }
+                case CLAIMED, ANSWERED -> {
+                    return Result.fail(Failure.ALREADY_CLAIMED);
+                }
+                default -> {
+                }
             }
-            case CLAIMED, ANSWERED -> {
-                return Result.fail(Failure.ALREADY_CLAIMED);
-            }
-            default -> {
-            }
-        }
-        entry.phase = Phase.CLAIMED;
-        entry.joinerToken = token();
-        return Result.ok(new MailboxProtocol.Claimed(entry.joinerToken, entry.creatorCard).encode());
+            entry.phase = Phase.CLAIMED;
+            entry.joinerToken = token();
+            return Result.ok(new MailboxProtocol.Claimed(entry.joinerToken, entry.creatorCard).encode());
+        });
     }
 
     synchronized Result answer(byte[] body) {
-        MailboxProtocol.Deposit deposit;
-        try {
-            deposit = MailboxProtocol.Deposit.decode(body);
-        } catch (WireFormatException e) {
-            return Result.fail(Failure.MALFORMED);
-        }
-        sweep(System.nanoTime());
-        Entry entry = open.get(deposit.nameplate());
-        if (entry == null) {
-            return Result.fail(gone(deposit.nameplate()));
-        }
-        if (entry.joinerToken == null || !MessageDigest.isEqual(entry.joinerToken, deposit.token())) {
-            return Result.fail(Failure.NOT_YOURS);
-        }
-        if (entry.phase != Phase.CLAIMED) {
-            return Result.fail(Failure.ALREADY_DEPOSITED);
-        }
-        entry.joinerCard = deposit.sealed();
-        entry.phase = Phase.ANSWERED;
-        notifyAll();
-        return Result.done();
+        MailboxProtocol.Deposit deposit = decode(MailboxProtocol.Deposit::decode, body);
+        return deposit == null ? Result.fail(Failure.MALFORMED) : withEntry(deposit.nameplate(), entry -> {
+            if (entry.joinerToken == null || !MessageDigest.isEqual(entry.joinerToken, deposit.token())) {
+                return Result.fail(Failure.NOT_YOURS);
+            }
+            if (entry.phase != Phase.CLAIMED) {
+                return Result.fail(Failure.ALREADY_DEPOSITED);
+            }
+            entry.joinerCard = deposit.sealed();
+            entry.phase = Phase.ANSWERED;
+            notifyAll();
+            return Result.done();
+        });
     }
 
     /** Closes a nameplate for good: the joiner's card check failed, or the creator gives up. */
     synchronized Result burn(byte[] body) {
-        MailboxProtocol.Ticket ticket;
+        MailboxProtocol.Ticket ticket = decode(MailboxProtocol.Ticket::decode, body);
+        return ticket == null ? Result.fail(Failure.MALFORMED) : withEntry(ticket.nameplate(), entry -> {
+            if (!holds(entry, ticket.token())) {
+                return Result.fail(Failure.NOT_YOURS);
+            }
+            bury(entry, Gone.BURNT, System.nanoTime());
+            notifyAll();
+            return Result.done();
+        });
+    }
+
+    /** A request body's decoder. */
+    private interface Decoder<T> {
+        T decode(byte[] body) throws WireFormatException;
+    }
+
+    /** The decoded body, or null when it is malformed. */
+    private static <T> T decode(Decoder<T> decoder, byte[] body) {
         try {
-            ticket = MailboxProtocol.Ticket.decode(body);
+            return decoder.decode(body);
         } catch (WireFormatException e) {
-            return Result.fail(Failure.MALFORMED);
+            return null;
         }
+    }
+
+    /** Runs {@code step} on the open entry of {@code nameplate}, after expired ones are swept; else says why it is gone. */
+    private Result withEntry(int nameplate, java.util.function.Function<Entry, Result> step) {
         sweep(System.nanoTime());
-        Entry entry = open.get(ticket.nameplate());
-        if (entry == null) {
-            return Result.fail(gone(ticket.nameplate()));
-        }
-        if (!holds(entry, ticket.token())) {
-            return Result.fail(Failure.NOT_YOURS);
-        }
-        bury(entry, Gone.BURNT, System.nanoTime());
-        notifyAll();
-        return Result.done();
+        Entry entry = open.get(nameplate);
+        return entry == null ? Result.fail(gone(nameplate)) : step.apply(entry);
     }
 
     /**
@@ -205,10 +194,8 @@ final class Mailbox {
      * or burnt the nameplate, or after the requested time with the current state.
      */
     synchronized Result await(byte[] body) throws InterruptedException {
-        MailboxProtocol.Wait wait;
-        try {
-            wait = MailboxProtocol.Wait.decode(body);
-        } catch (WireFormatException e) {
+        MailboxProtocol.Wait wait = decode(MailboxProtocol.Wait::decode, body);
+        if (wait == null) {
             return Result.fail(Failure.MALFORMED);
         }
         long deadline = System.nanoTime() + wait.millis() * 1_000_000L;
