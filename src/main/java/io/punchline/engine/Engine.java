@@ -73,7 +73,7 @@ public final class Engine implements AutoCloseable {
         this.reflexive = new ReflexiveAddress(socket);
         this.traversalEnabled = config.traversal();
         socket.setProbeHandler(this::onProbe);
-        this.router = new PathRouter(socket, (target, data, offset, length) -> bind.send(target, data, offset, length));
+        this.router = new PathRouter((target, data, offset, length) -> bind.send(target, data, offset, length));
         try {
             this.bind = connectBind();
         } catch (BindException e) {

@@ -1,51 +1,91 @@
 package io.punchline.path;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.UnaryOperator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The engine's one UDP socket (DESIGN.md section 1) and its demultiplexer. Everything goes through it: the QUIC
- * connection to the relay, every peer connection when it runs direct, and path probes; sharing the socket is what makes
- * the address the relay observes the one a peer must punch toward.
+ * The engine's one UDP socket (docs/ARCHITECTURE.md, "Path layer") and its demultiplexer, a Netty datagram channel.
+ * Everything goes through it: the kwik connection to the relay, every peer connection (Netty's QUIC codec over quiche)
+ * when it runs direct, and path probes; sharing the socket is what makes the address the relay observes the one a peer
+ * must punch toward.
  *
- * <p>Each datagram, whether it came in on the socket or through the relay bind, is dispatched by its first byte and
- * destination connection ID:
+ * <p>The channel's pipeline is {@code [demux, server codec, client codec]}. Each datagram, whether it came in on the
+ * socket or through the relay bind, is dispatched by its first byte and destination connection ID (RFC 9000 section
+ * 17):
  * <ul>
  *   <li>QUIC fixed bit clear: a Punchline message (path probe, reflexive-address echo) for the {@link ProbeHandler};</li>
- *   <li>otherwise a QUIC packet for the client connection that owns its destination connection ID (the relay
- *   connection, or a peer connection this engine dialled), else for the server connector (peer connections this
- *   engine accepted). Routing by remote address alone would be wrong: two engines may each dial the other over the
- *   same address pair.</li>
+ *   <li>a QUIC packet whose destination connection ID the relay connection (kwik) owns: to its virtual socket;</li>
+ *   <li>a QUIC packet for a peer connection this engine dialled (its connection ID is in {@link #dialledIds()}): to the
+ *   client codec; any other QUIC packet: to the server codec (peer connections this engine accepts). Routing by remote
+ *   address alone would be wrong: two engines may each dial the other over the same address pair.</li>
  * </ul>
- * Datagrams from a peer's direct (punched) address are handed to kwik with the peer's stable virtual address as
- * source, so kwik never sees a path change (DESIGN.md section 3).
+ * Peer packets reach the codecs with the peer's stable virtual address as their source, and what the codecs send to a
+ * virtual address is routed by the {@link PathRouter} (direct, or through the relay), so quiche never sees a path
+ * change. Both codecs run on the channel's one event-loop thread.
  */
 public final class EngineSocket implements AutoCloseable {
 
-    /** Receives Punchline's non-QUIC datagrams. */
+    /** Receives Punchline's non-QUIC datagrams (on the socket's event-loop thread: hand long work elsewhere). */
     public interface ProbeHandler {
         void onProbe(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay);
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(EngineSocket.class);
-    private static final int MAX_DATAGRAM = 2048;
+    /** Decides where a peer packet sent to a virtual address goes, and which virtual address a direct source is. */
+    public interface PeerRoutes {
+        /** The direct address for datagrams to {@code virtualAddress}, or null to send them through the relay. */
+        InetSocketAddress directFor(InetSocketAddress virtualAddress);
 
-    private final DatagramSocket socket;
+        /** Sends a peer packet through the relay bind (called on the event loop; must not block). */
+        void sendThroughRelay(InetSocketAddress virtualAddress, ByteBuf packet);
+
+        /** The virtual address of a peer whose direct path is {@code source}, or {@code source} itself. */
+        InetSocketAddress virtualFor(InetSocketAddress source);
+
+        /** Counts a datagram sent direct. */
+        void sentDirect(int bytes);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineSocket.class);
+    private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
+    private static final int RECEIVE_BUFFER = 2048;
+
+    private final EventLoopGroup loop;
+    private final DatagramChannel channel;
     private final InetSocketAddress localAddress;
+    private final Demux demux = new Demux();
     private final List<ClientRoute> clients = new CopyOnWriteArrayList<>();
-    private final Thread receiver;
-    private volatile VirtualDatagramSocket server;
+    private final ConnectionIds dialled = new ConnectionIds();
+    private final Queue<DatagramPacket> fromRelay = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile ProbeHandler probeHandler = (d, o, l, s, r) -> { };
-    private volatile UnaryOperator<InetSocketAddress> virtualSource = UnaryOperator.identity();
+    private volatile PeerRoutes routes;
+    private volatile ChannelHandlerContext serverCodec;
     private volatile boolean closed;
 
     private static final class ClientRoute {
@@ -57,34 +97,64 @@ public final class EngineSocket implements AutoCloseable {
         }
     }
 
-    private EngineSocket(DatagramSocket socket) {
-        this.socket = socket;
-        this.localAddress = (InetSocketAddress) socket.getLocalSocketAddress();
-        this.receiver = new Thread(this::receiveLoop, "engine-socket-" + localAddress.getPort());
-        this.receiver.setDaemon(true);
+    private EngineSocket(InetSocketAddress local) throws SocketException {
+        this.loop = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("engine-socket-" + local.getPort(), true), NioIoHandler.newFactory());
+        try {
+            this.channel = (DatagramChannel) new Bootstrap()
+                    .group(loop)
+                    .channel(NioDatagramChannel.class)
+                    .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+                    .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+                    .option(ChannelOption.SO_BROADCAST, false)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+                    .handler(demux)
+                    .bind(local).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            SocketException failure = new SocketException("cannot bind UDP " + local + ": " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
+        this.localAddress = channel.localAddress();
     }
 
     /** Binds the engine's socket ({@code port} 0: any free port) and starts reading it. */
     public static EngineSocket bind(InetSocketAddress local) throws SocketException {
-        DatagramSocket socket = new DatagramSocket(local);
-        try {
-            socket.setReceiveBufferSize(4 * 1024 * 1024);
-            socket.setSendBufferSize(4 * 1024 * 1024);
-        } catch (SocketException e) {
-            // the kernel's limits apply
-        }
-        EngineSocket engineSocket = new EngineSocket(socket);
-        engineSocket.receiver.start();
-        return engineSocket;
+        return new EngineSocket(local);
     }
 
     public InetSocketAddress localAddress() {
         return localAddress;
     }
 
+    /** The Netty channel the QUIC codecs sit on (for {@code QuicChannel.newBootstrap}). */
+    public DatagramChannel channel() {
+        return channel;
+    }
+
+    /** The connection IDs of the peer connections this engine dialled; packets to them go to the client codec. */
+    public ConnectionIds dialledIds() {
+        return dialled;
+    }
+
     /**
-     * A socket for a kwik client connection; call {@link #own} with the connection once it is built. Until then,
-     * nothing can arrive for it (it has sent nothing).
+     * Puts the QUIC codecs for peer connections on the socket: {@code server} accepts connections, {@code client}
+     * carries the ones this engine dials; {@code routes} decides how their packets travel.
+     */
+    public void installPeerCodecs(ChannelHandler server, ChannelHandler client, PeerRoutes routes) {
+        this.routes = routes;
+        channel.eventLoop().submit(() -> {
+            String head = channel.pipeline().context(demux).name();
+            channel.pipeline().addAfter(head, "quic-server", server);
+            channel.pipeline().addAfter("quic-server", "quic-client", client);
+            serverCodec = channel.pipeline().context("quic-server");
+        }).syncUninterruptibly();
+    }
+
+    /**
+     * A socket for a kwik client connection (the relay connection); call {@link #own} with the connection once it is
+     * built. Until then, nothing can arrive for it (it has sent nothing).
      */
     public VirtualDatagramSocket clientSocket(VirtualDatagramSocket.Outbound outbound) throws SocketException {
         ClientRoute[] holder = new ClientRoute[1];
@@ -103,92 +173,179 @@ public final class EngineSocket implements AutoCloseable {
         }
     }
 
-    /** The socket of the engine's kwik server connector: every QUIC packet no client connection owns. */
-    public synchronized VirtualDatagramSocket serverSocket(VirtualDatagramSocket.Outbound outbound) throws SocketException {
-        if (server != null) {
-            throw new IllegalStateException("the engine socket already has a server socket");
-        }
-        server = new VirtualDatagramSocket(localAddress, outbound, () -> server = null);
-        return server;
-    }
-
-    /** The server connector's socket, for its counters; null before {@link #serverSocket} was called. */
-    public VirtualDatagramSocket server() {
-        return server;
-    }
-
     public void setProbeHandler(ProbeHandler handler) {
         this.probeHandler = handler;
     }
 
-    /** Maps a direct source address to the peer's virtual address (identity for unknown addresses). */
-    public void setVirtualSource(UnaryOperator<InetSocketAddress> mapping) {
-        this.virtualSource = mapping;
-    }
-
-    /** Sends a datagram from the engine's socket. */
+    /** Sends a datagram from the engine's socket as it is (probes, echoes, the relay connection's packets). */
     public void send(byte[] data, int offset, int length, InetSocketAddress to) throws IOException {
-        socket.send(new DatagramPacket(data, offset, length, to));
+        if (closed) {
+            throw new SocketException("engine socket closed");
+        }
+        ChannelHandlerContext ctx = demux.ctx;
+        ByteBuf copy = Unpooled.copiedBuffer(data, offset, length);
+        ctx.writeAndFlush(new DatagramPacket(copy, to), ctx.voidPromise());
     }
 
     /** A datagram that reached this engine through its relay bind, from {@code source} (a peer's bind address). */
     public void deliverFromRelay(InetSocketAddress source, byte[] data, int offset, int length) {
-        dispatch(data, offset, length, source, true);
-    }
-
-    private void receiveLoop() {
-        byte[] buffer = new byte[MAX_DATAGRAM];
-        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-        while (!closed) {
-            try {
-                packet.setLength(buffer.length);
-                socket.receive(packet);
-                dispatch(buffer, 0, packet.getLength(), (InetSocketAddress) packet.getSocketAddress(), false);
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.debug("engine socket receive failed: {}", e.getMessage());
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("dropped a datagram that could not be dispatched", e);
-            }
+        if (closed) {
+            return;
+        }
+        ByteBuf copy = channel.alloc().directBuffer(length).writeBytes(data, offset, length);
+        fromRelay.add(new DatagramPacket(copy, localAddress, source));
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this::drainRelayed);
         }
     }
 
-    private void dispatch(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay) {
-        if (!QuicPacketHeader.isQuic(data, offset, length)) {
-            probeHandler.onProbe(data, offset, length, source, viaRelay);
-            return;
-        }
-        long dcid = QuicPacketHeader.destinationConnectionId(data, offset, length);
-        if (dcid < 0) {
-            return;
-        }
-        int cidOffset = (int) dcid;
-        int cidLength = (int) (dcid >>> 32);
-        InetSocketAddress from = viaRelay ? source : virtualSource.apply(source);
-        for (ClientRoute route : clients) {
-            ConnectionIdOwner owner = route.owner;
-            if (owner != null && owner.owns(data, cidOffset, cidLength)) {
-                route.socket.deliver(data, offset, length, from);
-                return;
+    private void drainRelayed() {
+        drainScheduled.set(false);
+        ChannelHandlerContext ctx = demux.ctx;
+        boolean any = false;
+        for (DatagramPacket packet; (packet = fromRelay.poll()) != null; ) {
+            if (closed || ctx == null) {
+                packet.release();
+                continue;
             }
+            demux.dispatch(ctx, packet, true);
+            any = true;
         }
-        VirtualDatagramSocket serverSocket = server;
-        if (serverSocket != null) {
-            serverSocket.deliver(data, offset, length, from);
+        if (any) {
+            demux.readComplete(ctx);
         }
     }
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
-        socket.close();
         for (ClientRoute route : clients) {
             route.socket.close();
         }
-        VirtualDatagramSocket serverSocket = server;
-        if (serverSocket != null) {
-            serverSocket.close();
+        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        for (DatagramPacket packet; (packet = fromRelay.poll()) != null; ) {
+            packet.release();
+        }
+    }
+
+    /** The head of the pipeline: dispatches what comes in, routes what the codecs send. */
+    private final class Demux extends ChannelDuplexHandler {
+        private volatile ChannelHandlerContext ctx;
+        private final byte[] header = new byte[1 + 4 + 1 + 20];
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof DatagramPacket packet) {
+                dispatch(ctx, packet, false);
+            } else {
+                ctx.fireChannelRead(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            readComplete(ctx);
+        }
+
+        void readComplete(ChannelHandlerContext ctx) {
+            // each codec consumes its read-complete signal without passing it on: give one to each
+            ctx.fireChannelReadComplete();
+            ChannelHandlerContext server = serverCodec;
+            if (server != null) {
+                server.fireChannelReadComplete();
+            }
+        }
+
+        void dispatch(ChannelHandlerContext ctx, DatagramPacket packet, boolean viaRelay) {
+            ByteBuf content = packet.content();
+            int length = content.readableBytes();
+            InetSocketAddress source = packet.sender();
+            try {
+                if (length == 0) {
+                    packet.release();
+                    return;
+                }
+                int headerLength = Math.min(length, header.length);
+                content.getBytes(content.readerIndex(), header, 0, headerLength);
+                if (!QuicPacketHeader.isQuic(header, 0, headerLength)) {
+                    byte[] data = new byte[length];
+                    content.getBytes(content.readerIndex(), data);
+                    packet.release();
+                    probeHandler.onProbe(data, 0, length, source, viaRelay);
+                    return;
+                }
+                long dcid = QuicPacketHeader.destinationConnectionId(header, 0, headerLength);
+                if (dcid < 0) {
+                    packet.release();
+                    return;
+                }
+                int cidOffset = (int) dcid;
+                int cidLength = (int) (dcid >>> 32);
+                for (ClientRoute route : clients) {
+                    ConnectionIdOwner owner = route.owner;
+                    if (owner != null && owner.owns(header, cidOffset, cidLength)) {
+                        byte[] data = new byte[length];
+                        content.getBytes(content.readerIndex(), data);
+                        packet.release();
+                        route.socket.deliver(data, 0, length, source);
+                        return;
+                    }
+                }
+                PeerRoutes peerRoutes = routes;
+                ChannelHandlerContext server = serverCodec;
+                if (peerRoutes == null || server == null) {
+                    packet.release();
+                    return;
+                }
+                InetSocketAddress from = viaRelay ? source : peerRoutes.virtualFor(source);
+                // the same buffer, addressed from the peer's virtual address to the socket's own (stable) address
+                DatagramPacket mapped = new DatagramPacket(content, localAddress, from);
+                if (dialled.contains(header, cidOffset, cidLength)) {
+                    server.fireChannelRead(mapped);   // the next inbound handler after the server codec: the client codec
+                } else {
+                    ctx.fireChannelRead(mapped);      // the server codec
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("dropped a datagram from {} that could not be dispatched", source, e);
+            }
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            PeerRoutes peerRoutes = routes;
+            if (!(msg instanceof DatagramPacket packet) || peerRoutes == null) {
+                ctx.write(msg, promise);
+                return;
+            }
+            InetSocketAddress target = packet.recipient();
+            InetSocketAddress direct = peerRoutes.directFor(target);
+            if (direct != null) {
+                peerRoutes.sentDirect(packet.content().readableBytes());
+                ctx.write(direct.equals(target) ? packet : new DatagramPacket(packet.content(), direct), promise);
+                return;
+            }
+            try {
+                peerRoutes.sendThroughRelay(target, packet.content());
+                promise.trySuccess();
+            } finally {
+                packet.release();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!closed) {
+                LOG.debug("engine socket: {}", cause.toString());
+            }
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.punchline.path;
 
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -7,19 +11,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Decides how each datagram of a peer connection travels (DESIGN.md section 3): kwik addresses every peer by its
- * stable virtual address (the peer's bind address on its relay); the router sends to that address through the relay
- * bind until a direct path to the peer is validated, then raw from the engine socket to the punched address, and back
- * through the relay on fallback. Received datagrams from a direct address are mapped back to the virtual address.
+ * Decides how each datagram of a peer connection travels (docs/ARCHITECTURE.md, "Path layer"): the QUIC codecs
+ * address every peer by its stable virtual address (the peer's bind address on its relay); the router sends to that
+ * address through the relay bind until a direct path to the peer is validated, then raw from the engine socket to the
+ * punched address, and back through the relay on fallback. Received datagrams from a direct address are mapped back to
+ * the virtual address.
  */
-public final class PathRouter {
+public final class PathRouter implements EngineSocket.PeerRoutes {
 
     /** Sends a UDP payload through the relay bind, from this engine's public bind address. */
     public interface RelaySender {
         void send(InetSocketAddress target, byte[] data, int offset, int length) throws IOException;
     }
 
-    private final EngineSocket socket;
+    private static final Logger LOG = LoggerFactory.getLogger(PathRouter.class);
+
     private final RelaySender relay;
     private final Map<InetSocketAddress, InetSocketAddress> directByVirtual = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, InetSocketAddress> virtualByDirect = new ConcurrentHashMap<>();
@@ -27,43 +33,50 @@ public final class PathRouter {
     private final AtomicLong directBytes = new AtomicLong();
     private final AtomicLong relayedDatagrams = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PathRouter.class);
 
-    public PathRouter(EngineSocket socket, RelaySender relay) {
-        this.socket = socket;
+    public PathRouter(RelaySender relay) {
         this.relay = relay;
-        socket.setVirtualSource(source -> virtualByDirect.getOrDefault(source, source));
+    }
+
+    @Override
+    public InetSocketAddress directFor(InetSocketAddress virtualAddress) {
+        return directByVirtual.get(virtualAddress);
+    }
+
+    @Override
+    public InetSocketAddress virtualFor(InetSocketAddress source) {
+        return virtualByDirect.getOrDefault(source, source);
+    }
+
+    @Override
+    public void sentDirect(int bytes) {
+        directBytes.addAndGet(bytes);
     }
 
     /**
-     * The {@link VirtualDatagramSocket.Outbound} of every peer connection. A datagram that cannot be sent (the kernel
-     * answers ENOBUFS when a burst meets a full interface queue, a bind is closing) is dropped like any lost UDP
-     * datagram and counted: kwik would abort the whole connection on an exception from its socket.
+     * A datagram that cannot be sent through the relay (a bind is closing, no context yet) is dropped like any lost
+     * UDP datagram and counted: QUIC recovers from loss.
      */
-    public void send(byte[] data, int offset, int length, InetSocketAddress virtualAddress) {
-        InetSocketAddress direct = directByVirtual.get(virtualAddress);
+    @Override
+    public void sendThroughRelay(InetSocketAddress virtualAddress, ByteBuf packet) {
+        int length = packet.readableBytes();
+        byte[] data = new byte[length];
+        packet.getBytes(packet.readerIndex(), data);
+        relayedBytes.addAndGet(length);
+        relayedDatagrams.incrementAndGet();
         try {
-            if (direct != null) {
-                directBytes.addAndGet(length);
-                socket.send(data, offset, length, direct);
-            } else {
-                relayedBytes.addAndGet(length);
-                relayedDatagrams.incrementAndGet();
-                relay.send(virtualAddress, data, offset, length);
-            }
-        } catch (IOException e) {
+            relay.send(virtualAddress, data, 0, length);
+        } catch (IOException | RuntimeException e) {
             if (sendErrors.getAndIncrement() % 1000 == 0) {
-                LOG.debug("dropped a datagram to {} ({} so far): {}", direct != null ? direct : virtualAddress,
-                        sendErrors.get(), e.getMessage());
+                LOG.debug("dropped a datagram to {} ({} so far): {}", virtualAddress, sendErrors.get(), e.getMessage());
             }
         }
     }
 
-    /** Datagrams dropped because the socket or the relay bind refused them. */
+    /** Datagrams dropped because the relay bind refused them. */
     public long sendErrors() {
         return sendErrors.get();
     }
-
     /** Sends this peer's datagrams straight to {@code direct} from now on. */
     public void useDirect(InetSocketAddress virtualAddress, InetSocketAddress direct) {
         InetSocketAddress previous = directByVirtual.put(virtualAddress, direct);

@@ -1,113 +1,147 @@
 package io.punchline.session;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.quic.BoringSSLContextOption;
+import io.netty.handler.codec.quic.Quic;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicCodecBuilder;
+import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
+import io.netty.handler.codec.quic.QuicConnectionAddress;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.AttributeKey;
 import io.punchline.crypto.HandshakeException;
 import io.punchline.crypto.Identity;
 import io.punchline.crypto.PeerHandshake;
 import io.punchline.crypto.PeerPolicy;
 import io.punchline.crypto.SessionSecrets;
-import io.punchline.path.ConnectionIdOwner;
 import io.punchline.path.EngineSocket;
 import io.punchline.path.PathRouter;
 import io.punchline.path.QuicPacketHeader;
-import io.punchline.path.VirtualDatagramSocket;
-import io.punchline.quic.CongestionControllerSwap;
 import io.punchline.tls.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tech.kwik.core.QuicClientConnection;
-import tech.kwik.core.QuicConnection;
-import tech.kwik.core.QuicStream;
-import tech.kwik.core.impl.QuicClientConnectionImpl;
-import tech.kwik.core.log.NullLogger;
-import tech.kwik.core.server.ApplicationProtocolConnection;
-import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
-import tech.kwik.core.server.ServerConnection;
-import tech.kwik.core.server.ServerConnectionConfig;
-import tech.kwik.core.server.ServerConnector;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.security.SecureRandom;
-import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Sets up peer connections on the engine socket: dials peers (a kwik client addressed to the peer's virtual address)
- * and accepts them (a kwik server connector on the engine socket's server side), runs the post-quantum handshake on
- * the first bidirectional stream before anything else, and hands out {@link PeerSession}s.
+ * Sets up peer connections on the engine socket (docs/ARCHITECTURE.md, "Peer sessions"): Netty's QUIC codec over
+ * native quiche, a client codec for the connections this engine dials (addressed to the peer's virtual address) and a
+ * server codec for those it accepts; runs the post-quantum handshake on the first bidirectional stream before anything
+ * else, and hands out {@link PeerSession}s.
  *
- * <p>Peer connections use kwik's strict 1200-byte maximum packet size, so each packet fits one HTTP datagram on the
- * relay hop together with its 9-byte header.
+ * <p>Transport choices: BBR congestion control (loss-tolerant, measured in docs/BENCHMARKS.md); at most 1200-byte UDP
+ * payloads, so each packet fits one HTTP datagram on a relay hop with its header; TLS offers the hybrid
+ * post-quantum group X25519MLKEM768 first, so even the QUIC layer under the post-quantum channel is hybrid.
  */
 public final class PeerLinks implements AutoCloseable {
 
     /** ALPN of Punchline peer connections. */
-    public static final String ALPN = "punchline/1";
+    public static final String ALPN = "punchline/2";
     /**
      * A session whose peer stays silent this long is over (a killed process, a lost network): short, so a transfer
-     * notices and resumes on a new session soon. Keepalive PINGs every half of it keep a quiet session open.
+     * notices and resumes on a new session soon. Keepalives every third of it keep a quiet session open.
      */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(15);
-    /** kwik's keepAlive(seconds) is how long to keep pinging (every half idle timeout), not the interval. */
-    static final int KEEPALIVE_SECONDS = (int) Duration.ofDays(7).toSeconds();
+    /** The largest UDP payload a peer connection sends: one HTTP datagram on a relay hop carries it whole. */
+    static final int MAX_UDP_PAYLOAD = 1200;
     static final int MAX_PEER_STREAMS = 256;
-    static final long STREAM_BUFFER = 4L * 1024 * 1024;
+    static final long STREAM_WINDOW = 8L * 1024 * 1024;
+    static final long CONNECTION_WINDOW = 32L * 1024 * 1024;
+    /** Connections that have not yet finished the post-quantum handshake; more are refused at once. */
+    static final int MAX_PENDING_HANDSHAKES = 16;
+    /** Sessions accepted and open at once. */
+    static final int MAX_ACCEPTED_SESSIONS = 128;
+    /** TLS key-exchange groups offered, best first: hybrid post-quantum, then classical for old peers. */
+    static final String[] GROUPS = {"X25519MLKEM768", "X25519"};
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerLinks.class);
-
-    static {
-        // peers are authenticated by the post-quantum handshake; the TLS certificate under it is not checked
-        System.setProperty("tech.kwik.core.no-security-warnings", "true");
-    }
+    private static final AttributeKey<Consumer<StreamBridge>> STREAMS = AttributeKey.valueOf("punchline.peer.streams");
 
     private final Identity identity;
     private final EngineSocket socket;
-    private final PathRouter router;
     private final ExecutorService executor;
-    private final ServerConnector server;
     private final SecureRandom random = new SecureRandom();
     private final Duration handshakeTimeout;
+    private final AtomicInteger pendingHandshakes = new AtomicInteger();
+    private final AtomicInteger acceptedSessions = new AtomicInteger();
+    private final ChannelHandler serverCodec;
+    private final ChannelHandler clientCodec;
     private volatile PeerPolicy policy = PeerPolicy.ANY;
     private volatile Consumer<PeerSession> onAccepted = session -> { };
 
+    /** Fails with a clear message where Netty ships no native QUIC library for this OS and CPU. */
+    public static void requireNativeQuic() throws IOException {
+        if (!Quic.isAvailable()) {
+            Throwable cause = Quic.unavailabilityCause();
+            throw new IOException("native QUIC (quiche) is not available for " + System.getProperty("os.name") + " "
+                    + System.getProperty("os.arch") + ": " + (cause == null ? "unknown reason" : cause.getMessage())
+                    + "; Punchline ships it for linux-x86_64 (the installers bundle their platform's file)", cause);
+        }
+    }
+
     public PeerLinks(Identity identity, EngineSocket socket, PathRouter router, ExecutorService executor,
                      Duration handshakeTimeout) throws IOException {
+        requireNativeQuic();
         this.identity = identity;
         this.socket = socket;
-        this.router = router;
         this.executor = executor;
         this.handshakeTimeout = handshakeTimeout;
         TlsIdentity tls = TlsIdentity.generate("punchline peer");
-        VirtualDatagramSocket serverSocket = socket.serverSocket(router::send);
-        try {
-            server = ServerConnector.builder()
-                    .withSocket(serverSocket)
-                    .withKeyStore(tls.keyStore(), TlsIdentity.ALIAS, tls.keyPassword(), "secp256r1")
-                    .withConfiguration(ServerConnectionConfig.builder()
-                            .connectionIdLength(QuicPacketHeader.CONNECTION_ID_LENGTH)
-                            .maxIdleTimeoutInSeconds((int) IDLE_TIMEOUT.toSeconds())
-                            .maxOpenPeerInitiatedBidirectionalStreams(MAX_PEER_STREAMS)
-                            .maxOpenPeerInitiatedUnidirectionalStreams(0)
-                            .maxBidirectionalStreamBufferSize(STREAM_BUFFER)
-                            .maxConnectionBufferSize(4 * STREAM_BUFFER)
-                            .useStrictSmallestAllowedMaximumDatagramSize(true)
-                            .retryRequired(false)
-                            .build())
-                    .withLogger(new NullLogger())
-                    .build();
-        } catch (CertificateException e) {
-            serverSocket.close();
-            throw new IOException("cannot create the peer TLS certificate: " + e.getMessage(), e);
-        }
-        server.registerApplicationProtocol(ALPN, new Acceptor());
-        server.start();
+        QuicSslContext serverTls = QuicSslContextBuilder.forServer(tls.privateKey(), null, tls.certificate())
+                .applicationProtocols(ALPN)
+                .option(BoringSSLContextOption.GROUPS, GROUPS)
+                .build();
+        // peers authenticate each other in the post-quantum handshake above QUIC; the certificate is not checked
+        QuicSslContext clientTls = QuicSslContextBuilder.forClient()
+                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .applicationProtocols(ALPN)
+                .option(BoringSSLContextOption.GROUPS, GROUPS)
+                .build();
+        this.serverCodec = transport(new QuicServerCodecBuilder())
+                .sslContext(serverTls)
+                .tokenHandler(null)
+                .handler(new AcceptedConnections())
+                .streamHandler(new PeerStreams())
+                .build();
+        this.clientCodec = transport(new QuicClientCodecBuilder()).sslContext(clientTls).build();
+        socket.installPeerCodecs(serverCodec, clientCodec, router);
+    }
+
+    private static <B extends QuicCodecBuilder<B>> B transport(B builder) {
+        return builder
+                .congestionControlAlgorithm(QuicCongestionControlAlgorithm.BBR)
+                .maxIdleTimeout(IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .maxSendUdpPayloadSize(MAX_UDP_PAYLOAD)
+                .maxRecvUdpPayloadSize(MAX_UDP_PAYLOAD)
+                .localConnectionIdLength(QuicPacketHeader.CONNECTION_ID_LENGTH)
+                .initialMaxData(CONNECTION_WINDOW)
+                .initialMaxStreamDataBidirectionalLocal(STREAM_WINDOW)
+                .initialMaxStreamDataBidirectionalRemote(STREAM_WINDOW)
+                .initialMaxStreamsBidirectional(MAX_PEER_STREAMS)
+                .initialMaxStreamsUnidirectional(0)
+                .activeMigration(false)
+                .datagram(64, 64);
     }
 
     /** Who may dial this engine (checked on the dialler's PeerId before any key material is spent). */
@@ -125,38 +159,47 @@ public final class PeerLinks implements AutoCloseable {
      */
     public PeerSession dial(PeerContact contact, Duration timeout) throws IOException {
         InetSocketAddress virtual = contact.bindAddress();
-        VirtualDatagramSocket[] created = new VirtualDatagramSocket[1];
-        QuicClientConnectionImpl.ExtendedBuilder builder = QuicClientConnectionImpl.newExtendedBuilder();
-        builder.useStrictSmallestAllowedMaximumDatagramSize();
-        builder.uri(URI.create("https://" + hostForUri(virtual) + ":" + virtual.getPort()))
-                .applicationProtocol(ALPN)
-                .connectionIdLength(QuicPacketHeader.CONNECTION_ID_LENGTH)
-                .connectTimeout(timeout)
-                .maxIdleTimeout(IDLE_TIMEOUT)
-                .defaultStreamReceiveBufferSize(STREAM_BUFFER)
-                .maxOpenPeerInitiatedBidirectionalStreams(MAX_PEER_STREAMS)
-                .maxOpenPeerInitiatedUnidirectionalStreams(0)
-                .noServerCertificateCheck()
-                .socketFactory(address -> created[0] = socket.clientSocket(router::send))
-                .logger(new NullLogger());
-        QuicClientConnection quic = builder.build();
-        socket.own(created[0], ConnectionIdOwner.of(quic));
-        CongestionControllerSwap.apply(quic);
+        byte[] connectionId = socket.dialledIds().allocate();
+        CompletableFuture<Consumer<StreamBridge>> streams = new CompletableFuture<>();
+        QuicChannel quic;
         try {
-            quic.connect();
-        } catch (IOException e) {
-            quic.close();
+            quic = QuicChannel.newBootstrap(socket.channel())
+                    // the dialler opens no stream of the peer's kind before the handshake; the peer's wait for it
+                    .attr(STREAMS, bridge -> streams.thenAccept(handler -> handler.accept(bridge)))
+                    .handler(new ConnectionHandler())
+                    .streamHandler(new PeerStreams())
+                    .remoteAddress(virtual)
+                    .connectionAddress(new QuicConnectionAddress(connectionId))
+                    .connect()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            socket.dialledIds().release(connectionId);
+            throw new IOException("interrupted while reaching peer " + contact.peer().shortFingerprint());
+        } catch (ExecutionException | TimeoutException e) {
+            socket.dialledIds().release(connectionId);
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IOException("cannot reach peer " + contact.peer().shortFingerprint() + " at " + virtual
-                    + " through its relay: " + e.getMessage(), e);
+                    + " through its relay: " + (cause instanceof TimeoutException
+                    ? "no answer within " + timeout.toSeconds() + " s" : String.valueOf(cause.getMessage())), cause);
         }
-        quic.keepAlive(KEEPALIVE_SECONDS);
-        QuicStream control = quic.createStream(true);
-        StallGuardOutputStream out = new StallGuardOutputStream(control.getOutputStream());
-        StallGuardInputStream in = new StallGuardInputStream(control.getInputStream());
-        SessionSecrets secrets = withTimeout(quic, () -> PeerHandshake.dial(identity, contact.peer(), in, out, random));
-        PeerSession session = new PeerSession(PeerSession.Side.DIALLER, quic, secrets, virtual, control, out, in, executor);
-        quic.setPeerInitiatedStreamCallback(session::acceptStream);
-        quic.setConnectionListener(event -> session.close("connection closed"));
+        quic.closeFuture().addListener(done -> socket.dialledIds().release(connectionId));
+        StreamBridge bridge = new StreamBridge();
+        try {
+            quic.createStream(io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL, bridge)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            quic.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("cannot open the handshake stream to " + contact.peer().shortFingerprint(), e);
+        }
+        SessionSecrets secrets = withTimeout(quic, () -> PeerHandshake.dial(identity, contact.peer(), bridge.input(),
+                bridge.output(), random));
+        PeerSession session = new PeerSession(PeerSession.Side.DIALLER, quic, secrets, virtual, "unknown", bridge,
+                executor);
+        streams.complete(session::acceptStream);
         return session;
     }
 
@@ -164,12 +207,12 @@ public final class PeerLinks implements AutoCloseable {
         SessionSecrets run() throws IOException;
     }
 
-    private SessionSecrets withTimeout(QuicConnection quic, Handshake handshake) throws IOException {
+    private SessionSecrets withTimeout(QuicChannel quic, Handshake handshake) throws IOException {
         CompletableFuture<SessionSecrets> result = CompletableFuture.supplyAsync(() -> {
             try {
                 return handshake.run();
             } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
             }
         }, executor);
         try {
@@ -191,86 +234,128 @@ public final class PeerLinks implements AutoCloseable {
         }
     }
 
-    static String hostForUri(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return host.contains(":") ? "[" + host + "]" : host;
-    }
-
-    /** One accepted connection: its first stream carries the handshake; later streams wait for it. */
-    private final class Incoming implements ApplicationProtocolConnection {
-        private final QuicConnection quic;
-        private final InetSocketAddress virtual;
-        private final CompletableFuture<PeerSession> session = new CompletableFuture<>();
-        private boolean first = true;
-
-        Incoming(QuicConnection quic) {
-            this.quic = quic;
-            this.virtual = ((ServerConnection) quic).getInitialRemoteAddress();
-            CongestionControllerSwap.apply(quic);
+    /**
+     * One accepted connection: its first stream carries the handshake. A stream opened before the handshake is done
+     * is reset, not buffered; too many connections waiting for their handshake are refused.
+     */
+    private void accepted(QuicChannel quic) {
+        if (pendingHandshakes.incrementAndGet() > MAX_PENDING_HANDSHAKES
+                || acceptedSessions.get() >= MAX_ACCEPTED_SESSIONS) {
+            pendingHandshakes.decrementAndGet();
+            LOG.info("refused a peer connection from {}: too many connections", quic.remoteSocketAddress());
+            quic.close(true, 0x2, io.netty.buffer.Unpooled.EMPTY_BUFFER);
+            return;
         }
-
-        @Override
-        public void acceptPeerInitiatedStream(QuicStream stream) {
-            boolean handshakeStream;
-            synchronized (this) {
-                handshakeStream = first;
-                first = false;
+        AtomicBoolean pending = new AtomicBoolean(true);
+        Runnable handshakeOver = () -> {
+            if (pending.compareAndSet(true, false)) {
+                pendingHandshakes.decrementAndGet();
             }
-            if (handshakeStream) {
-                executor.execute(() -> handshake(stream));
+        };
+        InetSocketAddress virtual = quic.remoteSocketAddress() instanceof InetSocketAddress address
+                ? address : new InetSocketAddress(0);
+        AtomicInteger streamCount = new AtomicInteger();
+        CompletableFuture<PeerSession> session = new CompletableFuture<>();
+        quic.attr(STREAMS).set(bridge -> {
+            if (streamCount.getAndIncrement() == 0) {
+                executor.execute(() -> {
+                    try {
+                        handshake(quic, virtual, bridge, session);
+                    } finally {
+                        handshakeOver.run();
+                    }
+                });
+            } else if (session.isDone() && !session.isCompletedExceptionally()) {
+                session.join().acceptStream(bridge);
             } else {
-                session.thenAccept(s -> s.acceptStream(stream));
+                bridge.abort(); // a stream before the handshake is done: reset, never buffered
             }
-        }
+        });
+        quic.closeFuture().addListener(done -> {
+            handshakeOver.run();
+            if (!session.isDone()) {
+                session.cancel(false);
+            }
+        });
+    }
 
-        private void handshake(QuicStream stream) {
-            StallGuardOutputStream out = new StallGuardOutputStream(stream.getOutputStream());
-            StallGuardInputStream in = new StallGuardInputStream(stream.getInputStream());
-            try {
-                SessionSecrets secrets = withTimeout(quic, () -> PeerHandshake.listen(identity, policy, in, out, random));
-                PeerSession accepted = new PeerSession(PeerSession.Side.LISTENER, quic, secrets, virtual, stream, out, in,
-                        executor);
-                quic.setConnectionListener(event -> accepted.close("connection closed"));
-                onAccepted.accept(accepted);
-                session.complete(accepted);
-            } catch (IOException e) {
-                LOG.info("refused a peer connection from {}: {}", virtual, e.getMessage());
-                out.abandon();
-                session.completeExceptionally(e);
-                quic.close();
-            }
+    private void handshake(QuicChannel quic, InetSocketAddress virtual, StreamBridge bridge,
+                           CompletableFuture<PeerSession> session) {
+        try {
+            SessionSecrets secrets = withTimeout(quic, () -> PeerHandshake.listen(identity, policy, bridge.input(),
+                    bridge.output(), random));
+            PeerSession accepted = new PeerSession(PeerSession.Side.LISTENER, quic, secrets, virtual, "unknown",
+                    bridge, executor);
+            acceptedSessions.incrementAndGet();
+            accepted.closed().thenRun(acceptedSessions::decrementAndGet);
+            session.complete(accepted);
+            onAccepted.accept(accepted);
+        } catch (IOException e) {
+            LOG.info("refused a peer connection from {}: {}", virtual, e.getMessage());
+            bridge.abort();
+            session.completeExceptionally(e);
+            quic.close();
         }
     }
 
-    private final class Acceptor implements ApplicationProtocolConnectionFactory {
+    /** On every peer QUIC connection: drops keepalive datagrams. */
+    private static final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         @Override
-        public ApplicationProtocolConnection createConnection(String protocol, QuicConnection quic) {
-            return new Incoming(quic);
+        public boolean isSharable() {
+            return true;
         }
 
         @Override
-        public int maxConcurrentPeerInitiatedBidirectionalStreams() {
-            return MAX_PEER_STREAMS;
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf datagram) {
+                datagram.release(); // a keepalive
+            } else {
+                ctx.fireChannelRead(msg);
+            }
         }
 
         @Override
-        public int maxConcurrentPeerInitiatedUnidirectionalStreams() {
-            return 0;
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("peer connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        }
+    }
+
+    /** Set up on each connection the server codec accepts, before any of its packets is processed. */
+    private final class AcceptedConnections extends ChannelInitializer<QuicChannel> {
+        @Override
+        public boolean isSharable() {
+            return true;
         }
 
         @Override
-        public long maxTotalPeerInitiatedUnidirectionalStreams() {
-            return 0;
+        protected void initChannel(QuicChannel quic) {
+            quic.pipeline().addLast(new ConnectionHandler());
+            accepted(quic);
+        }
+    }
+
+    /** Every stream the peer opens gets a bridge and goes to its connection's stream consumer. */
+    private static final class PeerStreams extends ChannelInitializer<QuicStreamChannel> {
+        @Override
+        public boolean isSharable() {
+            return true;
         }
 
         @Override
-        public long maxBidirectionalStreamReceiverBufferSize() {
-            return STREAM_BUFFER;
+        protected void initChannel(QuicStreamChannel stream) {
+            StreamBridge bridge = new StreamBridge();
+            stream.pipeline().addLast(bridge);
+            Consumer<StreamBridge> consumer = stream.parent().attr(STREAMS).get();
+            if (consumer == null) {
+                stream.close();
+                return;
+            }
+            consumer.accept(bridge);
         }
     }
 
     @Override
     public void close() {
-        server.close();
+        // the codecs close their connections when the engine socket's channel closes
     }
 }

@@ -1,26 +1,35 @@
 package io.punchline.session;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicConnectionPathStats;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.punchline.crypto.PeerId;
 import io.punchline.crypto.SecureInputStream;
 import io.punchline.crypto.SecureOutputStream;
 import io.punchline.crypto.SessionSecrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tech.kwik.core.QuicConnection;
-import tech.kwik.core.QuicStream;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One peer connection after its post-quantum handshake (DESIGN.md sections 3 and 4): a kwik connection to the peer's
- * stable virtual address, the session secrets, the secure control stream (the handshake's stream, stream 0, reused
- * for traversal messages), and secure application streams in both directions.
+ * One peer connection after its post-quantum handshake (docs/ARCHITECTURE.md, "Peer sessions"): a QUIC connection
+ * (Netty over quiche) to the peer's stable virtual address, the session secrets, the secure control stream (the
+ * handshake's stream, reused for traversal messages), and secure application streams in both directions.
  */
 public final class PeerSession implements AutoCloseable {
 
@@ -32,32 +41,47 @@ public final class PeerSession implements AutoCloseable {
         void read(InputStream control) throws IOException;
     }
 
+    /** What quiche measures on the session's active path. */
+    public record PathStats(long rttMillis, long congestionWindow, long sentBytes, long lostBytes, long deliveryRate) {
+        static final PathStats NONE = new PathStats(-1, 0, 0, 0, 0);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(PeerSession.class);
+    static final int MAX_WAITING_STREAMS = 64;
 
     private final Side side;
-    private final QuicConnection quic;
+    private final QuicChannel quic;
     private final SessionSecrets secrets;
     private final InetSocketAddress virtualAddress;
-    private final StallGuardOutputStream controlRaw;
+    private final String tlsGroup;
+    private final StreamBridge control;
     private final SecureOutputStream controlOutput;
     private final SecureInputStream controlInput;
     private final ExecutorService executor;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<String> closedReason = new CompletableFuture<>();
+    private final List<SecureStream> waitingStreams = new ArrayList<>();
+    private final ScheduledFuture<?> keepalive;
     private Consumer<SecureStream> streamHandler;
-    private final java.util.List<SecureStream> waitingStreams = new java.util.ArrayList<>();
 
-    PeerSession(Side side, QuicConnection quic, SessionSecrets secrets, InetSocketAddress virtualAddress,
-                QuicStream controlStream, StallGuardOutputStream controlRaw, StallGuardInputStream controlRawIn,
-                ExecutorService executor) {
+    PeerSession(Side side, QuicChannel quic, SessionSecrets secrets, InetSocketAddress virtualAddress, String tlsGroup,
+                StreamBridge control, ExecutorService executor) {
         this.side = side;
         this.quic = quic;
         this.secrets = secrets;
         this.virtualAddress = virtualAddress;
-        this.controlRaw = controlRaw;
-        this.controlOutput = secrets.secureOutput(controlStream.getStreamId(), controlRaw);
-        this.controlInput = secrets.secureInput(controlStream.getStreamId(), controlRawIn);
+        this.tlsGroup = tlsGroup;
+        this.control = control;
+        this.controlOutput = secrets.secureOutput(control.streamId(), control.output());
+        this.controlInput = secrets.secureInput(control.streamId(), control.input());
         this.executor = executor;
+        // quiche sends no PINGs of its own: an ack-eliciting DATAGRAM frame keeps a quiet session (and its NAT
+        // mappings) alive well inside the idle timeout
+        long every = PeerLinks.IDLE_TIMEOUT.toMillis() / 3;
+        this.keepalive = quic.eventLoop().scheduleAtFixedRate(
+                () -> quic.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0})), every, every, TimeUnit.MILLISECONDS);
+        quic.closeFuture().addListener(done -> close(quic.isTimedOut()
+                ? "the peer was silent for " + PeerLinks.IDLE_TIMEOUT.toSeconds() + " s" : "connection closed"));
     }
 
     public Side side() {
@@ -69,22 +93,35 @@ public final class PeerSession implements AutoCloseable {
         return secrets.peer();
     }
 
-    /** The peer's stable address as kwik sees it: its bind address on its relay. */
+    /** The peer's stable address as the QUIC connection sees it: its bind address on its relay. */
     public InetSocketAddress virtualAddress() {
         return virtualAddress;
+    }
+
+    /** The key-exchange group the QUIC layer's TLS handshake used (e.g. X25519MLKEM768), or "unknown". */
+    public String tlsGroup() {
+        return tlsGroup;
     }
 
     public SessionSecrets secrets() {
         return secrets;
     }
 
-    QuicConnection quic() {
-        return quic;
-    }
-
-    /** kwik's counters for this connection: RTT, packets sent and lost. */
-    public tech.kwik.core.Statistics statistics() {
-        return quic.getStats();
+    /** quiche's figures for the active path (RTT, congestion window, bytes); {@link PathStats#NONE} when closed. */
+    public PathStats pathStats() {
+        if (closed.get()) {
+            return PathStats.NONE;
+        }
+        try {
+            QuicConnectionPathStats stats = quic.collectPathStats(0).get(1, TimeUnit.SECONDS);
+            return new PathStats(TimeUnit.NANOSECONDS.toMillis(stats.rtt()), stats.cwnd(), stats.sentBytes(),
+                    stats.lostBytes(), stats.deliveryRate());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return PathStats.NONE;
+        } catch (ExecutionException | TimeoutException e) {
+            return PathStats.NONE;
+        }
     }
 
     /** Opens a secure bidirectional application stream. */
@@ -92,25 +129,35 @@ public final class PeerSession implements AutoCloseable {
         if (closed.get()) {
             throw new IOException("session with " + peer().shortFingerprint() + " is closed");
         }
-        return wrap(quic.createStream(true));
+        StreamBridge bridge = new StreamBridge();
+        try {
+            QuicStreamChannel stream = quic.createStream(QuicStreamType.BIDIRECTIONAL, bridge).get(10, TimeUnit.SECONDS);
+            return wrap(bridge, stream);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while opening a stream");
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IOException("cannot open a stream to " + peer().shortFingerprint() + ": " + cause, cause);
+        }
     }
 
     /** Where streams the peer opens go; streams that arrive before a handler is set wait for it. */
     public void onStream(Consumer<SecureStream> handler) {
-        java.util.List<SecureStream> waiting;
+        List<SecureStream> waiting;
         synchronized (waitingStreams) {
             this.streamHandler = handler;
-            waiting = new java.util.ArrayList<>(waitingStreams);
+            waiting = new ArrayList<>(waitingStreams);
             waitingStreams.clear();
         }
         waiting.forEach(this::dispatch);
     }
 
-    void acceptStream(QuicStream stream) {
-        SecureStream secure = wrap(stream);
+    void acceptStream(StreamBridge bridge) {
+        SecureStream secure = wrap(bridge, bridge.channel());
         synchronized (waitingStreams) {
             if (streamHandler == null) {
-                if (waitingStreams.size() >= 64) {
+                if (waitingStreams.size() >= MAX_WAITING_STREAMS) {
                     secure.abort();
                 } else {
                     waitingStreams.add(secure);
@@ -136,15 +183,10 @@ public final class PeerSession implements AutoCloseable {
         });
     }
 
-    private SecureStream wrap(QuicStream stream) {
-        StallGuardOutputStream out = new StallGuardOutputStream(stream.getOutputStream());
-        StallGuardInputStream in = new StallGuardInputStream(stream.getInputStream());
-        long id = stream.getStreamId();
-        return new SecureStream(id, secrets.secureInput(id, in), secrets.secureOutput(id, out), () -> {
-            out.abandon();
-            stream.resetStream(0);
-            stream.abortReading(0);
-        });
+    private SecureStream wrap(StreamBridge bridge, QuicStreamChannel stream) {
+        long id = stream.streamId();
+        return new SecureStream(id, secrets.secureInput(id, bridge.input()), secrets.secureOutput(id, bridge.output()),
+                bridge::abort);
     }
 
     /** Sends one encoded control message (and flushes it as one record). */
@@ -180,8 +222,9 @@ public final class PeerSession implements AutoCloseable {
     void close(String reason) {
         if (closed.compareAndSet(false, true)) {
             LOG.debug("session with {} closed: {}", peer().shortFingerprint(), reason);
-            controlRaw.abandon();
-            quic.close();
+            keepalive.cancel(false);
+            control.abort();
+            quic.close(true, 0, Unpooled.EMPTY_BUFFER);
             closedReason.complete(reason);
         }
     }

@@ -117,6 +117,15 @@ public final class TlsIdentity {
         return STORE_PASSWORD.clone();
     }
 
+    /** The certificate's private key (for Netty's QUIC TLS context). */
+    public java.security.PrivateKey privateKey() {
+        try {
+            return (java.security.PrivateKey) keyStore.getKey(ALIAS, STORE_PASSWORD);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the TLS key store holds no usable key: " + e.getMessage(), e);
+        }
+    }
+
     public X509Certificate certificate() {
         return certificate;
     }

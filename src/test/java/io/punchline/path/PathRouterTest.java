@@ -1,5 +1,6 @@
 package io.punchline.path;
 
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,52 +24,53 @@ class PathRouterTest {
     void datagramsFollowTheCurrentPathAndDirectSourcesMapToTheVirtualAddress() throws Exception {
         List<Relayed> relayed = new CopyOnWriteArrayList<>();
         InetSocketAddress virtual = new InetSocketAddress(InetAddress.getByName("198.51.100.7"), 40001);
-        try (EngineSocket socket = EngineSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-             DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            peer.setSoTimeout(5000);
-            PathRouter router = new PathRouter(socket, (target, data, offset, length) -> relayed.add(new Relayed(target, length)));
-            byte[] packet = new byte[1200];
-            packet[0] = (byte) 0xc0;
-
-            router.send(packet, 0, packet.length, virtual);
-            assertThat(relayed).containsExactly(new Relayed(virtual, 1200));
-
+        try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            PathRouter router = new PathRouter((target, data, offset, length) -> relayed.add(new Relayed(target, length)));
             InetSocketAddress direct = (InetSocketAddress) peer.getLocalSocketAddress();
+
+            assertThat(router.directFor(virtual)).isNull();
+            router.sendThroughRelay(virtual, Unpooled.wrappedBuffer(new byte[1200]));
+            assertThat(relayed).containsExactly(new Relayed(virtual, 1200));
+            assertThat(router.virtualFor(direct)).isEqualTo(direct);
+
             router.useDirect(virtual, direct);
-            router.send(packet, 0, 1000, virtual);
-            DatagramPacket received = new DatagramPacket(new byte[2000], 2000);
-            peer.receive(received);
-            assertThat(received.getLength()).isEqualTo(1000);
-            assertThat(received.getSocketAddress()).isEqualTo(socket.localAddress());
-            assertThat(relayed).hasSize(1);
-            assertThat(router.directAddress(virtual)).isEqualTo(direct);
+            assertThat(router.directFor(virtual)).isEqualTo(direct);
+            assertThat(router.virtualFor(direct)).isEqualTo(virtual);
+            router.sentDirect(1000);
 
             router.useRelay(virtual);
-            router.send(packet, 0, 500, virtual);
+            assertThat(router.directFor(virtual)).isNull();
+            assertThat(router.virtualFor(direct)).as("late direct datagrams still map").isEqualTo(virtual);
+            router.sendThroughRelay(virtual, Unpooled.wrappedBuffer(new byte[500]));
             assertThat(relayed).hasSize(2);
-            assertThat(router.directAddress(virtual)).isNull();
             assertThat(router.directBytes()).isEqualTo(1000);
             assertThat(router.relayedBytes()).isEqualTo(1700);
+
+            router.forget(virtual);
+            assertThat(router.virtualFor(direct)).isEqualTo(direct);
         }
     }
 
     @Test
-    void quicPacketsFromAPeersDirectAddressReachKwikWithThePeersVirtualAddress() throws Exception {
-        InetSocketAddress virtual = new InetSocketAddress(InetAddress.getByName("198.51.100.7"), 40001);
+    void probesFromTheSocketReachTheProbeHandlerWithTheirRealSource() throws Exception {
         try (EngineSocket socket = EngineSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            PathRouter router = new PathRouter(socket, (target, data, offset, length) -> { });
-            VirtualDatagramSocket server = socket.serverSocket(router::send);
-            router.acceptFrom(virtual, (InetSocketAddress) peer.getLocalSocketAddress());
-            byte[] shortHeader = new byte[40];
-            shortHeader[0] = 0x41;
-            peer.send(new DatagramPacket(shortHeader, shortHeader.length, socket.localAddress()));
-            DatagramPacket packet = new DatagramPacket(new byte[1500], 1500);
-            server.receive(packet);
-            assertThat(packet.getSocketAddress()).isEqualTo(virtual);
-            assertThat(packet.getLength()).isEqualTo(40);
-            router.forget(virtual);
-            server.close();
+            List<InetSocketAddress> sources = new CopyOnWriteArrayList<>();
+            java.util.concurrent.CountDownLatch got = new java.util.concurrent.CountDownLatch(1);
+            socket.setProbeHandler((data, offset, length, source, viaRelay) -> {
+                sources.add(source);
+                got.countDown();
+            });
+            byte[] probe = new byte[40]; // fixed bit clear: not QUIC
+            peer.send(new DatagramPacket(probe, probe.length, socket.localAddress()));
+            assertThat(got.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(sources).containsExactly((InetSocketAddress) peer.getLocalSocketAddress());
+
+            socket.send(new byte[] {1, 2, 3}, 0, 3, (InetSocketAddress) peer.getLocalSocketAddress());
+            peer.setSoTimeout(5000);
+            DatagramPacket echo = new DatagramPacket(new byte[100], 100);
+            peer.receive(echo);
+            assertThat(echo.getLength()).isEqualTo(3);
         }
     }
 }

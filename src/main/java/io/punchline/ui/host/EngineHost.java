@@ -164,7 +164,7 @@ public final class EngineHost implements AutoCloseable {
         Map<String, Long> rtts = new LinkedHashMap<>();
         sessions.forEach((peer, session) -> {
             try {
-                rtts.put(peer, (long) session.statistics().smoothedRtt());
+                rtts.put(peer, session.pathStats().rttMillis());
             } catch (RuntimeException e) {
                 // a closing session has no statistics
             }

@@ -1,0 +1,300 @@
+package io.punchline.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+
+/**
+ * Blocking {@link InputStream} and {@link OutputStream} over one Netty QUIC stream (RFC 9000 sections 2-3), for the
+ * code above the session (handshake, secure records, transfers), which reads and writes on its own threads.
+ *
+ * <p>Reading: what arrives is queued up to {@link #READ_AHEAD} bytes; then the bridge stops reading the stream
+ * (auto-read off), so quiche's flow control holds the sender until the reader catches up. Writing: each write is
+ * handed to the stream at once; a writer waits while more than {@link #WRITE_AHEAD} bytes are not yet taken by quiche
+ * (the peer's flow-control window and the congestion window pace it). Closing the output sends FIN after the last
+ * write has been taken (Netty's {@code shutdownOutput()} would otherwise overtake queued writes).
+ */
+final class StreamBridge extends ChannelInboundHandlerAdapter {
+
+    static final int READ_AHEAD = 2 * 1024 * 1024;
+    static final int WRITE_AHEAD = 1024 * 1024;
+
+    private final Object lock = new Object();
+    private final ArrayDeque<ByteBuf> received = new ArrayDeque<>();
+    private final Input input = new Input();
+    private final Output output = new Output();
+    private volatile QuicStreamChannel channel;
+    private int receivedBytes;
+    private boolean ended;
+    private boolean inputClosed;
+    private IOException readFailure;
+    private long unwritten;
+    private IOException writeFailure;
+    private boolean outputClosed;
+    private ChannelFuture lastWrite;
+
+    InputStream input() {
+        return input;
+    }
+
+    OutputStream output() {
+        return output;
+    }
+
+    long streamId() {
+        return channel.streamId();
+    }
+
+    QuicStreamChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = (QuicStreamChannel) ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf data = (ByteBuf) msg;
+        boolean stopReading;
+        synchronized (lock) {
+            if (inputClosed || !data.isReadable()) {
+                data.release();
+                return;
+            }
+            received.add(data);
+            receivedBytes += data.readableBytes();
+            stopReading = receivedBytes >= READ_AHEAD;
+            lock.notifyAll();
+        }
+        if (stopReading) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == ChannelInputShutdownReadComplete.INSTANCE) {
+            synchronized (lock) {
+                ended = true;
+                lock.notifyAll();
+            }
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        String why = cause.getMessage() != null && cause.getMessage().contains("STREAM_RESET")
+                ? "stream reset by the peer" : "stream failed: " + cause;
+        synchronized (lock) {
+            if (!ended && readFailure == null) {
+                readFailure = new IOException(why);
+            }
+            lock.notifyAll();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        synchronized (lock) {
+            if (!ended && readFailure == null) {
+                readFailure = new IOException("stream closed: the connection to the peer ended");
+            }
+            if (writeFailure == null && !outputClosed) {
+                writeFailure = new IOException("stream closed: the connection to the peer ended");
+            }
+            lock.notifyAll();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    /** Ends the stream abruptly both ways: RESET_STREAM and STOP_SENDING with error code 0. */
+    void abort() {
+        synchronized (lock) {
+            if (writeFailure == null) {
+                writeFailure = new IOException("stream aborted");
+            }
+            if (readFailure == null && !ended) {
+                readFailure = new IOException("stream aborted");
+            }
+            inputClosed = true;
+            releaseReceived();
+            lock.notifyAll();
+        }
+        QuicStreamChannel stream = channel;
+        if (stream != null && stream.isActive()) {
+            stream.shutdownOutput(0);
+            stream.shutdownInput(0);
+            stream.config().setAutoRead(true);
+        }
+    }
+
+    private void releaseReceived() {
+        for (ByteBuf buffer; (buffer = received.poll()) != null; ) {
+            buffer.release();
+        }
+        receivedBytes = 0;
+    }
+
+    private final class Input extends InputStream {
+        private final byte[] one = new byte[1];
+
+        @Override
+        public int read() throws IOException {
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            boolean resume;
+            int copied = 0;
+            synchronized (lock) {
+                while (received.isEmpty()) {
+                    if (inputClosed) {
+                        throw new IOException("stream closed");
+                    }
+                    if (readFailure != null) {
+                        throw readFailure;
+                    }
+                    if (ended) {
+                        return -1;
+                    }
+                    awaitLock();
+                }
+                while (copied < length && !received.isEmpty()) {
+                    ByteBuf head = received.peek();
+                    int n = Math.min(length - copied, head.readableBytes());
+                    head.readBytes(buffer, offset + copied, n);
+                    copied += n;
+                    if (!head.isReadable()) {
+                        received.poll().release();
+                    }
+                }
+                int before = receivedBytes;
+                receivedBytes -= copied;
+                resume = before >= READ_AHEAD / 2 && receivedBytes < READ_AHEAD / 2;
+            }
+            if (resume) {
+                channel.config().setAutoRead(true);
+            }
+            return copied;
+        }
+
+        @Override
+        public int available() {
+            synchronized (lock) {
+                return receivedBytes;
+            }
+        }
+
+        @Override
+        public void close() {
+            boolean resume;
+            synchronized (lock) {
+                resume = !inputClosed;
+                inputClosed = true;
+                releaseReceived();
+                lock.notifyAll();
+            }
+            if (resume && channel.isActive()) {
+                channel.config().setAutoRead(true); // what still arrives is dropped, so the peer is never held
+            }
+        }
+    }
+
+    private final class Output extends OutputStream {
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] data, int offset, int length) throws IOException {
+            if (length == 0) {
+                return;
+            }
+            ByteBuf buffer = channel.alloc().directBuffer(length).writeBytes(data, offset, length);
+            synchronized (lock) {
+                if (outputClosed) {
+                    buffer.release();
+                    throw new IOException("stream output closed");
+                }
+                if (writeFailure != null) {
+                    buffer.release();
+                    throw writeFailure;
+                }
+                unwritten += length;
+                lastWrite = channel.writeAndFlush(buffer);
+            }
+            lastWrite.addListener(done -> {
+                synchronized (lock) {
+                    unwritten -= length;
+                    if (!done.isSuccess() && writeFailure == null) {
+                        Throwable cause = done.cause();
+                        writeFailure = new IOException(cause instanceof IOException && cause.getMessage() != null
+                                && cause.getMessage().contains("STOP_SENDING")
+                                ? "the peer stopped reading this stream" : "stream write failed: " + cause, cause);
+                    }
+                    lock.notifyAll();
+                }
+            });
+            synchronized (lock) {
+                while (unwritten > WRITE_AHEAD && writeFailure == null) {
+                    awaitLock();
+                }
+                if (writeFailure != null) {
+                    throw writeFailure;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            ChannelFuture last;
+            synchronized (lock) {
+                if (outputClosed) {
+                    return;
+                }
+                outputClosed = true;
+                if (writeFailure != null) {
+                    throw writeFailure;
+                }
+                last = lastWrite;
+            }
+            if (last == null) {
+                channel.shutdownOutput();
+            } else {
+                last.addListener(done -> {
+                    if (done.isSuccess()) {
+                        channel.shutdownOutput();
+                    }
+                });
+            }
+        }
+    }
+
+    private void awaitLock() throws InterruptedIOException {
+        try {
+            lock.wait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting on a stream");
+        }
+    }
+}
