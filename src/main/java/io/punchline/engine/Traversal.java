@@ -82,6 +82,8 @@ final class Traversal {
     private final Map<Long, InetSocketAddress> remoteCandidates = new HashMap<>();
     private InetSocketAddress direct;
     private long lastAnswerMillis;
+    private long lastDirectPackets;
+    private long lastAuthenticatedPackets;
     private ScheduledFuture<?> keepalive;
     private ScheduledFuture<?> roundTimer;
     private long reportedRound;
@@ -123,7 +125,10 @@ final class Traversal {
     /** Starts the control stream exchange with this side's candidates. */
     void start(List<Candidate> localCandidates) throws IOException {
         session.readControl(this::readControl);
-        session.sendControl(TraversalCodec.encode(client ? NatTraversalParameter.fromClient()
+        // the first control message carries everything known now: the parameter and (listener) every candidate,
+        // so the dialler can pair and probe one trip after the session opened (no fixed waits)
+        java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
+        first.writeBytes(TraversalCodec.encode(client ? NatTraversalParameter.fromClient()
                 : NatTraversalParameter.fromServer(CONCURRENCY_LIMIT)));
         for (Candidate candidate : localCandidates) {
             events.publish(new EngineEvent.CandidateAdded(peer, true, typeName(candidate.type()), candidate.address().toString()));
@@ -134,19 +139,17 @@ final class Traversal {
         }
         events.publish(new EngineEvent.CandidateAdded(peer, false, "relay", session.virtualAddress().toString()));
         if (client) {
+            session.sendControl(first.toByteArray());
             synchronized (this) {
                 carryOut(scheduler.onLocalCandidates(localCandidates, now()));
             }
         } else {
-            List<AddAddress> adverts = new ArrayList<>();
             synchronized (this) {
                 for (Candidate candidate : localCandidates) {
-                    adverts.add(responder.advertise(candidate.address()));
+                    first.writeBytes(TraversalCodec.encode(responder.advertise(candidate.address())));
                 }
             }
-            for (AddAddress advert : adverts) {
-                session.sendControl(TraversalCodec.encode(advert));
-            }
+            session.sendControl(first.toByteArray());
         }
     }
 
@@ -218,8 +221,12 @@ final class Traversal {
             events.publish(new EngineEvent.PunchStarted(peer, punch.round().number(),
                     punch.round().pairs().stream().map(Traversal::describe).toList()));
         }
-        for (PunchMeNow frame : punch.messages()) {
-            session.sendControl(TraversalCodec.encode(frame));
+        if (!punch.messages().isEmpty()) {
+            java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
+            for (PunchMeNow frame : punch.messages()) {
+                frames.writeBytes(TraversalCodec.encode(frame));
+            }
+            session.sendControl(frames.toByteArray()); // one record: the peer probes every pair at once
         }
         for (CandidatePair pair : punch.start()) {
             startProbing(pair.remote().address());
@@ -373,10 +380,14 @@ final class Traversal {
     }
 
     private void keepDirectPathAlive() {
+        boolean arrived = directTrafficArrived(); // outside the lock: it asks the socket's event loop
         InetSocketAddress target;
         synchronized (this) {
             if (closed || direct == null) {
                 return;
+            }
+            if (arrived) {
+                lastAnswerMillis = now();
             }
             if (now() - lastAnswerMillis > FALLBACK_MILLIS) {
                 fallBack("no answer on the direct path for " + (now() - lastAnswerMillis) + " ms");
@@ -385,6 +396,24 @@ final class Traversal {
             target = direct;
         }
         send(PathProbe.keepalive(peerProbeId, random), target);
+    }
+
+    /**
+     * Whether the peer's QUIC packets keep arriving on the direct path: packets from the direct address reached the
+     * codec since the last check, and quiche authenticated new packets on the session meanwhile. On a busy or lossy
+     * path this keeps the path alive even when keepalive answers are late or lost (no false fallback); on a cut path
+     * nothing arrives and the keepalives decide. Runs on the timer thread only.
+     */
+    private boolean directTrafficArrived() {
+        long direct = router.directPacketsReceived(session.virtualAddress());
+        if (direct == lastDirectPackets) {
+            return false;
+        }
+        long authenticated = session.packetsReceived();
+        boolean arrived = authenticated > lastAuthenticatedPackets;
+        lastDirectPackets = direct;
+        lastAuthenticatedPackets = authenticated;
+        return arrived;
     }
 
     private void fallBack(String reason) {

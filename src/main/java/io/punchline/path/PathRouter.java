@@ -29,6 +29,7 @@ public final class PathRouter implements EngineSocket.PeerRoutes {
     private final RelaySender relay;
     private final Map<InetSocketAddress, InetSocketAddress> directByVirtual = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, InetSocketAddress> virtualByDirect = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, AtomicLong> directReceived = new ConcurrentHashMap<>();
     private final AtomicLong relayedBytes = new AtomicLong();
     private final AtomicLong directBytes = new AtomicLong();
     private final AtomicLong relayedDatagrams = new AtomicLong();
@@ -45,7 +46,21 @@ public final class PathRouter implements EngineSocket.PeerRoutes {
 
     @Override
     public InetSocketAddress virtualFor(InetSocketAddress source) {
-        return virtualByDirect.getOrDefault(source, source);
+        InetSocketAddress virtual = virtualByDirect.get(source);
+        if (virtual == null) {
+            return source;
+        }
+        AtomicLong count = directReceived.get(virtual);
+        if (count != null) {
+            count.incrementAndGet();
+        }
+        return virtual;
+    }
+
+    /** QUIC packets received from the peer's direct address(es) so far (liveness of the direct path). */
+    public long directPacketsReceived(InetSocketAddress virtualAddress) {
+        AtomicLong count = directReceived.get(virtualAddress);
+        return count == null ? 0 : count.get();
     }
 
     @Override
@@ -84,6 +99,7 @@ public final class PathRouter implements EngineSocket.PeerRoutes {
             virtualByDirect.remove(previous, virtualAddress);
         }
         virtualByDirect.put(direct, virtualAddress);
+        directReceived.computeIfAbsent(virtualAddress, v -> new AtomicLong());
     }
 
     /** Sends this peer's datagrams through the relay again. Direct datagrams still arriving are still accepted. */
@@ -94,12 +110,14 @@ public final class PathRouter implements EngineSocket.PeerRoutes {
     /** Accepts datagrams from {@code direct} as the peer's (before or after switching), mapped to its virtual address. */
     public void acceptFrom(InetSocketAddress virtualAddress, InetSocketAddress direct) {
         virtualByDirect.put(direct, virtualAddress);
+        directReceived.computeIfAbsent(virtualAddress, v -> new AtomicLong());
     }
 
     /** Forgets everything about a peer whose session ended. */
     public void forget(InetSocketAddress virtualAddress) {
         directByVirtual.remove(virtualAddress);
         virtualByDirect.values().removeIf(virtualAddress::equals);
+        directReceived.remove(virtualAddress);
     }
 
     /** The direct address this peer's datagrams go to, or null while they go through the relay. */

@@ -124,6 +124,21 @@ public final class PeerSession implements AutoCloseable {
         }
     }
 
+    /** QUIC packets quiche received and authenticated on this session so far (all paths), or -1 when unknown. */
+    public long packetsReceived() {
+        if (closed.get()) {
+            return -1;
+        }
+        try {
+            return quic.collectStats().get(1, TimeUnit.SECONDS).recv();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (ExecutionException | TimeoutException e) {
+            return -1;
+        }
+    }
+
     /** Opens a secure bidirectional application stream. */
     public SecureStream openStream() throws IOException {
         if (closed.get()) {
