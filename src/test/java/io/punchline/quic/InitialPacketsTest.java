@@ -146,7 +146,7 @@ class InitialPacketsTest {
 
     @Test
     void malformedFramesAreRejectedWithAReason() {
-        assertThatThrownBy(() -> InitialFrames.parse(HEX.parseHex("0205000300"))).isInstanceOf(WireFormatException.class)
+        assertThatThrownBy(() -> InitialFrames.parse(HEX.parseHex("0205000006"))).isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("below packet number 0");
         assertThatThrownBy(() -> InitialFrames.parse(HEX.parseHex("020a0001080001"))).isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("below packet number 0");
