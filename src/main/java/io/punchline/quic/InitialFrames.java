@@ -55,7 +55,10 @@ public record InitialFrames(List<InitialFrame> frames, OptionalLong firstUnparse
         return new InitialFrames(frames, OptionalLong.empty());
     }
 
-    /** RFC 9000 section 19.3.1: each range's smallest number is {@code largest - length}; the next range's largest is {@code smallest - gap - 2}. */
+    /**
+     * RFC 9000 section 19.3.1: each range's smallest number is {@code largest - length}; the next range's largest is
+     * {@code smallest - gap - 2}.
+     */
     private static InitialFrame.Ack readAck(ByteBuffer in, boolean withEcn) throws WireFormatException {
         long largest = QuicVarint.decode(in);
         long delay = QuicVarint.decode(in);
@@ -79,9 +82,11 @@ public record InitialFrames(List<InitialFrame> frames, OptionalLong firstUnparse
             ranges.add(new InitialFrame.AckRange(rangeSmallest, rangeLargest));
             smallest = rangeSmallest;
         }
-        Optional<InitialFrame.EcnCounts> ecn = withEcn
-                ? Optional.of(new InitialFrame.EcnCounts(QuicVarint.decode(in), QuicVarint.decode(in), QuicVarint.decode(in)))
-                : Optional.empty();
+        Optional<InitialFrame.EcnCounts> ecn = Optional.empty();
+        if (withEcn) {
+            ecn = Optional.of(new InitialFrame.EcnCounts(QuicVarint.decode(in), QuicVarint.decode(in),
+                    QuicVarint.decode(in)));
+        }
         return new InitialFrame.Ack(largest, delay, ranges, ecn);
     }
 
