@@ -251,7 +251,7 @@ public final class Engine implements AutoCloseable {
                 ? new Traversal(session, socket, router, events, timer, java.util.Set.copyOf(bind.publicAddresses()))
                 : null;
         events.publish(new EngineEvent.SessionOpened(session.peer().fingerprint(), session.side().name().toLowerCase(),
-                session.virtualAddress().toString()));
+                session.virtualAddress().toString(), session.tlsGroup()));
         session.closed().thenAccept(reason -> {
             if (traversal != null) {
                 traversal.close();
@@ -259,6 +259,7 @@ public final class Engine implements AutoCloseable {
             }
             sessions.remove(session.peer(), session);
             router.forget(session.virtualAddress());
+            socket.forgetPeer(session.virtualAddress());
             events.publish(new EngineEvent.SessionClosed(session.peer().fingerprint(), reason));
         });
         if (traversal != null) {

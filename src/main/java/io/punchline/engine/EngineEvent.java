@@ -25,7 +25,11 @@ public sealed interface EngineEvent {
     }
 
     /** A peer session completed its post-quantum handshake. */
-    record SessionOpened(String peer, String side, String virtualAddress) implements EngineEvent {
+    /**
+     * A peer session completed its post-quantum handshake. {@code tlsGroup}: the key-exchange group of the QUIC layer's
+     * TLS handshake under it (X25519MLKEM768 when both ends offer it), or "unknown".
+     */
+    record SessionOpened(String peer, String side, String virtualAddress, String tlsGroup) implements EngineEvent {
         public String name() {
             return "session.opened";
         }

@@ -81,6 +81,7 @@ public final class EngineSocket implements AutoCloseable {
     private final Demux demux = new Demux();
     private final List<ClientRoute> clients = new CopyOnWriteArrayList<>();
     private final ConnectionIds dialled = new ConnectionIds();
+    private final HandshakeWitness witness = new HandshakeWitness();
     private final Queue<DatagramPacket> fromRelay = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile ProbeHandler probeHandler = (d, o, l, s, r) -> { };
@@ -136,6 +137,16 @@ public final class EngineSocket implements AutoCloseable {
     /** The connection IDs of the peer connections this engine dialled; packets to them go to the client codec. */
     public ConnectionIds dialledIds() {
         return dialled;
+    }
+
+    /** The TLS key-exchange group of the QUIC handshake with the peer at {@code virtualAddress}, once seen. */
+    public java.util.Optional<io.punchline.quic.TlsGroup> handshakeGroup(InetSocketAddress virtualAddress) {
+        return witness.group(virtualAddress);
+    }
+
+    /** Forgets what was observed of a peer's handshakes (its session ended). */
+    public void forgetPeer(InetSocketAddress virtualAddress) {
+        witness.forget(virtualAddress);
     }
 
     /**
@@ -307,6 +318,7 @@ public final class EngineSocket implements AutoCloseable {
                     return;
                 }
                 InetSocketAddress from = viaRelay ? source : peerRoutes.virtualFor(source);
+                witness.observe(from, content);
                 // the same buffer, addressed from the peer's virtual address to the socket's own (stable) address
                 DatagramPacket mapped = new DatagramPacket(content, localAddress, from);
                 if (dialled.contains(header, cidOffset, cidLength)) {
@@ -327,6 +339,7 @@ public final class EngineSocket implements AutoCloseable {
                 return;
             }
             InetSocketAddress target = packet.recipient();
+            witness.observe(target, packet.content());
             InetSocketAddress direct = peerRoutes.directFor(target);
             if (direct != null) {
                 peerRoutes.sentDirect(packet.content().readableBytes());

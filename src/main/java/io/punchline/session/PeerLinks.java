@@ -26,6 +26,7 @@ import io.punchline.crypto.SessionSecrets;
 import io.punchline.path.EngineSocket;
 import io.punchline.path.PathRouter;
 import io.punchline.path.QuicPacketHeader;
+import io.punchline.quic.TlsGroup;
 import io.punchline.tls.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,10 +198,14 @@ public final class PeerLinks implements AutoCloseable {
         }
         SessionSecrets secrets = withTimeout(quic, () -> PeerHandshake.dial(identity, contact.peer(), bridge.input(),
                 bridge.output(), random));
-        PeerSession session = new PeerSession(PeerSession.Side.DIALLER, quic, secrets, virtual, "unknown", bridge,
+        PeerSession session = new PeerSession(PeerSession.Side.DIALLER, quic, secrets, virtual, groupWith(virtual), bridge,
                 executor);
         streams.complete(session::acceptStream);
         return session;
+    }
+
+    private String groupWith(InetSocketAddress virtual) {
+        return socket.handshakeGroup(virtual).map(TlsGroup::name).orElse("unknown");
     }
 
     private interface Handshake {
@@ -284,7 +289,7 @@ public final class PeerLinks implements AutoCloseable {
         try {
             SessionSecrets secrets = withTimeout(quic, () -> PeerHandshake.listen(identity, policy, bridge.input(),
                     bridge.output(), random));
-            PeerSession accepted = new PeerSession(PeerSession.Side.LISTENER, quic, secrets, virtual, "unknown",
+            PeerSession accepted = new PeerSession(PeerSession.Side.LISTENER, quic, secrets, virtual, groupWith(virtual),
                     bridge, executor);
             acceptedSessions.incrementAndGet();
             accepted.closed().thenRun(acceptedSessions::decrementAndGet);

@@ -26,7 +26,7 @@ class DashboardModelTest {
     static List<EngineEvent> punchAndFallback() {
         return List.of(
                 new EngineEvent.RelayBound("127.0.0.1:4433#AA#BB", "/127.0.0.1:40001"),
-                new EngineEvent.SessionOpened(PEER, "dialler", "/127.0.0.1:40002"),
+                new EngineEvent.SessionOpened(PEER, "dialler", "/127.0.0.1:40002", "X25519MLKEM768"),
                 new EngineEvent.CandidateAdded(PEER, true, "host", "/192.168.1.10:50000"),
                 new EngineEvent.CandidateAdded(PEER, true, "srflx", "/203.0.113.5:61000"),
                 new EngineEvent.CandidateAdded(PEER, true, "relay", "/127.0.0.1:40001"),

@@ -91,7 +91,7 @@ class TransferListTest {
         assertThat(model.remembered().get(0).onlineProperty().get()).isFalse();
         assertThat(model.remembered().get(0).status(java.time.Instant.parse("2024-01-01T00:05:00Z")))
                 .isEqualTo("○ last seen 5 min ago");
-        model.apply(new EngineEvent.SessionOpened(PEER, "dialer", "10.0.0.1:1"), 0);
+        model.apply(new EngineEvent.SessionOpened(PEER, "dialer", "10.0.0.1:1", "X25519MLKEM768"), 0);
         assertThat(model.remembered().get(0).onlineProperty().get()).isTrue();
         assertThat(model.remembered().get(0).status(java.time.Instant.now())).isEqualTo("● online");
         model.apply(new EngineEvent.SessionClosed(PEER, "idle"), 1);
