@@ -3,15 +3,30 @@ package io.punchline.quic;
 import tech.kwik.core.cc.CongestionControlEventListener;
 import tech.kwik.core.cc.NewRenoCongestionController;
 import tech.kwik.core.log.Logger;
+import tech.kwik.core.frame.AckFrame;
+import tech.kwik.core.frame.DatagramFrame;
+import tech.kwik.core.frame.Padding;
+import tech.kwik.core.frame.PingFrame;
+import tech.kwik.core.frame.QuicFrame;
 import tech.kwik.core.packet.PacketInfo;
+import tech.kwik.core.packet.QuicPacket;
 
 import java.lang.reflect.Field;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * kwik's NewReno (RFC 9002 section 7) with one correction: the window grows whenever the sender could not fit another
- * full packet into it, not only when it is filled to within 3 bytes.
+ * The relay hop's congestion controller: kwik's NewReno (RFC 9002 section 7) with two changes.
+ *
+ * <p>First, the loss of a packet that carried only tunnelled datagrams (DATAGRAM frames, with ACK, PING or PADDING)
+ * does not shrink the window: the datagram is another QUIC connection's packet (a peer session running BBR inside),
+ * whose own controller sees the loss and sets the rate; halving the hop's window on every random loss as well would
+ * cap the tunnelled session at NewReno's loss-limited rate, which is what the original kwik peer sessions measured
+ * (0.24 MB/s at 20 ms + 1%). The window still grows only with acknowledgements, so the hop never sends faster than its
+ * path delivers, and losses of stream data (requests, capsules) still halve it as RFC 9002 says.
+ *
+ * <p>Second, the window grows whenever the sender could not fit another full packet into it, not only when it is
+ * filled to within 3 bytes.
  *
  * <p>kwik 0.10.8 grows the window only if {@code cwnd - bytesInFlight <= 3}. Stream data is cut to fill any gap, so
  * stream traffic meets that test; QUIC DATAGRAM frames cannot be cut, so with a steady flow of 1200-byte datagrams the
@@ -50,6 +65,52 @@ final class FullWindowCongestionController extends NewRenoCongestionController {
         }
     }
 
+    @Override
+    public void registerLost(List<? extends PacketInfo> lost) {
+        if (lost.isEmpty() || !lost.stream().allMatch(info -> onlyTunnelled(info.packet()))) {
+            super.registerLost(lost);
+            return;
+        }
+        synchronized (this) {
+            long window = congestionWindow;
+            Object threshold = read(SLOW_START_THRESHOLD);
+            Object recovery = read(RECOVERY_START);
+            super.registerLost(lost); // takes the packets out of flight, and would halve the window
+            congestionWindow = window;
+            write(SLOW_START_THRESHOLD, threshold);
+            write(RECOVERY_START, recovery);
+        }
+    }
+
+    /** Whether a packet carried nothing but tunnelled datagrams and their companions. */
+    static boolean onlyTunnelled(QuicPacket packet) {
+        boolean datagram = false;
+        for (QuicFrame frame : packet.getFrames()) {
+            if (frame instanceof DatagramFrame) {
+                datagram = true;
+            } else if (!(frame instanceof AckFrame || frame instanceof PingFrame || frame instanceof Padding)) {
+                return false;
+            }
+        }
+        return datagram;
+    }
+
+    private Object read(Field field) {
+        try {
+            return field.get(this);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void write(Field field, Object value) {
+        try {
+            field.set(this, value);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Instant recoveryStart() {
         try {
             return (Instant) RECOVERY_START.get(this);
@@ -58,11 +119,12 @@ final class FullWindowCongestionController extends NewRenoCongestionController {
         }
     }
 
-    private static final Field RECOVERY_START = recoveryStartField();
+    private static final Field RECOVERY_START = newRenoField("congestionRecoveryStartTime");
+    private static final Field SLOW_START_THRESHOLD = newRenoField("slowStartThreshold");
 
-    private static Field recoveryStartField() {
+    private static Field newRenoField(String name) {
         try {
-            Field field = NewRenoCongestionController.class.getDeclaredField("congestionRecoveryStartTime");
+            Field field = NewRenoCongestionController.class.getDeclaredField(name);
             field.setAccessible(true);
             return field;
         } catch (ReflectiveOperationException e) {

@@ -56,4 +56,48 @@ class KwikAdaptationsTest {
         it.remove();
         assertThat(queue).containsExactly(small);
     }
+
+    /**
+     * Issue 10: the relay hop does not halve its window when a packet of tunnelled datagrams is lost (the peer
+     * session inside sees the loss and its own controller decides), but still does for lost stream data.
+     */
+    @Test
+    void aLostPacketOfTunnelledDatagramsLeavesTheWindowWhileLostStreamDataHalvesIt() throws Exception {
+        QuicClientConnection connection = QuicClientConnection.newBuilder()
+                .uri(URI.create("https://127.0.0.1:9"))
+                .applicationProtocol("h3")
+                .logger(new NullLogger())
+                .build();
+        try {
+            assertThat(CongestionControllerSwap.apply(connection)).isTrue();
+            var controller = KwikInternals.sender(connection).getCongestionController();
+            long start = controller.getWindowSize();
+
+            tech.kwik.core.packet.QuicPacket datagrams = packet(1, new DatagramFrame(new byte[1100]));
+            controller.registerInFlight(datagrams);
+            controller.registerLost(List.of(new tech.kwik.core.packet.PacketInfo(java.time.Instant.now(), datagrams, p -> { })));
+            assertThat(controller.getWindowSize()).isEqualTo(start);
+            assertThat(controller.getBytesInFlight()).isZero();
+
+            tech.kwik.core.packet.QuicPacket stream = packet(2, new tech.kwik.core.frame.StreamFrame(0, new byte[1100], false));
+            controller.registerInFlight(stream);
+            controller.registerLost(List.of(new tech.kwik.core.packet.PacketInfo(java.time.Instant.now(), stream, p -> { })));
+            assertThat(controller.getWindowSize()).isLessThan(start);
+        } finally {
+            connection.close();
+        }
+    }
+
+    private static tech.kwik.core.packet.QuicPacket packet(long number, tech.kwik.core.frame.QuicFrame frame) {
+        // a packet that was never encrypted has no size of its own: give it a full one
+        tech.kwik.core.packet.ShortHeaderPacket packet = new tech.kwik.core.packet.ShortHeaderPacket(
+                tech.kwik.core.impl.Version.QUIC_version_1, new byte[8], frame) {
+            @Override
+            public int getSize() {
+                return 1200;
+            }
+        };
+        packet.setPacketNumber(number);
+        return packet;
+    }
 }
