@@ -19,8 +19,12 @@ import java.util.Map;
  * The relay's pairing mailbox (docs/SECURITY.md section 7.4): short-lived nameplates through which two clients swap
  * one sealed card each. The relay sees only ciphertext; what it enforces is the shape of the exchange:
  * <ul>
- *   <li>a nameplate is claimed at most once (a second joiner gets "already used");</li>
- *   <li>a burn (the joiner's card check failed: wrong code) closes the nameplate, and the creator's wait learns it;</li>
+ *   <li>a nameplate is claimed at most once (a second joiner gets "already used"), and only with a proof of its code:
+ *       the SHA-256 of the claim's proof must be the commitment the creator put (compared in constant time);</li>
+ *   <li>a claim whose proof does not match burns the nameplate at once (the claimant gets "wrong code", the creator's
+ *       wait "burnt", a later claim "burnt"): one guess per nameplate, and nobody waits out a lifetime unaware;</li>
+ *   <li>a burn (the joiner's card check failed, or the creator gave up) closes the nameplate, and the creator's wait
+ *       learns it;</li>
  *   <li>every nameplate expires after {@link MailboxLimits#lifetime()}; expired, burnt and used ones leave a tombstone so
  *       their number answers "expired" or "used" instead of "no such code", and is not handed out again meanwhile;</li>
  *   <li>bounded: {@link MailboxProtocol#MAX_BODY} per message, {@link MailboxLimits#maxOpen()} in all,
@@ -58,6 +62,7 @@ final class Mailbox {
         final PeerId peer;
         final long expiresAt;
         Phase phase = Phase.ALLOCATED;
+        byte[] commitment;
         byte[] creatorCard;
         byte[] joinerToken;
         byte[] joinerCard;
@@ -106,15 +111,16 @@ final class Mailbox {
     }
 
     synchronized Result put(byte[] body) {
-        MailboxProtocol.Deposit deposit = decode(MailboxProtocol.Deposit::decode, body);
-        return deposit == null ? Result.fail(Failure.MALFORMED) : withEntry(deposit.nameplate(), entry -> {
-            if (!MessageDigest.isEqual(entry.creatorToken, deposit.token())) {
+        MailboxProtocol.Put put = decode(MailboxProtocol.Put::decode, body);
+        return put == null ? Result.fail(Failure.MALFORMED) : withEntry(put.nameplate(), entry -> {
+            if (!MessageDigest.isEqual(entry.creatorToken, put.token())) {
                 return Result.fail(Failure.NOT_YOURS);
             }
             if (entry.phase != Phase.ALLOCATED) {
                 return Result.fail(Failure.ALREADY_DEPOSITED);
             }
-            entry.creatorCard = deposit.sealed();
+            entry.commitment = put.commitment();
+            entry.creatorCard = put.sealed();
             entry.phase = Phase.OPEN;
             return Result.done();
         });
@@ -132,6 +138,11 @@ final class Mailbox {
                 }
                 default -> {
                 }
+            }
+            if (!MessageDigest.isEqual(entry.commitment, MailboxProtocol.commitment(claim.proof()))) {
+                bury(entry, Gone.BURNT, System.nanoTime());
+                notifyAll();
+                return Result.fail(Failure.WRONG_CODE);
             }
             entry.phase = Phase.CLAIMED;
             entry.joinerToken = token();

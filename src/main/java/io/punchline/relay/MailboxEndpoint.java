@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The relay's plain-request endpoints for pairing (docs/SECURITY.md section 7.4 and 7.5), all POST:
  * <pre>
- *   /.well-known/punchline/mailbox/{allocate,put,claim,answer,burn,wait}   the pairing mailbox ({@link Mailbox})
+ *   /.well-known/punchline/mailbox/v2/{allocate,put,claim,answer,burn,wait}   the pairing mailbox ({@link Mailbox})
  *   /.well-known/punchline/peers/allow   u16 count || PeerId(32) x count  -> 204  (who may find my binds; max 256)
  *   /.well-known/punchline/peers/find    PeerId(32)                        -> 200 versioned address | 404 | 429
  * </pre>
