@@ -10,8 +10,8 @@ public final class PairingException extends Exception {
         NO_SUCH_CODE("no such code on this relay: check the number, and that both sides use the same relay"),
         CODE_BURNT("someone entered a wrong code for this code before you (a typo, or someone guessing), so the relay"
                 + " voided it; ask the other side for a new one"),
-        PEER_GAVE_WRONG_CODE("someone entered a wrong code (the other side mistyped it, or someone tried to guess it);"
-                + " this code is now void, start again with a new one"),
+        PEER_GAVE_WRONG_CODE("the other side entered a wrong code, or someone else tried to guess it; this code is now"
+                + " void, start again with a new one"),
         TIMEOUT("the other side did not answer in time"),
         RELAY_REFUSED("the relay refused the request"),
         MALFORMED("the other side or the relay sent something malformed");

@@ -189,7 +189,7 @@ class PairingAttackTest {
 
         // the creator learns it now, not when its 10 minutes run out (its wait would end with TIMEOUT after 60 s)
         Throwable told = creatorHears.get();
-        assertThat(told).isInstanceOf(PairingException.class).hasMessageContaining("someone entered a wrong code");
+        assertThat(told).isInstanceOf(PairingException.class).hasMessageContaining("or someone else tried to guess it");
         assertThat(reasonOf(told)).isEqualTo(Reason.PEER_GAVE_WRONG_CODE);
 
         // the honest joiner, right code in hand, is told what happened rather than "already used"
