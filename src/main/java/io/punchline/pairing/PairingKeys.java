@@ -135,8 +135,7 @@ public final class PairingKeys {
         return seal(side, plaintext, nonce);
     }
 
-    /** Seals under the given {@code nonce}: for test vectors only; a nonce must never be used twice. */
-    byte[] seal(Side side, byte[] plaintext, byte[] nonce) {
+    private byte[] seal(Side side, byte[] plaintext, byte[] nonce) {
         try {
             byte[] ciphertext = cipher(Cipher.ENCRYPT_MODE, side, nonce).doFinal(plaintext);
             return ByteBuffer.allocate(NONCE_LENGTH + ciphertext.length).put(nonce).put(ciphertext).array();

@@ -193,6 +193,22 @@ class PairingRelayTest {
     }
 
     @Test
+    void theMailboxVersionIsInThePathAndAnotherVersionIsToldApart() throws Exception {
+        RelayAddress address = start(loopback());
+        Device alice = new Device(address, "alice");
+        assertThat(MailboxProtocol.CLAIM).isEqualTo(MailboxProtocol.PREFIX + "v2/claim");
+        // a version 1 client's claim: the bare nameplate on the unversioned path
+        RelayRequests.Response old = alice.requests.post(MailboxProtocol.PREFIX + "claim", new byte[]{0, 0, 0, 5});
+        assertThat(old.status()).isEqualTo(404);
+        assertThat(MailboxProtocol.Failure.of(old.body())).isEqualTo(MailboxProtocol.Failure.NOT_FOUND);
+        // what this client says when a relay of another version answers so
+        RelayRequests otherVersion = (path, body) -> alice.requests.post(path.replace("/v2/", "/v9/"), body);
+        assertThatThrownBy(() -> new MailboxClient(otherVersion).allocate())
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.RELAY_REFUSED))
+                .hasMessageContaining("another version");
+    }
+
+    @Test
     void mailboxRequestsWithoutAuthenticationGet401OnAnAuthRequiredRelay() throws Exception {
         RelayAddress address = start(loopback());
         try (RelayRequests.Standalone anonymous = RelayRequests.open(address, null, TIMEOUT)) {
