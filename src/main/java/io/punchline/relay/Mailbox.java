@@ -9,6 +9,8 @@ import io.punchline.wire.WireFormatException;
 import java.net.InetAddress;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -22,7 +24,9 @@ import java.util.Map;
  *   <li>a nameplate is claimed at most once (a second joiner gets "already used"), and only with a proof of its code:
  *       the SHA-256 of the claim's proof must be the commitment the creator put (compared in constant time);</li>
  *   <li>a claim whose proof does not match burns the nameplate at once (the claimant gets "wrong code", the creator's
- *       wait "burnt", a later claim "burnt"): one guess per nameplate, and nobody waits out a lifetime unaware;</li>
+ *       wait "burnt", a later claim "burnt"): one guess per nameplate, and nobody waits out a lifetime unaware; a
+ *       client address or PeerId with {@link MailboxLimits#wrongClaimsPerHour()} such claims in the last hour may not
+ *       claim (429) until they age out, so one sweeper voids a handful of codes, not every open one;</li>
  *   <li>a burn (the joiner's card check failed, or the creator gave up) closes the nameplate, and the creator's wait
  *       learns it;</li>
  *   <li>every nameplate expires after {@link MailboxLimits#lifetime()}; expired, burnt and used ones leave a tombstone so
@@ -35,6 +39,7 @@ import java.util.Map;
 final class Mailbox {
 
     private static final int MAX_TOMBSTONES = 20_000;
+    private static final long HOUR_NANOS = 3_600_000_000_000L;
 
     /** Outcome of one request: a body for 200/204, or a failure. */
     record Result(int status, byte[] body) {
@@ -83,6 +88,8 @@ final class Mailbox {
     private final SecureRandom random = new SecureRandom();
     private final Map<Integer, Entry> open = new HashMap<>();
     private final LinkedHashMap<Integer, Tombstone> tombstones = new LinkedHashMap<>();
+    /** When each client address and PeerId last failed a claim proof, within the last hour. */
+    private final Map<Object, Deque<Long>> wrongClaims = new HashMap<>();
 
     Mailbox(MailboxLimits limits) {
         this.limits = limits;
@@ -126,9 +133,21 @@ final class Mailbox {
         });
     }
 
-    synchronized Result claim(byte[] body) {
+    /**
+     * A joiner's claim from {@code address} (and {@code peer}, null when anonymous): refused without a look at the
+     * nameplate when this client's proofs failed {@link MailboxLimits#wrongClaimsPerHour()} times in the last hour.
+     */
+    synchronized Result claim(byte[] body, InetAddress address, PeerId peer) {
         MailboxProtocol.Claim claim = decode(MailboxProtocol.Claim::decode, body);
-        return claim == null ? Result.fail(Failure.MALFORMED) : withEntry(claim.nameplate(), entry -> {
+        if (claim == null) {
+            return Result.fail(Failure.MALFORMED);
+        }
+        long now = System.nanoTime();
+        sweepWrongClaims(now);
+        if (wrongClaims(address) >= limits.wrongClaimsPerHour() || wrongClaims(peer) >= limits.wrongClaimsPerHour()) {
+            return Result.fail(Failure.TOO_MANY);
+        }
+        return withEntry(claim.nameplate(), entry -> {
             switch (entry.phase) {
                 case ALLOCATED -> {
                     return Result.fail(Failure.NOT_READY);
@@ -140,7 +159,9 @@ final class Mailbox {
                 }
             }
             if (!MessageDigest.isEqual(entry.commitment, MailboxProtocol.commitment(claim.proof()))) {
-                bury(entry, Gone.BURNT, System.nanoTime());
+                bury(entry, Gone.BURNT, now);
+                countWrongClaim(address, now);
+                countWrongClaim(peer, now);
                 notifyAll();
                 return Result.fail(Failure.WRONG_CODE);
             }
@@ -230,6 +251,30 @@ final class Mailbox {
                 return Result.ok(new MailboxProtocol.Progress(state, new byte[0]).encode());
             }
             wait(Math.max(1, left / 1_000_000L));
+        }
+    }
+
+    private int wrongClaims(Object client) {
+        Deque<Long> times = client == null ? null : wrongClaims.get(client);
+        return times == null ? 0 : times.size();
+    }
+
+    private void countWrongClaim(Object client, long now) {
+        if (client != null) {
+            wrongClaims.computeIfAbsent(client, c -> new ArrayDeque<>()).addLast(now);
+        }
+    }
+
+    /** Forgets wrong claims older than an hour (at most one per nameplate ever burnt, so this stays small). */
+    private void sweepWrongClaims(long now) {
+        for (Iterator<Deque<Long>> it = wrongClaims.values().iterator(); it.hasNext(); ) {
+            Deque<Long> times = it.next();
+            while (!times.isEmpty() && now - times.peekFirst() >= HOUR_NANOS) {
+                times.removeFirst();
+            }
+            if (times.isEmpty()) {
+                it.remove();
+            }
         }
     }
 

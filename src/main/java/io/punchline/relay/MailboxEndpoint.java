@@ -62,7 +62,7 @@ final class MailboxEndpoint {
             case MailboxProtocol.ALLOCATE -> body.length != 0 ? Mailbox.Result.fail(Failure.MALFORMED)
                     : perAddress.tryCount(address) ? mailbox.allocate(address, peer) : Mailbox.Result.fail(Failure.TOO_MANY);
             case MailboxProtocol.PUT -> mailbox.put(body);
-            case MailboxProtocol.CLAIM -> perAddress.tryCount(address) ? mailbox.claim(body)
+            case MailboxProtocol.CLAIM -> perAddress.tryCount(address) ? mailbox.claim(body, address, peer)
                     : Mailbox.Result.fail(Failure.TOO_MANY);
             case MailboxProtocol.ANSWER -> mailbox.answer(body);
             case MailboxProtocol.BURN -> mailbox.burn(body);

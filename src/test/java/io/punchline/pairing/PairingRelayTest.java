@@ -193,6 +193,38 @@ class PairingRelayTest {
     }
 
     @Test
+    void aClientWhoseClaimProofsFailedTooOftenMayNotClaimAndBurnsNoMoreCodes() throws Exception {
+        RelayAddress address = start(loopback().withMailbox(MailboxLimits.DEFAULT.withWrongClaimsPerHour(2)));
+        Device alice = new Device(address, "alice");
+        Device mallory = new Device(address, "mallory");
+        List<Integer> nameplates = new ArrayList<>();
+        List<byte[]> tokens = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            // no Argon2id needed: the relay sees only a commitment and a sealed card
+            MailboxProtocol.Allocated allocated = alice.mailbox.allocate();
+            byte[] proof = new byte[MailboxProtocol.CLAIM_PROOF_LENGTH];
+            RANDOM.nextBytes(proof);
+            alice.mailbox.put(allocated.nameplate(), allocated.token(), MailboxProtocol.commitment(proof), new byte[60]);
+            nameplates.add(allocated.nameplate());
+            tokens.add(allocated.token());
+        }
+        byte[] guess = new byte[MailboxProtocol.CLAIM_PROOF_LENGTH];
+        for (int i = 0; i < 2; i++) {
+            int nameplate = nameplates.get(i);
+            assertThatThrownBy(() -> mallory.mailbox.claim(nameplate, guess))
+                    .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.WRONG_CODE));
+        }
+        assertThatThrownBy(() -> mallory.mailbox.claim(nameplates.get(2), guess))
+                .as("the third wrong claim within the hour")
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.RELAY_REFUSED));
+        assertThat(relay.openNameplates()).as("the third code is still open").isOne();
+        assertThat(alice.mailbox.await(nameplates.get(2), tokens.get(2), Duration.ZERO).state())
+                .isEqualTo(MailboxProtocol.State.WAITING_FOR_JOINER);
+        assertThatThrownBy(() -> alice.mailbox.await(nameplates.get(0), tokens.get(0), Duration.ZERO))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.PEER_GAVE_WRONG_CODE));
+    }
+
+    @Test
     void theMailboxVersionIsInThePathAndAnotherVersionIsToldApart() throws Exception {
         RelayAddress address = start(loopback());
         Device alice = new Device(address, "alice");
