@@ -90,7 +90,7 @@ public final class MailboxClient {
             case NOT_READY -> new PairingException(Reason.NO_SUCH_CODE, "the code's creator has not finished yet");
             case UNAUTHENTICATED -> new PairingException(Reason.RELAY_REFUSED, "the relay requires authentication");
             case TOO_MANY -> new PairingException(Reason.RELAY_REFUSED,
-                    "too many open codes or requests from this device; wait a minute");
+                    "too many open codes, requests or wrong codes from this device; wait a while");
             case RELAY_FULL -> new PairingException(Reason.RELAY_REFUSED, "the relay's mailbox is full; try later");
             case TOO_LARGE -> new PairingException(Reason.RELAY_REFUSED, "request too large");
             default -> new PairingException(Reason.RELAY_REFUSED, failure.name().toLowerCase().replace('_', ' '));
