@@ -24,13 +24,15 @@ public final class MailboxClient {
         return decode(() -> MailboxProtocol.Allocated.decode(call(MailboxProtocol.ALLOCATE, new byte[0], false)));
     }
 
-    public void put(int nameplate, byte[] token, byte[] sealed) throws PairingException {
-        call(MailboxProtocol.PUT, new MailboxProtocol.Deposit(nameplate, token, sealed).encode(), false);
+    /** Deposits the creator's claim commitment and sealed card. */
+    public void put(int nameplate, byte[] token, byte[] commitment, byte[] sealed) throws PairingException {
+        call(MailboxProtocol.PUT, new MailboxProtocol.Put(nameplate, token, commitment, sealed).encode(), false);
     }
 
-    public MailboxProtocol.Claimed claim(int nameplate) throws PairingException {
+    /** Claims a nameplate with the proof that we know its code; a wrong proof burns it (WRONG_CODE). */
+    public MailboxProtocol.Claimed claim(int nameplate, byte[] proof) throws PairingException {
         return decode(() -> MailboxProtocol.Claimed.decode(
-                call(MailboxProtocol.CLAIM, new MailboxProtocol.Claim(nameplate).encode(), false)));
+                call(MailboxProtocol.CLAIM, new MailboxProtocol.Claim(nameplate, proof).encode(), false)));
     }
 
     public void answer(int nameplate, byte[] token, byte[] sealed) throws PairingException {
@@ -80,12 +82,15 @@ public final class MailboxClient {
             case NO_SUCH_CODE -> new PairingException(Reason.NO_SUCH_CODE);
             case EXPIRED -> new PairingException(Reason.CODE_EXPIRED);
             case BURNT -> creatorWaiting ? new PairingException(Reason.PEER_GAVE_WRONG_CODE)
-                    : new PairingException(Reason.CODE_USED, "a wrong code was entered for it");
+                    : new PairingException(Reason.CODE_BURNT);
+            case WRONG_CODE -> new PairingException(Reason.WRONG_CODE);
+            case NOT_FOUND -> new PairingException(Reason.RELAY_REFUSED, "the relay's pairing mailbox is another version"
+                    + " than this app's (version " + MailboxProtocol.VERSION + "); update the older of the two");
             case ALREADY_CLAIMED -> new PairingException(Reason.CODE_USED);
             case NOT_READY -> new PairingException(Reason.NO_SUCH_CODE, "the code's creator has not finished yet");
             case UNAUTHENTICATED -> new PairingException(Reason.RELAY_REFUSED, "the relay requires authentication");
             case TOO_MANY -> new PairingException(Reason.RELAY_REFUSED,
-                    "too many open codes or requests from this device; wait a minute");
+                    "too many open codes, requests or wrong codes from this device; wait a while");
             case RELAY_FULL -> new PairingException(Reason.RELAY_REFUSED, "the relay's mailbox is full; try later");
             case TOO_LARGE -> new PairingException(Reason.RELAY_REFUSED, "request too large");
             default -> new PairingException(Reason.RELAY_REFUSED, failure.name().toLowerCase().replace('_', ' '));

@@ -3,38 +3,51 @@ package io.punchline.pairing;
 import io.punchline.wire.WireFormatException;
 
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
- * The relay mailbox's wire form (docs/SECURITY.md section 7.4), shared by the relay ({@code io.punchline.relay.Mailbox})
- * and the client ({@link MailboxClient}). Every request is a POST whose body is one of these messages; every error
- * response carries a one-byte {@link Failure} code as its body. All integers are unsigned big-endian.
+ * The relay mailbox's wire form, version {@value #VERSION} (docs/SECURITY.md section 7.4), shared by the relay
+ * ({@code io.punchline.relay.Mailbox}) and the client ({@link MailboxClient}). Every request is a POST to
+ * {@code PREFIX "v2/" name} whose body is one of these messages; every error response carries a one-byte
+ * {@link Failure} code as its body. All integers are unsigned big-endian.
  * <pre>
- *   allocate  ()                                    -> Allocated(nameplate u32, token 16, lifetime_seconds u32)
- *   put       Deposit(nameplate, token, sealed)     -> 204            (the creator's sealed card, once)
- *   claim     Claim(nameplate)                      -> Claimed(token 16, sealed creator card)   (once per nameplate)
- *   answer    Deposit(nameplate, token, sealed)     -> 204            (the joiner's sealed card)
- *   burn      Ticket(nameplate, token)              -> 204            (wrong code: the nameplate is closed)
- *   wait      Wait(nameplate, token, millis u32)    -> Progress(state u8, sealed joiner card when ANSWERED)
+ *   allocate  ()                                        -> Allocated(nameplate u32, token 16, lifetime_seconds u32)
+ *   put       Put(nameplate, token, commitment 32, sealed) -> 204     (the creator's claim commitment and card, once)
+ *   claim     Claim(nameplate, proof 32)                -> Claimed(token 16, sealed creator card)   (once per nameplate;
+ *                                                          a proof whose SHA-256 is not the commitment burns it: 403)
+ *   answer    Deposit(nameplate, token, sealed)         -> 204            (the joiner's sealed card)
+ *   burn      Ticket(nameplate, token)                  -> 204            (wrong code: the nameplate is closed)
+ *   wait      Wait(nameplate, token, millis u32)        -> Progress(state u8, sealed joiner card when ANSWERED)
  * </pre>
  * {@code sealed} is {@code u16 length || bytes}, at most {@link #MAX_SEALED} bytes; nothing may follow a message.
+ * A relay of this version answers the version 1 paths (no {@code v2/}) with 404 {@link Failure#NOT_FOUND}, and so does
+ * a version 1 relay the version 2 paths: the client then says the versions differ.
  */
 public final class MailboxProtocol {
 
+    /** The mailbox protocol version, part of every path. */
+    public static final int VERSION = 2;
+    /** Every mailbox path, of any version, starts with this. */
     public static final String PREFIX = "/.well-known/punchline/mailbox/";
-    public static final String ALLOCATE = PREFIX + "allocate";
-    public static final String PUT = PREFIX + "put";
-    public static final String CLAIM = PREFIX + "claim";
-    public static final String ANSWER = PREFIX + "answer";
-    public static final String BURN = PREFIX + "burn";
-    public static final String WAIT = PREFIX + "wait";
+    private static final String VERSIONED = PREFIX + "v" + VERSION + "/";
+    public static final String ALLOCATE = VERSIONED + "allocate";
+    public static final String PUT = VERSIONED + "put";
+    public static final String CLAIM = VERSIONED + "claim";
+    public static final String ANSWER = VERSIONED + "answer";
+    public static final String BURN = VERSIONED + "burn";
+    public static final String WAIT = VERSIONED + "wait";
 
     public static final String PEERS_ALLOW = "/.well-known/punchline/peers/allow";
     public static final String PEERS_FIND = "/.well-known/punchline/peers/find";
 
     /** Largest request body the relay reads for any mailbox or peers request. */
     public static final int MAX_BODY = 4096;
-    public static final int MAX_SEALED = MAX_BODY - 32;
+    public static final int MAX_SEALED = MAX_BODY - 64;
     public static final int TOKEN_LENGTH = 16;
+    /** A claim proof and its commitment (SHA-256 of the proof). */
+    public static final int CLAIM_PROOF_LENGTH = 32;
+    public static final int COMMITMENT_LENGTH = 32;
     /** Longest a wait request is held on the relay. */
     public static final int MAX_WAIT_MILLIS = 20_000;
 
@@ -55,7 +68,9 @@ public final class MailboxProtocol {
         TOO_MANY(10, 429),
         UNAUTHENTICATED(11, 401),
         ALREADY_DEPOSITED(12, 409),
-        NOT_FOUND(13, 404);
+        NOT_FOUND(13, 404),
+        /** The claim's proof did not match the creator's commitment: the nameplate is burnt. */
+        WRONG_CODE(14, 403);
 
         public final int code;
         public final int status;
@@ -130,14 +145,32 @@ public final class MailboxProtocol {
         }
     }
 
-    public record Claim(int nameplate) {
+    /** The creator's deposit: the commitment to the claim proof, and its sealed card. */
+    public record Put(int nameplate, byte[] token, byte[] commitment, byte[] sealed) {
         public byte[] encode() {
-            return ByteBuffer.allocate(4).putInt(nameplate).array();
+            return ByteBuffer.allocate(4 + TOKEN_LENGTH + COMMITMENT_LENGTH + 2 + sealed.length).putInt(nameplate)
+                    .put(token).put(checkLength(commitment, COMMITMENT_LENGTH))
+                    .putShort((short) checkSealed(sealed).length).put(sealed).array();
+        }
+
+        public static Put decode(byte[] body) throws WireFormatException {
+            Reader in = new Reader(body);
+            Put out = new Put(in.nameplate(), in.token(), in.bytes(COMMITMENT_LENGTH), in.sealed());
+            in.end();
+            return out;
+        }
+    }
+
+    /** A joiner's claim: the nameplate and the proof that it knows the code. */
+    public record Claim(int nameplate, byte[] proof) {
+        public byte[] encode() {
+            return ByteBuffer.allocate(4 + CLAIM_PROOF_LENGTH).putInt(nameplate)
+                    .put(checkLength(proof, CLAIM_PROOF_LENGTH)).array();
         }
 
         public static Claim decode(byte[] body) throws WireFormatException {
             Reader in = new Reader(body);
-            Claim out = new Claim(in.nameplate());
+            Claim out = new Claim(in.nameplate(), in.bytes(CLAIM_PROOF_LENGTH));
             in.end();
             return out;
         }
@@ -201,6 +234,22 @@ public final class MailboxProtocol {
         }
     }
 
+    /** The commitment to a claim proof: SHA-256(proof), which the relay compares with the creator's in constant time. */
+    public static byte[] commitment(byte[] proof) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(proof);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
+    }
+
+    private static byte[] checkLength(byte[] value, int length) {
+        if (value.length != length) {
+            throw new IllegalArgumentException("expected " + length + " bytes, got " + value.length);
+        }
+        return value;
+    }
+
     private static byte[] checkSealed(byte[] sealed) {
         if (sealed.length > MAX_SEALED) {
             throw new IllegalArgumentException("sealed card longer than " + MAX_SEALED + " bytes");
@@ -248,10 +297,14 @@ public final class MailboxProtocol {
         }
 
         byte[] token() throws WireFormatException {
-            need(TOKEN_LENGTH);
-            byte[] token = new byte[TOKEN_LENGTH];
-            in.get(token);
-            return token;
+            return bytes(TOKEN_LENGTH);
+        }
+
+        byte[] bytes(int length) throws WireFormatException {
+            need(length);
+            byte[] out = new byte[length];
+            in.get(out);
+            return out;
         }
 
         byte[] sealed() throws WireFormatException {

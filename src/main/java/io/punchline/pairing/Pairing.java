@@ -14,12 +14,18 @@ import java.time.Duration;
  * <pre>
  *   creator                                relay mailbox                                 joiner
  *   allocate -----------------------------> nameplate N
- *   code = N-w1-w2-w3-w4; K = Argon2id(words, N, relay); put(seal_K(creator card))
- *                   (the code travels by voice or on screen)      claim(N) <---------------
- *                                           seal_K(creator card) ------------------------> open with K'
- *                                                      K' = K: answer(seal_K(joiner card)) | K' != K: burn(N)
- *   wait <------------------------------- joiner card, or "burnt" (the other side entered a wrong code)
+ *   code = N-w1-w2-w3-w4; K = Argon2id(words, N, relay)
+ *   put(SHA-256(proof_K), seal_K(creator card)) ->                 (the code travels by voice or on screen)
+ *                                                               K' = Argon2id(typed words, N, relay)
+ *                                           SHA-256(proof_K') = commitment? <------- claim(N, proof_K')
+ *                                             no: burn(N), "wrong code" ------------------> WRONG_CODE
+ *                                             yes: seal_K(creator card) ------------------> open with K'
+ *                                                      answer(seal_K(joiner card)) <-----
+ *   wait <------------------------------- joiner card, or "burnt" (someone entered a wrong code)
  * </pre>
+ * Every seal draws its own random value into its key and IV (so one code never seals twice under one key and nonce),
+ * and only a claim that proves the code gets the creator's card (so nobody without the code can take a nameplate, and
+ * a guess burns it at once). See {@link PairingKeys}.
  * Both sides end holding the other's {@link PairingCard}: device name, ML-DSA-65 public key (so PeerId) and relay
  * contact; the post-quantum handshake then checks that PeerId on every connection.
  */
@@ -91,14 +97,16 @@ public final class Pairing {
         MailboxProtocol.Allocated allocated = mailbox.allocate();
         PairingCode code = PairingCode.generate(allocated.nameplate(), random);
         PairingKeys keys = PairingKeys.derive(code, relayPeer);
-        mailbox.put(code.nameplate(), allocated.token(), keys.seal(PairingKeys.Side.CREATOR, ourCard.encode()));
+        mailbox.put(code.nameplate(), allocated.token(), keys.claimCommitment(),
+                keys.seal(PairingKeys.Side.CREATOR, ourCard.encode()));
         return new Offer(mailbox, code, allocated.token(), keys, Duration.ofSeconds(allocated.lifetimeSeconds()));
     }
 
     /**
-     * Joins with a code the user typed: claims the nameplate (once only), opens the creator's card, and answers with
-     * ours. A code whose words do not open the card burns the nameplate and fails with WRONG_CODE; the creator then
-     * learns PEER_GAVE_WRONG_CODE and both start again with a new code.
+     * Joins with a code the user typed: claims the nameplate (once only) with the proof that we know the code, opens
+     * the creator's card, and answers with ours. A wrong code fails the proof, so the relay burns the nameplate and we
+     * fail with WRONG_CODE (a card that still does not open burns it from here); the creator then learns
+     * PEER_GAVE_WRONG_CODE and both start again with a new code. A nameplate someone else burnt is CODE_BURNT.
      */
     public static Result join(MailboxClient mailbox, PeerId relayPeer, PairingCode code, PairingCard ourCard)
             throws PairingException {
@@ -112,8 +120,8 @@ public final class Pairing {
      */
     public static Result join(MailboxClient mailbox, PeerId relayPeer, PairingCode code, PairingCard ourCard,
                               java.util.function.Consumer<PairingCard> opened) throws PairingException {
-        MailboxProtocol.Claimed claimed = mailbox.claim(code.nameplate());
         PairingKeys keys = PairingKeys.derive(code, relayPeer);
+        MailboxProtocol.Claimed claimed = mailbox.claim(code.nameplate(), keys.claimProof());
         PairingCard theirs;
         try {
             theirs = openCard(keys, PairingKeys.Side.CREATOR, claimed.sealed());

@@ -8,7 +8,10 @@ public final class PairingException extends Exception {
         CODE_USED("this code has already been used; ask the other side for a new one"),
         CODE_EXPIRED("this code has expired; ask the other side for a new one"),
         NO_SUCH_CODE("no such code on this relay: check the number, and that both sides use the same relay"),
-        PEER_GAVE_WRONG_CODE("the other side entered a wrong code; this code is now void, start again with a new one"),
+        CODE_BURNT("someone entered a wrong code for this code before you (a typo, or someone guessing), so the relay"
+                + " voided it; ask the other side for a new one"),
+        PEER_GAVE_WRONG_CODE("the other side entered a wrong code, or someone else tried to guess it; this code is now"
+                + " void, start again with a new one"),
         TIMEOUT("the other side did not answer in time"),
         RELAY_REFUSED("the relay refused the request"),
         MALFORMED("the other side or the relay sent something malformed");

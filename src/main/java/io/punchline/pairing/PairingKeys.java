@@ -14,19 +14,25 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
- * The keys one pairing code gives both sides (docs/SECURITY.md section 7):
+ * The keys one pairing code gives both sides (docs/SECURITY.md section 7.2):
  * <pre>
- *   salt  = ASCII("punchline/1 pairing") || 0x00 || u32(nameplate) || relay PeerId (32)
- *   S     = Argon2id(password = ASCII(words joined by '-'), salt, m = 64 MiB, t = 3, p = 1, 32 bytes)
- *   key_r = HKDF-Expand(HKDF-Extract(salt, S), "punchline/1 pairing key " || role || 0x00, 32)
- *   iv_r  = HKDF-Expand(same PRK,               "punchline/1 pairing iv "  || role || 0x00, 12)
- *   card_r sealed = AES-256-GCM(key_r, iv_r, aad = ASCII("punchline/1 pairing card") || 0x00 || ASCII(role)
- *                                                 || 0x00 || u32(nameplate) || relay PeerId, card)
+ *   salt    = ASCII("punchline/1 pairing") || 0x00 || u32(nameplate) || relay PeerId (32)
+ *   S       = Argon2id(password = ASCII(words joined by '-'), salt, m = 64 MiB, t = 3, p = 1, 32 bytes)
+ *   PRK     = HKDF-Extract(salt, S)
+ *   proof   = HKDF-Expand(PRK, "punchline/1 pairing claim" || 0x00, 32)     the joiner shows it when claiming
+ *   commitment = SHA-256(proof)                                             the creator deposits it with its card
+ *   n       = 32 fresh random bytes for every seal, sent in the clear
+ *   key_r,n = HKDF-Expand(PRK, "punchline/1 pairing seal key " || role || 0x00 || n, 32)
+ *   iv_r,n  = HKDF-Expand(PRK, "punchline/1 pairing seal iv "  || role || 0x00 || n, 12)
+ *   sealed  = n || AES-256-GCM(key_r,n, iv_r,n, aad = ASCII("punchline/1 pairing card") || 0x00 || ASCII(role)
+ *                                               || 0x00 || u32(nameplate) || relay PeerId || n, card)
  * </pre>
- * with role "creator" or "joiner". Each key seals exactly one card, so the fixed IV is used once.
+ * with role "creator" or "joiner". One Argon2id per side gives everything; every seal draws its own n, so no key and IV
+ * ever seal twice, even when the same code seals again (a joiner that retries, a relay that serves a claim twice).
  */
 public final class PairingKeys {
 
@@ -34,9 +40,12 @@ public final class PairingKeys {
     public static final int MEMORY_KIB = 64 * 1024;
     public static final int ITERATIONS = 3;
     public static final int PARALLELISM = 1;
+    /** Length of the fresh random value that starts every sealed card. */
+    public static final int NONCE_LENGTH = 32;
     static final int TAG_BITS = 128;
 
     private static final String LABEL = "punchline/1 pairing";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Which side sealed a card. */
     public enum Side {
@@ -51,18 +60,12 @@ public final class PairingKeys {
 
     private final int nameplate;
     private final PeerId relay;
-    private final byte[] creatorKey;
-    private final byte[] creatorIv;
-    private final byte[] joinerKey;
-    private final byte[] joinerIv;
+    private final byte[] prk;
 
     private PairingKeys(int nameplate, PeerId relay, byte[] prk) {
         this.nameplate = nameplate;
         this.relay = relay;
-        this.creatorKey = expand(prk, "punchline/1 pairing key creator", 32);
-        this.creatorIv = expand(prk, "punchline/1 pairing iv creator", 12);
-        this.joinerKey = expand(prk, "punchline/1 pairing key joiner", 32);
-        this.joinerIv = expand(prk, "punchline/1 pairing iv joiner", 12);
+        this.prk = prk;
     }
 
     /** Runs Argon2id on {@code code} for the mailbox of {@code relay} (about a quarter to half a second). */
@@ -74,9 +77,7 @@ public final class PairingKeys {
         HKDFBytesGenerator extract = new HKDFBytesGenerator(new SHA256Digest());
         byte[] prk = extract.extractPRK(salt, stretched);
         Arrays.fill(stretched, (byte) 0);
-        PairingKeys keys = new PairingKeys(code.nameplate(), relay, prk);
-        Arrays.fill(prk, (byte) 0);
-        return keys;
+        return new PairingKeys(code.nameplate(), relay, prk);
     }
 
     static byte[] salt(int nameplate, PeerId relay) {
@@ -101,8 +102,19 @@ public final class PairingKeys {
         return out;
     }
 
-    private static byte[] expand(byte[] prk, String label, int length) {
-        byte[] info = (label + "\0").getBytes(StandardCharsets.US_ASCII);
+    /** What the joiner shows the relay to claim the nameplate: proof that it knows the code. */
+    public byte[] claimProof() {
+        return expand(prk, "punchline/1 pairing claim", new byte[0], MailboxProtocol.CLAIM_PROOF_LENGTH);
+    }
+
+    /** What the creator deposits so the relay can check a claim proof: its SHA-256. */
+    public byte[] claimCommitment() {
+        return MailboxProtocol.commitment(claimProof());
+    }
+
+    private static byte[] expand(byte[] prk, String label, byte[] context, int length) {
+        byte[] prefix = (label + "\0").getBytes(StandardCharsets.US_ASCII);
+        byte[] info = ByteBuffer.allocate(prefix.length + context.length).put(prefix).put(context).array();
         HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
         hkdf.init(HKDFParameters.skipExtractParameters(prk, info));
         byte[] out = new byte[length];
@@ -110,16 +122,23 @@ public final class PairingKeys {
         return out;
     }
 
-    private byte[] aad(Side side) {
+    private byte[] aad(Side side, byte[] nonce) {
         byte[] label = ("punchline/1 pairing card\0" + side.label + "\0").getBytes(StandardCharsets.US_ASCII);
-        return ByteBuffer.allocate(label.length + 4 + PeerId.LENGTH)
-                .put(label).putInt(nameplate).put(relay.bytes()).array();
+        return ByteBuffer.allocate(label.length + 4 + PeerId.LENGTH + nonce.length)
+                .put(label).putInt(nameplate).put(relay.bytes()).put(nonce).array();
     }
 
-    /** Seals {@code plaintext} as {@code side}'s card. */
+    /** Seals {@code plaintext} as {@code side}'s card under a fresh random value. */
     public byte[] seal(Side side, byte[] plaintext) {
+        byte[] nonce = new byte[NONCE_LENGTH];
+        RANDOM.nextBytes(nonce);
+        return seal(side, plaintext, nonce);
+    }
+
+    private byte[] seal(Side side, byte[] plaintext, byte[] nonce) {
         try {
-            return cipher(Cipher.ENCRYPT_MODE, side).doFinal(plaintext);
+            byte[] ciphertext = cipher(Cipher.ENCRYPT_MODE, side, nonce).doFinal(plaintext);
+            return ByteBuffer.allocate(NONCE_LENGTH + ciphertext.length).put(nonce).put(ciphertext).array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is missing", e);
         }
@@ -131,11 +150,12 @@ public final class PairingKeys {
      * @throws PairingException WRONG_CODE when it does not open: another code, another side, or altered in transit
      */
     public byte[] open(Side side, byte[] sealed) throws PairingException {
-        if (sealed.length < TAG_BITS / 8) {
+        if (sealed.length < NONCE_LENGTH + TAG_BITS / 8) {
             throw new PairingException(PairingException.Reason.MALFORMED, "sealed card too short");
         }
+        byte[] nonce = Arrays.copyOf(sealed, NONCE_LENGTH);
         try {
-            return cipher(Cipher.DECRYPT_MODE, side).doFinal(sealed);
+            return cipher(Cipher.DECRYPT_MODE, side, nonce).doFinal(sealed, NONCE_LENGTH, sealed.length - NONCE_LENGTH);
         } catch (AEADBadTagException e) {
             throw new PairingException(PairingException.Reason.WRONG_CODE);
         } catch (GeneralSecurityException e) {
@@ -143,12 +163,16 @@ public final class PairingKeys {
         }
     }
 
-    private Cipher cipher(int mode, Side side) throws GeneralSecurityException {
+    private Cipher cipher(int mode, Side side, byte[] nonce) throws GeneralSecurityException {
+        if (nonce.length != NONCE_LENGTH) {
+            throw new IllegalArgumentException("a seal's nonce has " + NONCE_LENGTH + " bytes");
+        }
+        byte[] key = expand(prk, "punchline/1 pairing seal key " + side.label, nonce, 32);
+        byte[] iv = expand(prk, "punchline/1 pairing seal iv " + side.label, nonce, 12);
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        byte[] key = side == Side.CREATOR ? creatorKey : joinerKey;
-        byte[] iv = side == Side.CREATOR ? creatorIv : joinerIv;
         cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, iv));
-        cipher.updateAAD(aad(side));
+        Arrays.fill(key, (byte) 0);
+        cipher.updateAAD(aad(side, nonce));
         return cipher;
     }
 }

@@ -9,6 +9,8 @@ import io.punchline.wire.WireFormatException;
 import java.net.InetAddress;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,8 +21,14 @@ import java.util.Map;
  * The relay's pairing mailbox (docs/SECURITY.md section 7.4): short-lived nameplates through which two clients swap
  * one sealed card each. The relay sees only ciphertext; what it enforces is the shape of the exchange:
  * <ul>
- *   <li>a nameplate is claimed at most once (a second joiner gets "already used");</li>
- *   <li>a burn (the joiner's card check failed: wrong code) closes the nameplate, and the creator's wait learns it;</li>
+ *   <li>a nameplate is claimed at most once (a second joiner gets "already used"), and only with a proof of its code:
+ *       the SHA-256 of the claim's proof must be the commitment the creator put (compared in constant time);</li>
+ *   <li>a claim whose proof does not match burns the nameplate at once (the claimant gets "wrong code", the creator's
+ *       wait "burnt", a later claim "burnt"): one guess per nameplate, and nobody waits out a lifetime unaware; a
+ *       client address or PeerId with {@link MailboxLimits#wrongClaimsPerHour()} such claims in the last hour may not
+ *       claim (429) until they age out, so one sweeper voids a handful of codes, not every open one;</li>
+ *   <li>a burn (the joiner's card check failed, or the creator gave up) closes the nameplate, and the creator's wait
+ *       learns it;</li>
  *   <li>every nameplate expires after {@link MailboxLimits#lifetime()}; expired, burnt and used ones leave a tombstone so
  *       their number answers "expired" or "used" instead of "no such code", and is not handed out again meanwhile;</li>
  *   <li>bounded: {@link MailboxProtocol#MAX_BODY} per message, {@link MailboxLimits#maxOpen()} in all,
@@ -31,6 +39,7 @@ import java.util.Map;
 final class Mailbox {
 
     private static final int MAX_TOMBSTONES = 20_000;
+    private static final long HOUR_NANOS = 3_600_000_000_000L;
 
     /** Outcome of one request: a body for 200/204, or a failure. */
     record Result(int status, byte[] body) {
@@ -58,6 +67,7 @@ final class Mailbox {
         final PeerId peer;
         final long expiresAt;
         Phase phase = Phase.ALLOCATED;
+        byte[] commitment;
         byte[] creatorCard;
         byte[] joinerToken;
         byte[] joinerCard;
@@ -78,6 +88,8 @@ final class Mailbox {
     private final SecureRandom random = new SecureRandom();
     private final Map<Integer, Entry> open = new HashMap<>();
     private final LinkedHashMap<Integer, Tombstone> tombstones = new LinkedHashMap<>();
+    /** When each client address and PeerId last failed a claim proof, within the last hour. */
+    private final Map<Object, Deque<Long>> wrongClaims = new HashMap<>();
 
     Mailbox(MailboxLimits limits) {
         this.limits = limits;
@@ -106,23 +118,36 @@ final class Mailbox {
     }
 
     synchronized Result put(byte[] body) {
-        MailboxProtocol.Deposit deposit = decode(MailboxProtocol.Deposit::decode, body);
-        return deposit == null ? Result.fail(Failure.MALFORMED) : withEntry(deposit.nameplate(), entry -> {
-            if (!MessageDigest.isEqual(entry.creatorToken, deposit.token())) {
+        MailboxProtocol.Put put = decode(MailboxProtocol.Put::decode, body);
+        return put == null ? Result.fail(Failure.MALFORMED) : withEntry(put.nameplate(), entry -> {
+            if (!MessageDigest.isEqual(entry.creatorToken, put.token())) {
                 return Result.fail(Failure.NOT_YOURS);
             }
             if (entry.phase != Phase.ALLOCATED) {
                 return Result.fail(Failure.ALREADY_DEPOSITED);
             }
-            entry.creatorCard = deposit.sealed();
+            entry.commitment = put.commitment();
+            entry.creatorCard = put.sealed();
             entry.phase = Phase.OPEN;
             return Result.done();
         });
     }
 
-    synchronized Result claim(byte[] body) {
+    /**
+     * A joiner's claim from {@code address} (and {@code peer}, null when anonymous): refused without a look at the
+     * nameplate when this client's proofs failed {@link MailboxLimits#wrongClaimsPerHour()} times in the last hour.
+     */
+    synchronized Result claim(byte[] body, InetAddress address, PeerId peer) {
         MailboxProtocol.Claim claim = decode(MailboxProtocol.Claim::decode, body);
-        return claim == null ? Result.fail(Failure.MALFORMED) : withEntry(claim.nameplate(), entry -> {
+        if (claim == null) {
+            return Result.fail(Failure.MALFORMED);
+        }
+        long now = System.nanoTime();
+        sweepWrongClaims(now);
+        if (wrongClaims(address) >= limits.wrongClaimsPerHour() || wrongClaims(peer) >= limits.wrongClaimsPerHour()) {
+            return Result.fail(Failure.TOO_MANY);
+        }
+        return withEntry(claim.nameplate(), entry -> {
             switch (entry.phase) {
                 case ALLOCATED -> {
                     return Result.fail(Failure.NOT_READY);
@@ -132,6 +157,13 @@ final class Mailbox {
                 }
                 default -> {
                 }
+            }
+            if (!MessageDigest.isEqual(entry.commitment, MailboxProtocol.commitment(claim.proof()))) {
+                bury(entry, Gone.BURNT, now);
+                countWrongClaim(address, now);
+                countWrongClaim(peer, now);
+                notifyAll();
+                return Result.fail(Failure.WRONG_CODE);
             }
             entry.phase = Phase.CLAIMED;
             entry.joinerToken = token();
@@ -219,6 +251,30 @@ final class Mailbox {
                 return Result.ok(new MailboxProtocol.Progress(state, new byte[0]).encode());
             }
             wait(Math.max(1, left / 1_000_000L));
+        }
+    }
+
+    private int wrongClaims(Object client) {
+        Deque<Long> times = client == null ? null : wrongClaims.get(client);
+        return times == null ? 0 : times.size();
+    }
+
+    private void countWrongClaim(Object client, long now) {
+        if (client != null) {
+            wrongClaims.computeIfAbsent(client, c -> new ArrayDeque<>()).addLast(now);
+        }
+    }
+
+    /** Forgets wrong claims older than an hour (at most one per nameplate ever burnt, so this stays small). */
+    private void sweepWrongClaims(long now) {
+        for (Iterator<Deque<Long>> it = wrongClaims.values().iterator(); it.hasNext(); ) {
+            Deque<Long> times = it.next();
+            while (!times.isEmpty() && now - times.peekFirst() >= HOUR_NANOS) {
+                times.removeFirst();
+            }
+            if (times.isEmpty()) {
+                it.remove();
+            }
         }
     }
 

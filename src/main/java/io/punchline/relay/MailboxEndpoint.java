@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The relay's plain-request endpoints for pairing (docs/SECURITY.md section 7.4 and 7.5), all POST:
  * <pre>
- *   /.well-known/punchline/mailbox/{allocate,put,claim,answer,burn,wait}   the pairing mailbox ({@link Mailbox})
+ *   /.well-known/punchline/mailbox/v2/{allocate,put,claim,answer,burn,wait}   the pairing mailbox ({@link Mailbox})
  *   /.well-known/punchline/peers/allow   u16 count || PeerId(32) x count  -> 204  (who may find my binds; max 256)
  *   /.well-known/punchline/peers/find    PeerId(32)                        -> 200 versioned address | 404 | 429
  * </pre>
@@ -62,7 +62,7 @@ final class MailboxEndpoint {
             case MailboxProtocol.ALLOCATE -> body.length != 0 ? Mailbox.Result.fail(Failure.MALFORMED)
                     : perAddress.tryCount(address) ? mailbox.allocate(address, peer) : Mailbox.Result.fail(Failure.TOO_MANY);
             case MailboxProtocol.PUT -> mailbox.put(body);
-            case MailboxProtocol.CLAIM -> perAddress.tryCount(address) ? mailbox.claim(body)
+            case MailboxProtocol.CLAIM -> perAddress.tryCount(address) ? mailbox.claim(body, address, peer)
                     : Mailbox.Result.fail(Failure.TOO_MANY);
             case MailboxProtocol.ANSWER -> mailbox.answer(body);
             case MailboxProtocol.BURN -> mailbox.burn(body);

@@ -328,7 +328,8 @@ final class PairingDialog extends Dialog<Void> {
         }
         if (cause instanceof PairingException pairing) {
             if (pairing.reason() == PairingException.Reason.PEER_GAVE_WRONG_CODE) {
-                return "The other side entered a wrong code; this code is now void. Make a new code and read it again.";
+                return "The other side entered a wrong code, or someone else tried to guess it; this code is now void."
+                        + " Make a new code and read it again.";
             }
             return capitalize(pairing.getMessage());
         }

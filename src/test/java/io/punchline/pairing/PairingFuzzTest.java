@@ -15,6 +15,7 @@ import net.jqwik.api.constraints.Size;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,8 +84,14 @@ class PairingFuzzTest {
             throws Exception {
         assertThat(MailboxProtocol.Deposit.decode(new MailboxProtocol.Deposit(nameplate, token, sealed).encode()).sealed())
                 .isEqualTo(sealed);
-        assertThat(MailboxProtocol.Claim.decode(new MailboxProtocol.Claim(nameplate).encode()).nameplate())
-                .isEqualTo(nameplate);
+        byte[] proof = Arrays.copyOf(sealed, MailboxProtocol.CLAIM_PROOF_LENGTH);
+        MailboxProtocol.Claim claim = MailboxProtocol.Claim.decode(new MailboxProtocol.Claim(nameplate, proof).encode());
+        assertThat(claim.nameplate()).isEqualTo(nameplate);
+        assertThat(claim.proof()).isEqualTo(proof);
+        MailboxProtocol.Put put = MailboxProtocol.Put.decode(
+                new MailboxProtocol.Put(nameplate, token, MailboxProtocol.commitment(proof), sealed).encode());
+        assertThat(put.commitment()).isEqualTo(MailboxProtocol.commitment(proof));
+        assertThat(put.sealed()).isEqualTo(sealed);
         assertThat(MailboxProtocol.Claimed.decode(new MailboxProtocol.Claimed(token, sealed).encode()).token())
                 .isEqualTo(token);
         assertThat(MailboxProtocol.Wait.decode(new MailboxProtocol.Wait(nameplate, token, millis).encode()).millis())
@@ -115,6 +122,10 @@ class PairingFuzzTest {
         }
         try {
             MailboxProtocol.Deposit.decode(body);
+        } catch (WireFormatException expected) {
+        }
+        try {
+            MailboxProtocol.Put.decode(body);
         } catch (WireFormatException expected) {
         }
         try {

@@ -60,7 +60,9 @@ class PairingKeysTest {
         PairingKeys joiner = PairingKeys.derive(PairingCode.parse(CODE.toString()), RELAY);
         byte[] sealed = creator.seal(PairingKeys.Side.CREATOR, "card".getBytes(StandardCharsets.US_ASCII));
         assertThat(joiner.open(PairingKeys.Side.CREATOR, sealed)).asString(StandardCharsets.US_ASCII).isEqualTo("card");
-        assertThat(creator.seal(PairingKeys.Side.CREATOR, "card".getBytes(StandardCharsets.US_ASCII))).isEqualTo(sealed);
+        assertThat(joiner.claimProof()).isEqualTo(creator.claimProof()).hasSize(MailboxProtocol.CLAIM_PROOF_LENGTH);
+        assertThat(creator.claimCommitment()).isEqualTo(MailboxProtocol.commitment(joiner.claimProof()))
+                .isNotEqualTo(creator.claimProof());
 
         PairingKeys otherNameplate = PairingKeys.derive(new PairingCode(8, CODE.words()), RELAY);
         assertThatThrownBy(() -> otherNameplate.open(PairingKeys.Side.CREATOR, sealed))
@@ -96,6 +98,32 @@ class PairingKeysTest {
         PairingKeys keys = PairingKeys.derive(CODE, RELAY);
         byte[] plain = new byte[32];
         assertThat(keys.seal(PairingKeys.Side.CREATOR, plain)).isNotEqualTo(keys.seal(PairingKeys.Side.JOINER, plain));
+    }
+
+    @Test
+    void everySealDrawsItsOwnNonceSoTheSameCardNeverSealsToTheSameBytes() throws Exception {
+        PairingKeys keys = PairingKeys.derive(CODE, RELAY);
+        byte[] plain = new byte[64];
+        byte[] first = keys.seal(PairingKeys.Side.JOINER, plain);
+        byte[] second = keys.seal(PairingKeys.Side.JOINER, plain);
+        assertThat(first).hasSize(PairingKeys.NONCE_LENGTH + plain.length + PairingKeys.TAG_BITS / 8);
+        assertThat(Arrays.copyOf(first, PairingKeys.NONCE_LENGTH)).isNotEqualTo(Arrays.copyOf(second, PairingKeys.NONCE_LENGTH));
+        assertThat(Arrays.copyOfRange(first, PairingKeys.NONCE_LENGTH, first.length))
+                .isNotEqualTo(Arrays.copyOfRange(second, PairingKeys.NONCE_LENGTH, second.length));
+        assertThat(keys.open(PairingKeys.Side.JOINER, first)).isEqualTo(plain);
+        assertThat(keys.open(PairingKeys.Side.JOINER, second)).isEqualTo(plain);
+        byte[] swapped = first.clone();
+        System.arraycopy(second, 0, swapped, 0, PairingKeys.NONCE_LENGTH);
+        assertThatThrownBy(() -> keys.open(PairingKeys.Side.JOINER, swapped))
+                .as("the nonce is bound to its ciphertext").isInstanceOf(PairingException.class);
+    }
+
+    @Test
+    void aWrongCodeGivesAnotherClaimProof() {
+        PairingKeys right = PairingKeys.derive(CODE, RELAY);
+        PairingKeys wrong = PairingKeys.derive(new PairingCode(7, List.of("velvet", "able", "zoo", "frog")), RELAY);
+        assertThat(wrong.claimProof()).isNotEqualTo(right.claimProof());
+        assertThat(MailboxProtocol.commitment(wrong.claimProof())).isNotEqualTo(right.claimCommitment());
     }
 
     @Test

@@ -122,7 +122,7 @@ class PairingRelayTest {
                 .hasMessageContaining("entered a wrong code");
         assertThatThrownBy(() -> Pairing.join(bob.mailbox, relay.peerId(), offer.code(), bob.card))
                 .as("the right code on the burnt nameplate")
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.CODE_USED));
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.CODE_BURNT));
 
         Pairing.Offer again = Pairing.create(alice.mailbox, relay.peerId(), alice.card, RANDOM);
         assertThat(again.code().nameplate()).isNotEqualTo(offer.code().nameplate());
@@ -143,7 +143,7 @@ class PairingRelayTest {
                 .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.CODE_USED))
                 .hasMessageContaining("already been used");
         assertThat(offer.await(TIMEOUT).peer().peer()).isEqualTo(bob.identity.peerId());
-        assertThatThrownBy(() -> mallory.mailbox.claim(offer.code().nameplate()))
+        assertThatThrownBy(() -> mallory.mailbox.claim(offer.code().nameplate(), new byte[MailboxProtocol.CLAIM_PROOF_LENGTH]))
                 .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.CODE_USED));
     }
 
@@ -154,7 +154,7 @@ class PairingRelayTest {
         Device bob = new Device(address, "bob");
         // no Argon2id inside the 1-second window: its time on a loaded machine is not ours to bound
         MailboxProtocol.Allocated allocated = alice.mailbox.allocate();
-        alice.mailbox.put(allocated.nameplate(), allocated.token(), new byte[40]);
+        alice.mailbox.put(allocated.nameplate(), allocated.token(), new byte[MailboxProtocol.COMMITMENT_LENGTH], new byte[60]);
         PairingCode code = PairingCode.generate(allocated.nameplate(), RANDOM);
         assertThatThrownBy(() -> alice.mailbox.await(allocated.nameplate(), allocated.token(), TIMEOUT))
                 .as("the creator's wait ends with the expiry")
@@ -163,7 +163,7 @@ class PairingRelayTest {
                 .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.CODE_EXPIRED))
                 .hasMessageContaining("expired");
         int unknown = allocated.nameplate() == 9_999_999 ? 9_999_998 : 9_999_999;
-        assertThatThrownBy(() -> bob.mailbox.claim(unknown))
+        assertThatThrownBy(() -> bob.mailbox.claim(unknown, new byte[MailboxProtocol.CLAIM_PROOF_LENGTH]))
                 .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.NO_SUCH_CODE))
                 .hasMessageContaining("no such code");
         assertThat(relay.openNameplates()).isZero();
@@ -188,8 +188,56 @@ class PairingRelayTest {
         RelayRequests.Response response = alice.requests.post(MailboxProtocol.PUT, new byte[MailboxProtocol.MAX_BODY + 1]);
         assertThat(response.status()).isEqualTo(413);
         MailboxProtocol.Allocated allocated = alice.mailbox.allocate();
-        assertThatThrownBy(() -> alice.mailbox.put(allocated.nameplate(), new byte[16], new byte[10]))
+        assertThatThrownBy(() -> alice.mailbox.put(allocated.nameplate(), new byte[16], new byte[32], new byte[10]))
                 .as("someone else's token").satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.RELAY_REFUSED));
+    }
+
+    @Test
+    void aClientWhoseClaimProofsFailedTooOftenMayNotClaimAndBurnsNoMoreCodes() throws Exception {
+        RelayAddress address = start(loopback().withMailbox(MailboxLimits.DEFAULT.withWrongClaimsPerHour(2)));
+        Device alice = new Device(address, "alice");
+        Device mallory = new Device(address, "mallory");
+        List<Integer> nameplates = new ArrayList<>();
+        List<byte[]> tokens = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            // no Argon2id needed: the relay sees only a commitment and a sealed card
+            MailboxProtocol.Allocated allocated = alice.mailbox.allocate();
+            byte[] proof = new byte[MailboxProtocol.CLAIM_PROOF_LENGTH];
+            RANDOM.nextBytes(proof);
+            alice.mailbox.put(allocated.nameplate(), allocated.token(), MailboxProtocol.commitment(proof), new byte[60]);
+            nameplates.add(allocated.nameplate());
+            tokens.add(allocated.token());
+        }
+        byte[] guess = new byte[MailboxProtocol.CLAIM_PROOF_LENGTH];
+        for (int i = 0; i < 2; i++) {
+            int nameplate = nameplates.get(i);
+            assertThatThrownBy(() -> mallory.mailbox.claim(nameplate, guess))
+                    .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.WRONG_CODE));
+        }
+        assertThatThrownBy(() -> mallory.mailbox.claim(nameplates.get(2), guess))
+                .as("the third wrong claim within the hour")
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.RELAY_REFUSED));
+        assertThat(relay.openNameplates()).as("the third code is still open").isOne();
+        assertThat(alice.mailbox.await(nameplates.get(2), tokens.get(2), Duration.ZERO).state())
+                .isEqualTo(MailboxProtocol.State.WAITING_FOR_JOINER);
+        assertThatThrownBy(() -> alice.mailbox.await(nameplates.get(0), tokens.get(0), Duration.ZERO))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.PEER_GAVE_WRONG_CODE));
+    }
+
+    @Test
+    void theMailboxVersionIsInThePathAndAnotherVersionIsToldApart() throws Exception {
+        RelayAddress address = start(loopback());
+        Device alice = new Device(address, "alice");
+        assertThat(MailboxProtocol.CLAIM).isEqualTo(MailboxProtocol.PREFIX + "v2/claim");
+        // a version 1 client's claim: the bare nameplate on the unversioned path
+        RelayRequests.Response old = alice.requests.post(MailboxProtocol.PREFIX + "claim", new byte[]{0, 0, 0, 5});
+        assertThat(old.status()).isEqualTo(404);
+        assertThat(MailboxProtocol.Failure.of(old.body())).isEqualTo(MailboxProtocol.Failure.NOT_FOUND);
+        // what this client says when a relay of another version answers so
+        RelayRequests otherVersion = (path, body) -> alice.requests.post(path.replace("/v2/", "/v9/"), body);
+        assertThatThrownBy(() -> new MailboxClient(otherVersion).allocate())
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.RELAY_REFUSED))
+                .hasMessageContaining("another version");
     }
 
     @Test
@@ -198,7 +246,7 @@ class PairingRelayTest {
         try (RelayRequests.Standalone anonymous = RelayRequests.open(address, null, TIMEOUT)) {
             RelayRequests.Response response = anonymous.post(MailboxProtocol.ALLOCATE, new byte[0]);
             assertThat(response.status()).isEqualTo(401);
-            assertThatThrownBy(() -> new MailboxClient(anonymous).claim(5))
+            assertThatThrownBy(() -> new MailboxClient(anonymous).claim(5, new byte[32]))
                     .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.RELAY_REFUSED))
                     .hasMessageContaining("requires authentication");
             assertThat(anonymous.post(MailboxProtocol.PEERS_FIND, new byte[32]).status()).isEqualTo(401);
