@@ -26,7 +26,10 @@ import java.util.concurrent.CountDownLatch;
         description = {
                 "Runs a Punchline relay: MASQUE CONNECT-UDP and CONNECT-UDP Bind over HTTP/3.",
                 "Prints HOST:PORT#TLS_FINGERPRINT#RELAY_PEER_ID on standard output once it is ready; clients pin both.",
-                "Clients prove their PeerId before binding; without an allow list any PeerId may bind."})
+                "Clients prove their PeerId before binding; without an allow list any PeerId may bind.",
+                "This is a relay for others. The relay that the window and `send`/`receive` embed when no relay is",
+                "given is not: it serves only its own device, the peers that device remembers and a device entering",
+                "its pairing code, and forwards only between their binds, to no other address."})
 final class RelayCommand implements Callable<Integer> {
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:4433",

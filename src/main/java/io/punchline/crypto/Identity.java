@@ -7,16 +7,24 @@ import org.bouncycastle.pqc.crypto.mldsa.MLDSAKeyPairGenerator;
 import org.bouncycastle.pqc.crypto.mldsa.MLDSAPrivateKeyParameters;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * This installation's long-term ML-DSA-65 key pair. Kept in {@value #FILE_NAME} in the config folder the caller
  * passes in, readable by the owner only: the 6-byte magic {@code PLID\0\1} followed by the 32-byte FIPS 204 key
- * generation seed (the whole key pair is re-derived from it). Never logged: {@link #toString()} shows the PeerId.
+ * generation seed (the whole key pair is re-derived from it). Written to a temporary file, fsynced, then moved into place
+ * atomically; a file that group or others may read is refused on load. Never logged: {@link #toString()} shows the PeerId.
  */
 public final class Identity {
 
@@ -48,9 +56,14 @@ public final class Identity {
             System.arraycopy(MAGIC, 0, content, 0, MAGIC.length);
             byte[] seed = created.privateKey.getSeed();
             System.arraycopy(seed, 0, content, MAGIC.length, seed.length);
-            Files.write(temp, content);
-            Arrays.fill(content, (byte) 0);
-            Arrays.fill(seed, (byte) 0);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(ByteBuffer.wrap(content));
+                channel.force(true); // on disk before the move makes it the identity: a crash leaves old or new, whole
+            } finally {
+                Arrays.fill(content, (byte) 0);
+                Arrays.fill(seed, (byte) 0);
+            }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);
@@ -59,6 +72,7 @@ public final class Identity {
     }
 
     private static Identity load(Path file) throws IOException {
+        refuseIfOthersCanRead(file);
         byte[] content = Files.readAllBytes(file);
         try {
             if (content.length != MAGIC.length + MlDsa65.SEED_LENGTH
@@ -69,6 +83,27 @@ public final class Identity {
             return new Identity(new MLDSAPrivateKeyParameters(MlDsa65.PARAMETERS, seed));
         } finally {
             Arrays.fill(content, (byte) 0);
+        }
+    }
+
+    /**
+     * Refuses an identity file whose group or other permission bits are set (POSIX file systems): another user may
+     * have read the key, and a key others can read is not this installation's alone.
+     */
+    private static void refuseIfOthersCanRead(Path file) throws IOException {
+        if (!Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+        EnumSet<PosixFilePermission> others = EnumSet.of(PosixFilePermission.GROUP_READ,
+                PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+                PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+        others.retainAll(permissions);
+        if (!others.isEmpty()) {
+            throw new IOException("the identity file " + file + " is open to other users (mode "
+                    + PosixFilePermissions.toString(permissions) + "); it must be readable by its owner only: "
+                    + "run  chmod 600 " + file + "  (and, if others may have copied it, delete it to get a new identity "
+                    + "and pair again)");
         }
     }
 

@@ -278,6 +278,12 @@ final class Mailbox {
         }
     }
 
+    /** Whether {@code creator} has a nameplate open: allocated by it and not yet used, burnt or expired. */
+    synchronized boolean hasOpenCodeOf(PeerId creator) {
+        sweep(System.nanoTime());
+        return open.values().stream().anyMatch(entry -> creator.equals(entry.peer));
+    }
+
     synchronized int openNameplates() {
         sweep(System.nanoTime());
         return open.size();

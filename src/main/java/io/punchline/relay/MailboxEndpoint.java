@@ -78,6 +78,11 @@ final class MailboxEndpoint {
         return mailbox.openNameplates();
     }
 
+    /** Whether {@code creator} has a pairing code open in this mailbox. */
+    boolean hasOpenCodeOf(PeerId creator) {
+        return mailbox.hasOpenCodeOf(creator);
+    }
+
     private Mailbox.Result allow(RelayConnection connection, byte[] body) {
         ByteBuffer in = ByteBuffer.wrap(body);
         if (body.length < 2) {

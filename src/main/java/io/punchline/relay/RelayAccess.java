@@ -19,16 +19,20 @@ import java.util.Set;
  *   <li>Allow list: only the listed PeerIds; others are refused when they present their proof.</li>
  *   <li>Anonymous allowed: clients that know nothing of relay authentication (standard MASQUE clients) may bind too,
  *       rate limited per source address. Authenticated clients keep their per-PeerId limit.</li>
+ *   <li>Owned (embedded relays): any authenticated PeerId may use the mailbox, but only the {@link OwnerScope}'s
+ *       members, and guests while the owner has a pairing code open, may open CONNECT-UDP requests.</li>
  * </ul>
  *
  * @param allowAnonymous        serve binds on connections that did not authenticate
  * @param allowedPeers          the allow list; empty: any authenticated PeerId
  * @param peerRequestsPerMinute new bind or CONNECT-UDP requests per authenticated PeerId per minute
+ * @param owner                 who may hold binds on an embedded relay; null: every admitted client
  */
-public record RelayAccess(boolean allowAnonymous, Set<PeerId> allowedPeers, int peerRequestsPerMinute) {
+public record RelayAccess(boolean allowAnonymous, Set<PeerId> allowedPeers, int peerRequestsPerMinute,
+                          OwnerScope owner) {
 
     /** Authenticated clients only, any PeerId, 120 new requests per PeerId per minute. */
-    public static final RelayAccess OPEN = new RelayAccess(false, Set.of(), 120);
+    public static final RelayAccess OPEN = new RelayAccess(false, Set.of(), 120, null);
 
     public RelayAccess {
         allowedPeers = Set.copyOf(allowedPeers);
@@ -39,18 +43,26 @@ public record RelayAccess(boolean allowAnonymous, Set<PeerId> allowedPeers, int 
             throw new IllegalArgumentException("an allow list and --allow-anonymous contradict each other: "
                     + "anonymous clients would bypass the list");
         }
+        if (allowAnonymous && owner != null) {
+            throw new IllegalArgumentException("an owned relay serves authenticated PeerIds only");
+        }
     }
 
     public RelayAccess withAnonymous(boolean allow) {
-        return new RelayAccess(allow, allowedPeers, peerRequestsPerMinute);
+        return new RelayAccess(allow, allowedPeers, peerRequestsPerMinute, owner);
     }
 
     public RelayAccess withAllowedPeers(Set<PeerId> peers) {
-        return new RelayAccess(allowAnonymous, peers, peerRequestsPerMinute);
+        return new RelayAccess(allowAnonymous, peers, peerRequestsPerMinute, owner);
     }
 
     public RelayAccess withPeerRequestsPerMinute(int perMinute) {
-        return new RelayAccess(allowAnonymous, allowedPeers, perMinute);
+        return new RelayAccess(allowAnonymous, allowedPeers, perMinute, owner);
+    }
+
+    /** Binds only for {@code scope}'s members and, while its owner has a pairing code open, a few guests. */
+    public RelayAccess withOwner(OwnerScope scope) {
+        return new RelayAccess(allowAnonymous, allowedPeers, peerRequestsPerMinute, scope);
     }
 
     /**

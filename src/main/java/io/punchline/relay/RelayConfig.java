@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param allowLoopbackTargets   forward to loopback addresses (tests and single-machine use only)
  * @param access                 who may bind: open, allow list, anonymous (docs/SECURITY.md section 6)
  * @param mailbox                pairing mailbox and peer-finding bounds (docs/SECURITY.md section 7.4)
+ * @param ownBindsOnly           forward only between this relay's own binds (in process), send nothing to any other
+ *                               address (embedded relays)
  */
 public record RelayConfig(InetSocketAddress listen,
                           InetAddress publicAddress,
@@ -33,7 +35,8 @@ public record RelayConfig(InetSocketAddress listen,
                           Duration idleTimeout,
                           boolean allowLoopbackTargets,
                           RelayAccess access,
-                          MailboxLimits mailbox) {
+                          MailboxLimits mailbox,
+                          boolean ownBindsOnly) {
 
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(2);
 
@@ -58,42 +61,51 @@ public record RelayConfig(InetSocketAddress listen,
     /** Defaults for a relay listening on {@code listen}. */
     public static RelayConfig defaults(InetSocketAddress listen) {
         return new RelayConfig(listen, null, null, 1000, 32, 256, 0, 600, MIN_IDLE_TIMEOUT, false, RelayAccess.OPEN,
-                MailboxLimits.DEFAULT);
+                MailboxLimits.DEFAULT, false);
     }
 
     public RelayConfig withPublicAddress(InetAddress address) {
         return new RelayConfig(listen, address, dataFolder, maxSessions, maxSessionsPerClient, maxContextsPerSession,
-                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access, mailbox);
+                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access, mailbox, ownBindsOnly);
     }
 
     public RelayConfig withDataFolder(Path folder) {
         return new RelayConfig(listen, publicAddress, folder, maxSessions, maxSessionsPerClient, maxContextsPerSession,
-                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access, mailbox);
+                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access, mailbox, ownBindsOnly);
     }
 
     public RelayConfig withLimits(int sessions, int perClient, int contexts, long rate, int perMinute) {
         return new RelayConfig(listen, publicAddress, dataFolder, sessions, perClient, contexts, rate, perMinute,
-                idleTimeout, allowLoopbackTargets, access, mailbox);
+                idleTimeout, allowLoopbackTargets, access, mailbox, ownBindsOnly);
     }
 
     public RelayConfig withIdleTimeout(Duration timeout) {
         return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
-                maxContextsPerSession, bytesPerSecond, requestsPerMinute, timeout, allowLoopbackTargets, access, mailbox);
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, timeout, allowLoopbackTargets, access, mailbox,
+                ownBindsOnly);
     }
 
     public RelayConfig withLoopbackTargets(boolean allow) {
         return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
-                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allow, access, mailbox);
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allow, access, mailbox,
+                ownBindsOnly);
     }
 
     public RelayConfig withMailbox(MailboxLimits limits) {
         return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
                 maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access,
-                limits);
+                limits, ownBindsOnly);
+    }
+
+    public RelayConfig withOwnBindsOnly(boolean only) {
+        return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access, mailbox,
+                only);
     }
 
     public RelayConfig withAccess(RelayAccess policy) {
         return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
-                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, policy, mailbox);
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, policy, mailbox,
+                ownBindsOnly);
     }
 }

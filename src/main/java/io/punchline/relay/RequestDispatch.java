@@ -91,6 +91,10 @@ final class RequestDispatch {
             respondAndFinish(401, fields);
             return;
         }
+        if (!ownerServes()) {
+            respondAndFinish(403, proxyStatus("http_request_denied; details=\"" + OwnerScope.REFUSAL + "\""));
+            return;
+        }
         UdpTarget target;
         try {
             target = UdpProxyingPath.parse(path);
@@ -119,6 +123,27 @@ final class RequestDispatch {
             }
         }
         openTunnel(uriTarget, bind);
+    }
+
+    /**
+     * On an owned (embedded) relay: whether this connection's PeerId may open a request, by {@link OwnerScope}'s rule
+     * (member, or a guest while the owner has a pairing code open and guests are below their cap).
+     */
+    private boolean ownerServes() {
+        OwnerScope scope = connection.relay().config().access().owner();
+        if (scope == null || scope.isMember(connection.peer())) {
+            return true;
+        }
+        if (!connection.relay().mailbox().hasOpenCodeOf(scope.owner())) {
+            LOG.info("refused a request of {} from {}: not this embedded relay's device nor a peer it remembers, and "
+                    + "no pairing code of that device is open", connection.peer().fingerprint(), connection.client());
+            return false;
+        }
+        java.util.Set<io.punchline.crypto.PeerId> remembered = scope.remembered().get();
+        long guests = connection.relay().directory().tunnels().stream().filter(tunnel -> !tunnel.isClosed())
+                .map(tunnel -> tunnel.connection().peer())
+                .filter(peer -> !scope.owner().equals(peer) && !remembered.contains(peer)).count();
+        return guests < scope.maxGuests();
     }
 
     private void openTunnel(InetSocketAddress uriTarget, boolean bind) {

@@ -34,8 +34,31 @@ class IdentityTest {
     @Test
     void aDamagedFileIsRefusedNotReplaced(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve(Identity.FILE_NAME), "garbage");
-        assertThatThrownBy(() -> Identity.loadOrCreate(dir)).isInstanceOf(IOException.class);
+        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(dir.resolve(Identity.FILE_NAME), PosixFilePermissions.fromString("rw-------"));
+        }
+        assertThatThrownBy(() -> Identity.loadOrCreate(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not a Punchline ML-DSA-65 identity file");
         assertThat(Files.readString(dir.resolve(Identity.FILE_NAME))).isEqualTo("garbage");
+    }
+
+    @Test
+    void anIdentityFileOthersCanReadIsRefusedWithTheFix(@TempDir Path dir) throws IOException {
+        Identity.loadOrCreate(dir);
+        Path file = dir.resolve(Identity.FILE_NAME);
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.getFileStore(file).supportsFileAttributeView("posix"),
+                "POSIX permissions only");
+        byte[] before = Files.readAllBytes(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> Identity.loadOrCreate(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("rw-r--r--")
+                .hasMessageContaining("chmod 600 " + file);
+        assertThat(Files.readAllBytes(file)).as("left as it was").isEqualTo(before);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw----r--"));
+        assertThatThrownBy(() -> Identity.loadOrCreate(dir)).hasMessageContaining("chmod 600");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertThat(Identity.loadOrCreate(dir).publicKey()).hasSize(1952);
     }
 
     @Test

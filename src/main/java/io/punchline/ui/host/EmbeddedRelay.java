@@ -1,8 +1,9 @@
 package io.punchline.ui.host;
 
+import io.punchline.crypto.PeerId;
+import io.punchline.discovery.EmbeddedRelayConfig;
 import io.punchline.discovery.LocalRelays;
 import io.punchline.masque.RelayAddress;
-import io.punchline.relay.RelayConfig;
 import io.punchline.relay.RelayServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,52 +22,63 @@ import java.util.Optional;
  * takes the relay another live Punchline (a window or {@code punchline send/receive}) of this user embeds on this
  * machine; when it embeds one itself, it announces it (temporary-folder file with its PID, LAN multicast), so a
  * {@code punchline receive CODE} started next to the window reaches the window's mailbox without flags. Its own relay
- * asks for the configured port first (4433, a stable contact for peers elsewhere), then any free port.
+ * asks for the configured port first (4433, a stable contact for peers elsewhere), then any free port. It runs as
+ * {@link EmbeddedRelayConfig} says: it serves this device, the peers it remembers and a device joining its open pairing
+ * code, and forwards only between its own binds ({@link #SERVES}, shown in the relay pane).
  */
 public final class EmbeddedRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRelay.class);
 
+    /** What an embedded relay serves, for the relay pane. */
+    public static final String SERVES = EmbeddedRelayConfig.SERVES;
+
     private final Path base;
+    private final Path ownerHome;
     private final InetAddress bindAddress;
     private final int port;
     private volatile AutoCloseable announcement;
 
     /**
      * @param base         the configuration folder (relay identity)
+     * @param ownerHome    the folder of the identity and remembered peers of the device this relay serves
      * @param bindAddress  where the relay listens: the wildcard for a LAN, loopback in tests
      * @param port         the port asked for first
      */
-    public EmbeddedRelay(Path base, InetAddress bindAddress, int port) {
+    public EmbeddedRelay(Path base, Path ownerHome, InetAddress bindAddress, int port) {
         this.base = base;
+        this.ownerHome = ownerHome;
         this.bindAddress = bindAddress;
         this.port = port;
     }
 
     /** The relay another live Punchline of this user embeds on this machine ({@link LocalRelays#onThisMachine}). */
     public RelayChoice shared() {
-        Optional<RelayAddress> found = LocalRelays.onThisMachine();
+        Optional<RelayAddress> found = LocalRelays.onThisMachine(message -> { });
         return found.map(address -> new RelayChoice(address, null,
-                "sharing the embedded relay of another Punchline on this machine (port " + address.port() + ")"))
+                "sharing the embedded relay of another Punchline on this machine (port " + address.port()
+                        + "; it serves only its own device, the peers that device remembers and a device entering its "
+                        + "pairing code)"))
                 .orElse(null);
     }
 
-    /** Starts a relay on the asked-for port, or returns null when that port is taken. */
-    public RelayChoice startOnPort() throws IOException {
+    /** Starts a relay serving {@code owner} on the asked-for port, or returns null when that port is taken. */
+    public RelayChoice startOnPort(PeerId owner) throws IOException {
         try {
-            RelayServer server = start(port);
-            return new RelayChoice(server.address(), server, "embedded relay on port " + server.listenAddress().getPort());
+            RelayServer server = start(port, owner);
+            return new RelayChoice(server.address(), server, "embedded relay on port " + server.listenAddress().getPort()
+                    + ": " + SERVES);
         } catch (SocketException e) {
             LOG.info("embedded relay: port {} is taken ({})", port, e.getMessage());
             return null;
         }
     }
 
-    /** Starts a relay on a free port. */
-    public RelayChoice startOnFreePort() throws IOException {
-        RelayServer server = start(0);
+    /** Starts a relay serving {@code owner} on a free port. */
+    public RelayChoice startOnFreePort(PeerId owner) throws IOException {
+        RelayServer server = start(0, owner);
         return new RelayChoice(server.address(), server, "embedded relay on port " + server.listenAddress().getPort()
-                + " (port " + port + " is taken)");
+                + " (port " + port + " is taken): " + SERVES);
     }
 
     /** Announces a relay this window embeds, once its engine is bound on it. */
@@ -92,9 +104,8 @@ public final class EmbeddedRelay {
         }
     }
 
-    private RelayServer start(int onPort) throws IOException {
-        return RelayServer.start(RelayConfig.defaults(new InetSocketAddress(bindAddress, onPort))
-                .withDataFolder(base.resolve("relay"))
-                .withLoopbackTargets(true));
+    private RelayServer start(int onPort, PeerId owner) throws IOException {
+        return RelayServer.start(EmbeddedRelayConfig.of(new InetSocketAddress(bindAddress, onPort), base.resolve("relay"),
+                owner, ownerHome));
     }
 }

@@ -51,7 +51,7 @@ public final class EngineHost implements AutoCloseable {
         this.identityFolder = identityFolder;
         this.settings = settings;
         this.listen = listen;
-        this.embeddedRelay = new EmbeddedRelay(configBase, relayBind, settings.embeddedRelayPort());
+        this.embeddedRelay = new EmbeddedRelay(configBase, identityFolder, relayBind, settings.embeddedRelayPort());
     }
 
     /** Chooses the relay and starts the engine; blocking. */
@@ -71,9 +71,9 @@ public final class EngineHost implements AutoCloseable {
                 LOG.info("the relay announced on this machine does not answer ({}); embedding one", e.getMessage());
             }
         }
-        RelayChoice own = embeddedRelay.startOnPort();
+        RelayChoice own = embeddedRelay.startOnPort(identity.peerId());
         if (own == null) {
-            own = embeddedRelay.startOnFreePort();
+            own = embeddedRelay.startOnFreePort(identity.peerId());
         }
         relay = own;
         try {
