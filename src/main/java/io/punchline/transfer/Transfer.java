@@ -5,6 +5,7 @@ import io.punchline.session.PeerSession;
 import io.punchline.session.SecureStream;
 import io.punchline.transfer.ControlMessage.Abort;
 import io.punchline.transfer.TransferResult.Outcome;
+import io.punchline.wire.PeerText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,11 +110,12 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
         }
     }
 
+    /** The peer's reason is its own text: cleaned ({@link PeerText}) before it reaches a result, an event or a screen. */
     void onPeerAbort(Abort abort) {
         if (abort.reason() == Abort.Reason.CANCELLED) {
             end(Outcome.CANCELLED_BY_PEER, "cancelled by the peer");
         } else {
-            end(Outcome.FAILED, "the peer ended the transfer: " + abort.message());
+            end(Outcome.FAILED, "the peer ended the transfer: " + PeerText.clean(abort.message()));
         }
     }
 
