@@ -91,6 +91,10 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
     /** Handles one message of the control stream. */
     abstract void handle(ControlMessage message) throws IOException, TransferProtocolException;
 
+    /** Called once when the transfer ends, before its ending is published. */
+    void onEnded() {
+    }
+
     /** Files counted in the result. */
     abstract int filesDone();
 
@@ -178,6 +182,7 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
             fileStreams.forEach(SecureStream::abort);
         }
         owner.ended(this);
+        onEnded();
         owner.publish(switch (outcome) {
             case COMPLETED -> new TransferUpdate.Finished(id, direction, ending.files(), ending.bytes(), ending.millis());
             case DECLINED -> new TransferUpdate.Declined(id, direction);
