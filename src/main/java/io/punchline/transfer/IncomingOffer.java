@@ -157,6 +157,10 @@ public final class IncomingOffer extends Transfer {
         } catch (IllegalArgumentException e) {
             fail(e.getMessage(), true);
             return;
+        } finally {
+            if (isEnded()) {
+                onEnded(); // ended (say, the peer aborted) while slots were being claimed: give them back
+            }
         }
         remaining.set(requests.size());
         try {
