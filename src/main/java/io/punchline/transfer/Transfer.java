@@ -136,10 +136,20 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
 
     /** A file stream broke: give the control stream a moment to deliver the peer's reason, else fail with ours. */
     void fileStreamBroken(String message, boolean tellPeer) {
+        // a reset can leave this thread interrupted (a write blocked in the stream is woken that way); the wait for
+        // the peer's reason must not end at once because of it
+        boolean interrupted = Thread.interrupted();
         try {
             result.get(REASON_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+            fail(message, tellPeer);
         } catch (Exception e) {
             fail(message, tellPeer);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
