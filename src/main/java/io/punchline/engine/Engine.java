@@ -96,7 +96,8 @@ public final class Engine implements AutoCloseable {
             peerBook.allowFinders(bind);
             onBind(peerBook::allowFinders);
         }
-        this.transfers = new io.punchline.transfer.Transfers(executor, this::onTransferUpdate, this::pathOf);
+        this.transfers = new io.punchline.transfer.Transfers(executor, this::onTransferUpdate, this::pathOf,
+                config.home() == null ? null : config.home().resolve("partial"));
         StreamHandler toTransfers = (session, kind, stream) -> transfers.onStream(session, kind, stream);
         streamHandlers.put(io.punchline.transfer.StreamKind.OFFER, toTransfers);
         streamHandlers.put(io.punchline.transfer.StreamKind.FILE, toTransfers);

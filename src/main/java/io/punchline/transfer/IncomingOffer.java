@@ -33,8 +33,11 @@ public final class IncomingOffer extends Transfer {
 
     private static final int BLOCK = 64 * 1024;
 
-    /** Where each wanted file goes and from which offset it was asked for; removed when its stream arrives. */
-    private record Wanted(Path target, long offset) {
+    /** Where each wanted file goes and its claimed resume slot (the offset asked for); removed when its stream arrives. */
+    private record Wanted(Path target, ResumeStore.Slot slot) {
+        long offset() {
+            return slot.offset;
+        }
     }
 
     private final Map<Integer, Wanted> waiting = new ConcurrentHashMap<>();
@@ -54,9 +57,10 @@ public final class IncomingOffer extends Transfer {
     }
 
     /**
-     * Manifest paths of the files that {@code targetDir} holds a verified partial copy of, with the bytes already
+     * Manifest paths of the files that {@code targetDir} holds a partial copy of from this peer, with the bytes already
      * there: what accepting into that folder would resume instead of receiving again. Reads only the small state
-     * files; finished files with the same content are found (by hashing) on accept.
+     * files in the data folder; on accept each part's prefix is hashed again before it is trusted, and finished files
+     * with the same content are found (by hashing).
      */
     public Map<String, Long> resumable(Path targetDir) {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -65,7 +69,7 @@ public final class IncomingOffer extends Transfer {
             for (ManifestEntry entry : manifest.entries()) {
                 if (entry.isFile()) {
                     try {
-                        long offset = PartFile.resumeOffset(target.resolve(entry.path()), entry);
+                        long offset = owner.resumeStore().peek(peer(), target.resolve(entry.path()), entry);
                         if (offset > 0) {
                             out.put(entry.path(), offset);
                         }
@@ -135,17 +139,17 @@ public final class IncomingOffer extends Transfer {
                     placed.incrementAndGet();
                     continue;
                 }
-                long offset = PartFile.resumeOffset(path, entry);
-                if (offset == entry.size()) {
-                    try (PartFile part = PartFile.open(path, entry, offset)) {
+                ResumeStore.Slot slot = owner.resumeStore().claim(peer(), path, entry);
+                if (slot.offset == entry.size()) {
+                    try (slot; PartFile part = PartFile.open(owner.resumeStore(), slot, path, entry)) {
                         part.finish();
                     }
                     placed.incrementAndGet();
                     continue;
                 }
-                waiting.put(index, new Wanted(path, offset));
-                requests.add(new Request(index, offset));
-                totalBytes += entry.size() - offset;
+                waiting.put(index, new Wanted(path, slot));
+                requests.add(new Request(index, slot.offset));
+                totalBytes += entry.size() - slot.offset;
             }
         } catch (IOException e) {
             fail("the receiver cannot write \"" + current + "\": " + describe(e), true);
@@ -153,6 +157,10 @@ public final class IncomingOffer extends Transfer {
         } catch (IllegalArgumentException e) {
             fail(e.getMessage(), true);
             return;
+        } finally {
+            if (isEnded()) {
+                onEnded(); // ended (say, the peer aborted) while slots were being claimed: give them back
+            }
         }
         remaining.set(requests.size());
         try {
@@ -205,11 +213,20 @@ public final class IncomingOffer extends Transfer {
     void receive(FileHeader header, SecureStream stream) {
         Wanted wanted = waiting.remove(header.index());
         if (wanted == null || wanted.offset() != header.offset()) {
+            if (wanted != null) {
+                wanted.slot().close();
+            }
             stream.abort();
             fail("protocol error from the peer: a file stream for entry " + header.index() + " from " + header.offset()
                     + " was not asked for", true);
             return;
         }
+        try (ResumeStore.Slot slot = wanted.slot()) {
+            receive(header, stream, wanted.target(), slot);
+        }
+    }
+
+    private void receive(FileHeader header, SecureStream stream, Path target, ResumeStore.Slot slot) {
         fileStreams.add(stream);
         if (isEnded()) {
             stream.abort();
@@ -218,7 +235,7 @@ public final class IncomingOffer extends Transfer {
         ManifestEntry entry = manifest.entries().get(header.index());
         PartFile part;
         try {
-            part = PartFile.open(wanted.target(), entry, wanted.offset());
+            part = PartFile.open(owner.resumeStore(), slot, target, entry);
         } catch (IOException e) {
             stream.abort();
             fail("the receiver cannot write \"" + entry.path() + "\": " + describe(e), true);
@@ -264,6 +281,17 @@ public final class IncomingOffer extends Transfer {
         } catch (IOException e) {
             stream.abort();
             fail("the receiver could not write \"" + entry.path() + "\": " + describe(e), true);
+        }
+    }
+
+    /** Gives back the resume slots of files whose streams never came. */
+    @Override
+    void onEnded() {
+        for (Integer index : List.copyOf(waiting.keySet())) {
+            Wanted wanted = waiting.remove(index);
+            if (wanted != null) {
+                wanted.slot().close();
+            }
         }
     }
 

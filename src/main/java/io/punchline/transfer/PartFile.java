@@ -6,88 +6,103 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 
 /**
- * One file being received: {@code NAME.part} beside its sidecar {@code .NAME.part.state} ({@link PartState}), hashed
- * while written, checkpointed (part fsynced, then the sidecar replaced) every {@link #CHECKPOINT_BYTES}, and on
- * {@link #finish} verified, fsynced and moved atomically to a free final name. The sidecar is written before the part
- * exists, so a part without one was not made by Punchline and is never reused.
+ * One file being received into a {@code .part} of its own, created exclusively under the first free of
+ * {@code NAME.part}, {@code NAME (1).part}... (never an existing file, never shared with another transfer), hashed while
+ * written, checkpointed (part fsynced, then its {@link PartState} saved in the {@link ResumeStore}, outside the target
+ * folder) every {@link #CHECKPOINT_BYTES}, and on {@link #finish} verified, fsynced and placed under the first free of
+ * {@code NAME}, {@code NAME (1)}... by an operation that fails when the name exists (a hard link, else an exclusive
+ * create and copy), so a file created meanwhile under that name is never replaced.
  */
 final class PartFile implements Closeable {
 
     static final long CHECKPOINT_BYTES = 4L * 1024 * 1024;
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final int MAX_NUMBERED = 10_000;
 
+    /** Called with each final name just before the part is placed there; tests use it to create that name first. */
+    interface BeforePlacing {
+        void at(Path candidate) throws IOException;
+    }
+
+    private final ResumeStore store;
+    private final ResumeStore.Slot slot;
     private final Path target;
     private final Path part;
-    private final Path state;
+    private final String partName;
     private final ManifestEntry entry;
     private final FileChannel channel;
     private final SHA256Digest digest;
     private long written;
     private long checkpointed;
 
-    private PartFile(Path target, ManifestEntry entry, FileChannel channel, SHA256Digest digest, long offset) {
+    private PartFile(ResumeStore store, ResumeStore.Slot slot, Path target, Path part, ManifestEntry entry, FileChannel channel) {
+        this.store = store;
+        this.slot = slot;
         this.target = target;
-        this.part = TargetFolder.part(target);
-        this.state = TargetFolder.state(target);
+        this.part = part;
+        this.partName = part.getFileName().toString();
         this.entry = entry;
         this.channel = channel;
-        this.digest = digest;
-        this.written = offset;
-        this.checkpointed = offset;
+        this.digest = slot.digest;
+        this.written = slot.offset;
+        this.checkpointed = slot.offset;
     }
 
     /**
-     * The verified offset a part of {@code entry} at {@code target} can resume from: 0 when there is none (or a stale
-     * one for other content); an error when {@code NAME.part} exists without a Punchline sidecar.
+     * Opens the part of {@code slot} ({@link ResumeStore#claim}): its verified part at its offset, or a new part. The
+     * part file closes with this; the slot stays claimed until the caller closes it.
      */
-    static long resumeOffset(Path target, ManifestEntry entry) throws IOException {
-        PartState saved = readState(TargetFolder.state(target));
-        Path part = TargetFolder.part(target);
-        boolean partExists = Files.exists(part, NOFOLLOW);
-        if (partExists && (saved == null || !Files.isRegularFile(part, NOFOLLOW))) {
-            throw new FileSystemException(part.toString(), null, "\"" + part.getFileName()
-                    + "\" exists and is not a Punchline partial file; move it away to receive \"" + entry.path() + "\"");
+    static PartFile open(ResumeStore store, ResumeStore.Slot slot, Path target, ManifestEntry entry) throws IOException {
+        if (slot.part != null && slot.offset > 0) {
+            FileChannel channel = FileChannel.open(slot.part, StandardOpenOption.WRITE, NOFOLLOW);
+            try {
+                channel.truncate(slot.offset);
+                channel.position(slot.offset);
+                return new PartFile(store, slot, target, slot.part, entry, channel);
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
         }
-        if (saved == null || !partExists || !entry.hashEquals(saved.expectedSha256()) || saved.size() != entry.size()
-                || Files.size(part) < saved.verifiedOffset()) {
-            return 0;
+        for (int n = 0; n < MAX_NUMBERED; n++) {
+            Path part = target.resolveSibling(partName(target, n));
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW);
+            } catch (FileAlreadyExistsException taken) {
+                continue;
+            }
+            try {
+                PartFile file = new PartFile(store, slot, target, part, entry, channel);
+                store.save(slot, file.state(0));
+                return file;
+            } catch (IOException e) {
+                channel.close();
+                Files.deleteIfExists(part);
+                throw e;
+            }
         }
-        return saved.verifiedOffset();
+        throw new FileSystemException(target.toString(), null, "no free name for the partial file of " + target.getFileName());
     }
 
-    /** Opens (or resumes at {@code offset}, which {@link #resumeOffset} returned) the part of {@code entry}. */
-    static PartFile open(Path target, ManifestEntry entry, long offset) throws IOException {
-        SHA256Digest digest = new SHA256Digest();
-        if (offset > 0) {
-            PartState saved = readState(TargetFolder.state(target));
-            if (saved == null || saved.verifiedOffset() != offset) {
-                throw new FileSystemException(target.toString(), null, "the partial file of \"" + entry.path() + "\" changed");
-            }
-            digest = new SHA256Digest(saved.digestState());
-        }
-        PartFile file;
-        if (offset == 0) {
-            writeState(TargetFolder.state(target), new PartState(entry.sha256(), entry.size(), 0, digest.getEncodedState()));
-        }
-        FileChannel channel = FileChannel.open(TargetFolder.part(target), StandardOpenOption.CREATE, StandardOpenOption.WRITE, NOFOLLOW);
-        try {
-            channel.truncate(offset);
-            channel.position(offset);
-            file = new PartFile(target, entry, channel, digest, offset);
-        } catch (IOException e) {
-            channel.close();
-            throw e;
-        }
-        return file;
+    /** {@code NAME.part} numbered; a generic name when that would be longer than a file name may be. */
+    static String partName(Path target, int n) {
+        String name = TargetFolder.numbered(target.getFileName() + ".part", n);
+        return name.getBytes(StandardCharsets.UTF_8).length <= SafeNames.MAX_SEGMENT_BYTES ? name
+                : TargetFolder.numbered("punchline-partial.part", n);
+    }
+
+    Path path() {
+        return part;
     }
 
     long written() {
@@ -113,15 +128,23 @@ final class PartFile implements Closeable {
     /** Makes what was written so far durable and resumable. */
     void checkpoint() throws IOException {
         channel.force(false);
-        writeState(state, new PartState(entry.sha256(), entry.size(), written, digest.getEncodedState()));
+        store.save(slot, state(written));
         checkpointed = written;
     }
 
-    /**
-     * Verifies the complete part against the manifest and moves it to its final name (a numbered one on a clash); an
-     * existing file with the same content counts as done. Returns the final path.
-     */
+    private PartState state(long verified) {
+        return new PartState(entry.sha256(), entry.size(), verified, digest.getEncodedState(), partName);
+    }
+
     Path finish() throws IOException {
+        return finish(candidate -> { });
+    }
+
+    /**
+     * Verifies the complete part against the manifest and places it under a free final name; an existing file with the
+     * same content counts as done. Returns the final path.
+     */
+    Path finish(BeforePlacing beforePlacing) throws IOException {
         if (written != entry.size()) {
             throw new FileSystemException(target.toString(), null, "\"" + entry.path() + "\" ended at " + written
                     + " of " + entry.size() + " bytes");
@@ -131,7 +154,7 @@ final class PartFile implements Closeable {
         if (!entry.hashEquals(hash)) {
             channel.close();
             Files.deleteIfExists(part);
-            Files.deleteIfExists(state);
+            store.forget(slot);
             throw new FileSystemException(target.toString(), null, "\"" + entry.path() + "\" arrived with a different SHA-256 than offered");
         }
         channel.force(true);
@@ -142,51 +165,53 @@ final class PartFile implements Closeable {
             Files.delete(part);
             finalPath = existing;
         } else {
-            finalPath = TargetFolder.freeName(target);
-            Files.move(part, finalPath, StandardCopyOption.ATOMIC_MOVE);
+            finalPath = place(beforePlacing);
             TargetFolder.applyMode(finalPath, entry.mode());
         }
-        Files.deleteIfExists(state);
+        store.forget(slot);
         return finalPath;
     }
 
+    /** Moves the part to the first free numbered name; taking a name fails when it exists, so nothing is replaced. */
+    private Path place(BeforePlacing beforePlacing) throws IOException {
+        for (int n = 0; n < MAX_NUMBERED; n++) {
+            Path candidate = target.resolveSibling(TargetFolder.numbered(target.getFileName().toString(), n));
+            beforePlacing.at(candidate);
+            try {
+                try {
+                    Files.createLink(candidate, part);
+                } catch (FileAlreadyExistsException taken) {
+                    throw taken;
+                } catch (UnsupportedOperationException | FileSystemException noLinks) {
+                    copyToNew(candidate);
+                }
+                Files.delete(part);
+                return candidate;
+            } catch (FileAlreadyExistsException taken) {
+                // someone has this name (perhaps since a moment ago): the next one
+            }
+        }
+        throw new FileSystemException(target.toString(), null, "no free name for " + target.getFileName());
+    }
+
+    /** For file systems without hard links: a copy into a file created exclusively. */
+    private void copyToNew(Path candidate) throws IOException {
+        try (FileChannel out = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW)) {
+            try (FileChannel in = FileChannel.open(part, StandardOpenOption.READ, NOFOLLOW)) {
+                for (long at = 0, size = in.size(); at < size; ) {
+                    at += out.transferFrom(in, at, size - at);
+                }
+                out.force(true);
+            } catch (IOException e) {
+                Files.deleteIfExists(candidate); // ours: created just above
+                throw e;
+            }
+        }
+    }
+
+    /** Closes the part file; the slot stays claimed until its owner closes it. */
     @Override
     public void close() throws IOException {
         channel.close();
-    }
-
-    static PartState readState(Path state) throws IOException {
-        if (!Files.isRegularFile(state, NOFOLLOW)) {
-            return null;
-        }
-        try (FileChannel channel = FileChannel.open(state, StandardOpenOption.READ, NOFOLLOW)) {
-            if (channel.size() > 1024) {
-                return null;
-            }
-            ByteBuffer buffer = ByteBuffer.allocate((int) channel.size());
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // read it all
-            }
-            return PartState.decode(buffer.flip());
-        } catch (TransferProtocolException e) {
-            return null;
-        }
-    }
-
-    static void writeState(Path state, PartState value) throws IOException {
-        Path temporary = state.resolveSibling(state.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING, NOFOLLOW)) {
-            ByteBuffer buffer = ByteBuffer.wrap(value.encode());
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        Files.move(temporary, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    static boolean sameHash(byte[] a, byte[] b) {
-        return Arrays.equals(a, b);
     }
 }

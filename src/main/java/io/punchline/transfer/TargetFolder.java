@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * The folder a receiver writes into, and the rules that keep every write inside it: a manifest path is resolved one
  * segment at a time and refused when an existing component is a symbolic link (checked without following it); folders
- * are created one level at a time; a clash gets a numbered name, never an overwrite.
+ * are created one level at a time; a clash gets a numbered name, never an overwrite ({@link PartFile}).
  */
 final class TargetFolder {
 
@@ -72,14 +72,6 @@ final class TargetFolder {
         return created;
     }
 
-    static Path part(Path target) {
-        return target.resolveSibling(target.getFileName() + ".part");
-    }
-
-    static Path state(Path target) {
-        return target.resolveSibling("." + target.getFileName() + ".part.state");
-    }
-
     /** {@code report.pdf}, then {@code report (1).pdf}, {@code report (2).pdf}... */
     static String numbered(String name, int n) {
         if (n == 0) {
@@ -102,17 +94,6 @@ final class TargetFolder {
             }
         }
         return null;
-    }
-
-    /** The first of {@code target} and its numbered names that does not exist. */
-    static Path freeName(Path target) throws IOException {
-        for (int n = 0; n < MAX_NUMBERED; n++) {
-            Path candidate = target.resolveSibling(numbered(target.getFileName().toString(), n));
-            if (!Files.exists(candidate, NOFOLLOW) && !Files.isSymbolicLink(candidate)) {
-                return candidate;
-            }
-        }
-        throw new FileSystemException(target.toString(), null, "no free name for " + target.getFileName());
     }
 
     static byte[] sha256(Path file) throws IOException {

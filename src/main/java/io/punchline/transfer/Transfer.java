@@ -5,6 +5,7 @@ import io.punchline.session.PeerSession;
 import io.punchline.session.SecureStream;
 import io.punchline.transfer.ControlMessage.Abort;
 import io.punchline.transfer.TransferResult.Outcome;
+import io.punchline.wire.PeerText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +91,10 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
     /** Handles one message of the control stream. */
     abstract void handle(ControlMessage message) throws IOException, TransferProtocolException;
 
+    /** Called once when the transfer ends, before its ending is published. */
+    void onEnded() {
+    }
+
     /** Files counted in the result. */
     abstract int filesDone();
 
@@ -109,11 +114,12 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
         }
     }
 
+    /** The peer's reason is its own text: cleaned ({@link PeerText}) before it reaches a result, an event or a screen. */
     void onPeerAbort(Abort abort) {
         if (abort.reason() == Abort.Reason.CANCELLED) {
             end(Outcome.CANCELLED_BY_PEER, "cancelled by the peer");
         } else {
-            end(Outcome.FAILED, "the peer ended the transfer: " + abort.message());
+            end(Outcome.FAILED, "the peer ended the transfer: " + PeerText.clean(abort.message()));
         }
     }
 
@@ -130,10 +136,20 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
 
     /** A file stream broke: give the control stream a moment to deliver the peer's reason, else fail with ours. */
     void fileStreamBroken(String message, boolean tellPeer) {
+        // a reset can leave this thread interrupted (a write blocked in the stream is woken that way); the wait for
+        // the peer's reason must not end at once because of it
+        boolean interrupted = Thread.interrupted();
         try {
             result.get(REASON_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+            fail(message, tellPeer);
         } catch (Exception e) {
             fail(message, tellPeer);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -176,6 +192,7 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
             fileStreams.forEach(SecureStream::abort);
         }
         owner.ended(this);
+        onEnded();
         owner.publish(switch (outcome) {
             case COMPLETED -> new TransferUpdate.Finished(id, direction, ending.files(), ending.bytes(), ending.millis());
             case DECLINED -> new TransferUpdate.Declined(id, direction);

@@ -36,6 +36,7 @@ public final class Transfers implements AutoCloseable {
     private final ExecutorService executor;
     private final TransferListener listener;
     private final Function<PeerSession, String> networkPath;
+    private final ResumeStore resumeStore;
     private final Map<TransferId, Transfer> active = new ConcurrentHashMap<>();
     private final Set<PeerSession> watched = Collections.newSetFromMap(new ConcurrentHashMap<>());
     private volatile Consumer<IncomingOffer> incoming;
@@ -45,11 +46,24 @@ public final class Transfers implements AutoCloseable {
         this(executor, listener, session -> "unknown");
     }
 
-    /** {@code networkPath} says which path ("relay" or "direct") a session uses now, for incoming progress. */
+    /**
+     * {@code networkPath} says which path ("relay" or "direct") a session uses now, for incoming progress. Resume state
+     * goes to a private temporary folder, so partial files resume only while this instance lives.
+     */
     public Transfers(ExecutorService executor, TransferListener listener, Function<PeerSession, String> networkPath) {
+        this(executor, listener, networkPath, null);
+    }
+
+    /**
+     * As above, with the resume state of partial files kept in {@code resumeFolder} (in the data folder, never a target
+     * folder; created when first needed): what an engine with a home folder uses, so a restarted receiver resumes.
+     */
+    public Transfers(ExecutorService executor, TransferListener listener, Function<PeerSession, String> networkPath,
+                     Path resumeFolder) {
         this.executor = executor;
         this.listener = listener;
         this.networkPath = networkPath;
+        this.resumeStore = new ResumeStore(resumeFolder);
     }
 
     /**
@@ -204,6 +218,10 @@ public final class Transfers implements AutoCloseable {
                 }
             });
         }
+    }
+
+    ResumeStore resumeStore() {
+        return resumeStore;
     }
 
     ExecutorService executor() {

@@ -97,7 +97,7 @@ class ControlCodecTest {
         assertThat(HexFormat.of().formatHex(header.encode())).isEqualTo("000102030405060708090a0b0c0d0e0f" + "05" + "80100000");
         assertThat(FileHeader.decode(ByteBuffer.wrap(header.encode()))).isEqualTo(header);
         assertThat(FileHeader.read(new ByteArrayInputStream(header.encode()))).isEqualTo(header);
-        PartState state = new PartState(HASH, 10, 4, new byte[] {1, 2, 3});
+        PartState state = new PartState(HASH, 10, 4, new byte[] {1, 2, 3}, "a.txt.part");
         assertThat(PartState.decode(ByteBuffer.wrap(state.encode()))).isEqualTo(state);
     }
 }

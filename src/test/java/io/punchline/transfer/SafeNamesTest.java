@@ -26,8 +26,47 @@ class SafeNamesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"invoice\u202Efdp.exe", "a\u202Db", "zero\u200Bwidth", "\uFEFFbom.txt", "a\u2066b\u2069",
+            "COM\u00b9", "lpt\u00b2.txt", "Com\u00b3.log", "COM0", "lpt0.txt", "CONIN$", "conout$.txt", "dir/CONIN$",
+            "a<b", "a>b", "say \"hi\"", "a|b", "what?", "star*.txt"})
+    void formatCharactersMissingDeviceNamesAndWindowsForbiddenCharactersRefuseTheManifest(String hostile) {
+        Manifest manifest = new Manifest(List.of(ManifestEntry.file("fine.txt", 1, 0644, HASH),
+                ManifestEntry.file(hostile, 1, 0644, HASH)));
+        assertThatThrownBy(() -> SafeNames.check(manifest)).isInstanceOf(TransferProtocolException.class)
+                .hasMessageStartingWith("manifest refused: entry 1 \"" + SafeNames.printable(hostile) + "\"");
+        assertThat(SafeNames.printable(hostile)).doesNotContain("\u202E", "\u202D", "\u200B", "\uFEFF", "\u2066");
+    }
+
+    @Test
+    void theManifestCheckNormalisesEachPathOnceSoItsCostIsLinearInTheManifestSize() throws Exception {
+        // 4096 entries of depth 2047, a 16 MiB manifest: the earlier check normalised every prefix of every path
+        // (entries x depth^2 characters, about 17 billion here, tens of CPU seconds)
+        List<ManifestEntry> entries = new java.util.ArrayList<>();
+        String deep = "a/".repeat(2046);
+        long pathChars = 0;
+        for (int i = 0; i < 4096; i++) {
+            String path = deep + Integer.toString(i, 36);
+            pathChars += path.length();
+            entries.add(ManifestEntry.file(path, 1, 0644, HASH));
+        }
+        long[] normalised = {0, 0};
+        SafeNames.check(new Manifest(entries), path -> {
+            normalised[0]++;
+            normalised[1] += path.length();
+            return SafeNames.key(path);
+        });
+        assertThat(normalised[0]).as("normalisations").isEqualTo(entries.size());
+        assertThat(normalised[1]).as("characters normalised").isEqualTo(pathChars);
+
+        List<ManifestEntry> underAFile = new java.util.ArrayList<>(entries);
+        underAFile.add(ManifestEntry.file("A/A", 1, 0644, HASH)); // a key every deep path starts with: "a/a/"
+        assertThatThrownBy(() -> SafeNames.check(new Manifest(underAFile)))
+                .hasMessageContaining("entry 0 ").hasMessageContaining("lies under entry 4096 \"A/A\", which is a file");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"report.pdf", "café/naïve 文件.txt", "a/b/c", ".hidden", "CONSOLE.txt", "com10", "x.nul",
-            "..a", "a..b"})
+            "..a", "a..b", "COM\u00b9x", "CONIN", "conout.txt", "caf\u00e9 \ud83d\ude00.txt", "\u0627\u0644\u0639\u0631\u0628\u064a\u0629"})
     void anOrdinaryNameIsAccepted(String name) {
         assertThat(SafeNames.problem(name)).isNull();
     }
@@ -55,5 +94,10 @@ class SafeNamesTest {
         Manifest folders = new Manifest(List.of(ManifestEntry.directory("a", 0755), ManifestEntry.file("a/b", 1, 0644, HASH),
                 ManifestEntry.directory("empty", 0700)));
         assertThatCode(() -> SafeNames.check(folders)).doesNotThrowAnyException();
+        Manifest fileAfter = new Manifest(List.of(ManifestEntry.file("x/y/z", 1, 0644, HASH), ManifestEntry.file("X/Y", 1, 0644, HASH)));
+        assertThatThrownBy(() -> SafeNames.check(fileAfter)).hasMessageContaining("entry 0 \"x/y/z\": lies under entry 1 \"X/Y\", which is a file");
+        Manifest siblings = new Manifest(List.of(ManifestEntry.file("ab", 1, 0644, HASH), ManifestEntry.file("ab.c/d", 1, 0644, HASH),
+                ManifestEntry.file("a/b", 1, 0644, HASH)));
+        assertThatCode(() -> SafeNames.check(siblings)).doesNotThrowAnyException();
     }
 }

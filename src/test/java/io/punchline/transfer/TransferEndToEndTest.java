@@ -67,7 +67,7 @@ class TransferEndToEndTest {
             transfers = new Transfers(pool, u -> {
                 updates.add(u);
                 tap.accept(u);
-            }, engine::pathOf);
+            }, engine::pathOf, temp.resolve("receiver-data/partial")); // one data folder: a restarted receiver
             engine.onSession(this::route);
         }
 
@@ -289,7 +289,8 @@ class TransferEndToEndTest {
         assertThat(sent.result().get(30, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.FAILED);
         long arrived = Files.size(target.resolve("big.bin.part"));
         assertThat(target.resolve("big.bin")).doesNotExist();
-        assertThat(target.resolve(".big.bin.part.state")).exists();
+        assertThat(TargetFolderTest.listing(target)).containsExactlyInAnyOrder("big.bin.part", "small.txt");
+        assertThat(TargetFolderTest.listing(temp.resolve("receiver-data/partial"))).anyMatch(n -> n.endsWith(".state"));
 
         Peer b2 = peer();
         CompletableFuture<IncomingOffer> again = offers(b2);
@@ -306,8 +307,59 @@ class TransferEndToEndTest {
                 arrived, Files.size(big), result.bytes(), resentBytes);
         assertThat(resentBytes).isLessThan(arrived / 10);
         assertThat(TargetFolder.sha256(target.resolve("big.bin"))).isEqualTo(TargetFolder.sha256(big));
-        assertThat(target.resolve(".big.bin.part.state")).doesNotExist();
-        assertThat(target.resolve("big.bin.part")).doesNotExist();
+        assertThat(TargetFolderTest.listing(target)).containsExactlyInAnyOrder("big.bin", "small.txt");
+        assertThat(TargetFolderTest.listing(temp.resolve("receiver-data/partial"))).noneMatch(n -> n.endsWith(".state"));
+    }
+
+    @Test
+    void partAndStateFilesAPeerSentAreNeverResumedSoAnotherOfferFinishesWithItsOwnBytes() throws Exception {
+        // a paired peer sends app.bin.part (its bytes) and .app.bin.part.state (the real app's hash, size and digest
+        // state, verified offset = size); a later offer of the real app.bin from another peer must not finish with them
+        Peer attacker = peer();
+        Peer honest = peer();
+        Peer receiver = peer();
+        Path target = temp.resolve("downloads");
+        byte[] real = new byte[3 << 20];
+        new Random(21).nextBytes(real);
+        byte[] evil = new byte[real.length];
+        new Random(666).nextBytes(evil);
+        Path app = temp.resolve("honest/app.bin");
+        Files.createDirectories(app.getParent());
+        Files.write(app, real);
+        Files.setPosixFilePermissions(app, TargetFolder.permissions(0755));
+        org.bouncycastle.crypto.digests.SHA256Digest digest = new org.bouncycastle.crypto.digests.SHA256Digest();
+        digest.update(real, 0, real.length);
+        Path plant = Files.createDirectories(temp.resolve("attacker"));
+        Files.write(plant.resolve("app.bin.part"), evil);
+        // the state in the (version 1) layout the receiver used to read beside a part
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(200).put("PLPS".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        io.punchline.wire.QuicVarint.encode(1, v1);
+        v1.put(TargetFolder.sha256(app));
+        io.punchline.wire.QuicVarint.encode(real.length, v1);
+        io.punchline.wire.QuicVarint.encode(real.length, v1);
+        io.punchline.wire.QuicVarint.encode(digest.getEncodedState().length, v1);
+        v1.put(digest.getEncodedState());
+        Files.write(plant.resolve(".app.bin.part.state"), java.util.Arrays.copyOf(v1.array(), v1.position()));
+
+        for (Peer sender : List.of(attacker, honest)) {
+            CompletableFuture<IncomingOffer> offered = offers(receiver);
+            PeerSession session = sender.dial(receiver);
+            List<Path> roots = sender == attacker
+                    ? List.of(plant.resolve("app.bin.part"), plant.resolve(".app.bin.part.state")) : List.of(app);
+            OutgoingTransfer sent = sender.transfers.send(session, roots, () -> "relay");
+            IncomingOffer offer = offered.get(30, TimeUnit.SECONDS);
+            if (sender == honest) {
+                assertThat(offer.resumable(target)).isEmpty();
+            }
+            offer.accept(target, null);
+            TransferResult result = offer.result().get(60, TimeUnit.SECONDS);
+            assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.COMPLETED);
+            assertThat(sent.result().get(30, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.COMPLETED);
+        }
+        assertThat(Files.readAllBytes(target.resolve("app.bin"))).as("app.bin holds the honest bytes").isEqualTo(real);
+        assertThat(Files.getPosixFilePermissions(target.resolve("app.bin"))).isEqualTo(TargetFolder.permissions(0755));
+        assertThat(Files.readAllBytes(target.resolve("app.bin.part"))).as("the attacker's file is kept as sent").isEqualTo(evil);
+        assertThat(TargetFolderTest.listing(target)).containsExactlyInAnyOrder("app.bin", "app.bin.part", ".app.bin.part.state");
     }
 
     @Test
