@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "self-check", mixinStandardHelpOptions = true,
         description = {"Checks this installation: an in-process relay and two engines on loopback, a dial,",
-                "a post-quantum handshake and a verified test stream. Prints OK and exits 0."})
+                "a post-quantum handshake over native QUIC (quiche) and a verified test stream. Prints OK and exits 0."})
 final class SelfCheckCommand implements Callable<Integer> {
 
     @Option(names = "--bytes", defaultValue = "65536", description = "Test data to move (default: ${DEFAULT-VALUE}).")
@@ -50,9 +50,9 @@ final class SelfCheckCommand implements Callable<Integer> {
             PeerSession session = dialler.dial(listener.contact());
             TestStream.send(dialler, session, bytes, 1);
             received.get(30, TimeUnit.SECONDS);
-            System.out.printf("OK: relay %s, handshake with %s, %d bytes verified (%s path), %d ms%n",
-                    relay.listenAddress(), session.peer().shortFingerprint(), bytes, dialler.pathOf(session),
-                    (System.nanoTime() - start) / 1_000_000);
+            System.out.printf("OK: relay %s, handshake with %s, %d bytes verified (%s path, native QUIC with TLS group %s),"
+                    + " %d ms%n", relay.listenAddress(), session.peer().shortFingerprint(), bytes, dialler.pathOf(session),
+                    session.tlsGroup(), (System.nanoTime() - start) / 1_000_000);
             session.close();
         }
         return ExitCodes.OK;

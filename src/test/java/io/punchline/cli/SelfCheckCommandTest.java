@@ -21,6 +21,7 @@ class SelfCheckCommandTest {
         } finally {
             System.setOut(original);
         }
-        assertThat(out.toString()).startsWith("OK: ").contains("20000 bytes verified");
+        assertThat(out.toString()).startsWith("OK: ").contains("20000 bytes verified")
+                .contains("native QUIC with TLS group X25519MLKEM768");
     }
 }
