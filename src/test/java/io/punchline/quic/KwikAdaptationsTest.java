@@ -23,11 +23,7 @@ class KwikAdaptationsTest {
 
     @Test
     void theCongestionControllerAndTheInOrderQueueInstallOnARealKwikConnection() throws Exception {
-        QuicClientConnection connection = QuicClientConnection.newBuilder()
-                .uri(URI.create("https://127.0.0.1:9"))
-                .applicationProtocol("h3")
-                .logger(new NullLogger())
-                .build();
+        QuicClientConnection connection = unconnected();
         try {
             assertThat(CongestionControllerSwap.apply(connection)).isTrue();
             assertThat(KwikInternals.sender(connection).getCongestionController())
@@ -63,11 +59,7 @@ class KwikAdaptationsTest {
      */
     @Test
     void aLostPacketOfTunnelledDatagramsLeavesTheWindowWhileLostStreamDataHalvesIt() throws Exception {
-        QuicClientConnection connection = QuicClientConnection.newBuilder()
-                .uri(URI.create("https://127.0.0.1:9"))
-                .applicationProtocol("h3")
-                .logger(new NullLogger())
-                .build();
+        QuicClientConnection connection = unconnected();
         try {
             assertThat(CongestionControllerSwap.apply(connection)).isTrue();
             var controller = KwikInternals.sender(connection).getCongestionController();
@@ -86,6 +78,15 @@ class KwikAdaptationsTest {
         } finally {
             connection.close();
         }
+    }
+
+    /** A kwik client connection that is built (sender, controller, queues) but never connects. */
+    private static QuicClientConnection unconnected() throws Exception {
+        return QuicClientConnection.newBuilder()
+                .uri(URI.create("https://127.0.0.1:9"))
+                .applicationProtocol("h3")
+                .logger(new NullLogger())
+                .build();
     }
 
     private static tech.kwik.core.packet.QuicPacket packet(long number, tech.kwik.core.frame.QuicFrame frame) {
