@@ -19,6 +19,13 @@ final class LabBenchTable {
             return new Row(name, Double.NaN, Double.NaN, -1, List.of(), "**error**: " + why);
         }
 
+        /** This row with more goals, and {@code note} added to its notes. */
+        Row with(String note, Goal... more) {
+            List<Goal> all = new ArrayList<>(goals);
+            all.addAll(List.of(more));
+            return new Row(name, megabytesPerSecond, cpuMillisPerMegabyte, millisToDirect, List.copyOf(all), notes + note);
+        }
+
         boolean met() {
             return goals.stream().allMatch(Goal::met);
         }
