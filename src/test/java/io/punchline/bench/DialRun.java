@@ -7,7 +7,10 @@ import io.punchline.natlab.NatLab;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 import static io.punchline.bench.LabProcess.named;
 
@@ -35,18 +38,28 @@ record DialRun(String path, double megabytesPerSecond, double cpuMillisPerMegaby
             dial.stop();
             throw new IOException(name + " did not finish within " + timeout.toSeconds() + " s (see " + logs + "/" + name + ".*)");
         }
-        Event done = dial.await(named("dial.done"), Duration.ofSeconds(2));
-        Event finished = dial.first(node -> named("transfer.finished").test(node)
-                && "test-send".equals(node.path("transfer").asText()));
-        if (dial.process.exitValue() != 0 || done == null || finished == null) {
+        dial.await(named("dial.done"), Duration.ofSeconds(2)); // the reader may still be behind the exit
+        if (dial.process.exitValue() != 0) {
             throw new IOException(name + " failed, exit " + dial.process.exitValue() + " (see " + logs + "/" + name + ".*)");
         }
+        return of(dial.events, bytes).orElseThrow(() -> new IOException(name + " printed no dial.done or transfer.finished"
+                + " (see " + logs + "/" + name + ".*)"));
+    }
+
+    /** What a dialler's events show about a stream of {@code bytes}; empty without its end events. */
+    static Optional<DialRun> of(List<Event> events, long bytes) {
+        Event done = first(events, named("dial.done"));
+        Event finished = first(events, node -> named("transfer.finished").test(node)
+                && "test-send".equals(node.path("transfer").asText()));
+        if (done == null || finished == null) {
+            return Optional.empty();
+        }
         String path = done.node().path("path").asText();
-        Event opened = dial.first(named("session.opened"));
-        Event direct = dial.first(node -> named("path.switched").test(node) && "direct".equals(node.path("path").asText()));
+        Event opened = first(events, named("session.opened"));
+        Event direct = first(events, node -> named("path.switched").test(node) && "direct".equals(node.path("path").asText()));
         long millisToDirect = opened != null && direct != null ? direct.t() - opened.t() : -1;
 
-        Event first = dial.first(node -> named("transfer.progress").test(node) && path.equals(node.path("path").asText())
+        Event first = first(events, node -> named("transfer.progress").test(node) && path.equals(node.path("path").asText())
                 && "test-send".equals(node.path("transfer").asText()));
         long startBytes;
         long startT;
@@ -68,6 +81,11 @@ record DialRun(String path, double megabytesPerSecond, double cpuMillisPerMegaby
         JsonNode summary = done.node();
         String notes = String.format(Locale.ROOT, "path %s; measured on the %s; relay %.1f MB, direct %.1f MB", path, window,
                 summary.path("relayedBytes").asLong() / 1e6, summary.path("directBytes").asLong() / 1e6);
-        return new DialRun(path, megabytes / seconds, (finished.cpuMillis() - startCpu) / megabytes, millisToDirect, notes);
+        return Optional.of(new DialRun(path, megabytes / seconds, (finished.cpuMillis() - startCpu) / megabytes,
+                millisToDirect, notes));
+    }
+
+    private static Event first(List<Event> events, Predicate<JsonNode> filter) {
+        return events.stream().filter(e -> filter.test(e.node())).findFirst().orElse(null);
     }
 }

@@ -32,10 +32,17 @@ final class LabBenchTable {
     }
 
     private final List<Row> rows = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     void add(Row row) {
         rows.add(row);
         System.err.println("lab-bench: " + line(row));
+    }
+
+    /** Something that happened during the run and is not a figure (printed under the table). */
+    void note(String note) {
+        notes.add(note);
+        System.err.println("lab-bench: note: " + note);
     }
 
     /** The row named {@code name}, or null. */
@@ -49,6 +56,10 @@ final class LabBenchTable {
         out.append("|---|---|---|---|---|---|---|\n");
         for (Row row : rows) {
             out.append(line(row)).append('\n');
+        }
+        if (!notes.isEmpty()) {
+            out.append('\n');
+            notes.forEach(note -> out.append("- ").append(note).append('\n'));
         }
         return out.toString();
     }

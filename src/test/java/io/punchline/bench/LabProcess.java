@@ -56,6 +56,7 @@ final class LabProcess {
     /** What each event's {@link Event#cpuMillis} reads: this process's CPU time unless set to a group's. */
     volatile LongSupplier cpuProbe = this::cpuMillis;
     private volatile long lastCpuMillis;
+    private volatile boolean outputEnded;
 
     private LabProcess(String name, Process process, Path log) {
         this.name = name;
@@ -126,6 +127,8 @@ final class LabProcess {
             }
         } catch (IOException e) {
             // the process ended
+        } finally {
+            outputEnded = true;
         }
     }
 
@@ -138,7 +141,7 @@ final class LabProcess {
         return line;
     }
 
-    /** The first event matching {@code filter}, waiting at most {@code timeout}; null when none came. */
+    /** The first event matching {@code filter}, waiting at most {@code timeout}; null when none came or the process ended. */
     Event await(Predicate<JsonNode> filter, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Event event : events) {
@@ -151,9 +154,13 @@ final class LabProcess {
             if (left <= 0) {
                 return null;
             }
-            Event event = queue.poll(left, TimeUnit.NANOSECONDS);
+            boolean ended = outputEnded;
+            Event event = queue.poll(Math.min(left, 200_000_000L), TimeUnit.NANOSECONDS);
             if (event != null && filter.test(event.node())) {
                 return event;
+            }
+            if (event == null && ended) {
+                return null;
             }
         }
     }
