@@ -21,7 +21,8 @@ import java.time.Duration;
 
 /**
  * The baseline of the peer benchmarks: a plain kwik 0.10.8 client and server on loopback, no relay and no
- * post-quantum layer. The server drains each stream and answers with the byte count.
+ * post-quantum layer. The server drains each stream and answers with the byte count. {@link #server} and
+ * {@link #client} also serve {@link KwikNode}, the same pair across two hosts of the NAT lab.
  */
 final class PlainKwikPair implements AutoCloseable {
 
@@ -31,8 +32,15 @@ final class PlainKwikPair implements AutoCloseable {
 
     PlainKwikPair() throws Exception {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server = server(socket);
+        server.start();
+        client = client(new InetSocketAddress("127.0.0.1", socket.getLocalPort()), null);
+    }
+
+    /** A kwik server on {@code socket} that drains each stream and answers with its byte count; not started yet. */
+    static ServerConnector server(DatagramSocket socket) throws Exception {
         TlsIdentity tls = TlsIdentity.generate("baseline");
-        server = ServerConnector.builder()
+        ServerConnector server = ServerConnector.builder()
                 .withSocket(socket)
                 .withKeyStore(tls.keyStore(), TlsIdentity.ALIAS, tls.keyPassword(), "secp256r1")
                 .withConfiguration(ServerConnectionConfig.builder().maxOpenPeerInitiatedBidirectionalStreams(100)
@@ -41,21 +49,34 @@ final class PlainKwikPair implements AutoCloseable {
                 .withLogger(new NullLogger())
                 .build();
         server.registerApplicationProtocol(ALPN, new Sink());
-        server.start();
+        return server;
+    }
+
+    /** A connected kwik client to {@code server}; with a {@code socket}, kwik uses that socket (e.g. a punched one). */
+    static QuicClientConnection client(InetSocketAddress server, DatagramSocket socket) throws IOException {
         System.setProperty("tech.kwik.core.no-security-warnings", "true");
-        client = QuicClientConnection.newBuilder()
-                .uri(URI.create("https://127.0.0.1:" + socket.getLocalPort()))
+        QuicClientConnection.Builder builder = QuicClientConnection.newBuilder()
+                .uri(URI.create("https://" + server.getAddress().getHostAddress() + ":" + server.getPort()))
                 .applicationProtocol(ALPN)
                 .noServerCertificateCheck()
                 .defaultStreamReceiveBufferSize(4L << 20)
-                .connectTimeout(Duration.ofSeconds(10))
-                .logger(new NullLogger())
-                .build();
+                .connectTimeout(Duration.ofSeconds(30))
+                .logger(new NullLogger());
+        if (socket != null) {
+            builder.socketFactory(destination -> socket);
+        }
+        QuicClientConnection client = builder.build();
         client.connect();
+        return client;
     }
 
     /** Sends {@code bytes} on a new stream in writes of at most 1000 bytes; returns the seconds until the answer. */
     double upload(long bytes) throws IOException {
+        return upload(client, bytes);
+    }
+
+    /** As {@link #upload(long)}, on any connection to a {@link #server}. */
+    static double upload(QuicClientConnection client, long bytes) throws IOException {
         QuicStream stream = client.createStream(true);
         byte[] block = new byte[1000];
         long start = System.nanoTime();

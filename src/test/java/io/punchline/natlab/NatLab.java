@@ -185,6 +185,11 @@ public final class NatLab implements AutoCloseable {
         run(script, COMMAND_TIMEOUT, List.of("down", "--prefix", prefix));
     }
 
+    /** Tears down the lab with this prefix only, e.g. left over by a killed run (unlike {@link #cleanLeftovers}, no gc). */
+    public static void down(String prefix) throws IOException {
+        run(script(), COMMAND_TIMEOUT, List.of("down", "--prefix", prefix));
+    }
+
     private void parseInfo(String info) throws UnknownHostException {
         for (String line : info.split("\n")) {
             Map<String, String> kv = new HashMap<>();
@@ -240,6 +245,13 @@ public final class NatLab implements AutoCloseable {
     /** Starts a command inside a target's namespace; the lab kills it on {@link #close()} at the latest. */
     public Process exec(String target, List<String> command) throws IOException {
         Process p = processBuilder(target, command).start();
+        processes.add(p);
+        return p;
+    }
+
+    /** Starts a builder from {@link #processBuilder} (after setting its redirects, environment); killed on {@link #close()}. */
+    public Process start(ProcessBuilder builder) throws IOException {
+        Process p = builder.start();
         processes.add(p);
         return p;
     }
