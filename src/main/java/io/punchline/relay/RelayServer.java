@@ -24,6 +24,9 @@ import java.util.Collections;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -63,18 +66,26 @@ public final class RelayServer implements AutoCloseable {
         } catch (java.net.SocketException e) {
             // the kernel's limits apply
         }
+        try {
+            socket.setBroadcast(false); // Java's default is on; the relay never sends a broadcast
+        } catch (java.net.SocketException e) {
+            socket.close();
+            throw e;
+        }
         InetSocketAddress bound = new InetSocketAddress(config.listen().getAddress(), socket.getLocalPort());
         InetAddress announced = config.publicAddress() != null ? config.publicAddress() : announceableAddress(bound);
         AtomicInteger threads = new AtomicInteger();
-        this.streamExecutor = Executors.newCachedThreadPool(r -> daemon(r, "relay-stream-" + threads.incrementAndGet()));
+        // bounded: a stream beyond the pool is refused (RelayConnection.acceptPeerInitiatedStream), never queued
+        this.streamExecutor = new ThreadPoolExecutor(0, config.workerThreads(), 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> daemon(r, "relay-stream-" + threads.incrementAndGet()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "relay-timer"));
-        TargetPolicy policy = new TargetPolicy(TargetPolicy.localAddresses(announced), socket.getLocalPort(),
-                config.allowLoopbackTargets());
+        TargetPolicy policy = new TargetPolicy(TargetPolicy.localInterfaces(announced), socket.getLocalPort(),
+                config.allowLoopbackTargets(), config.targets());
         AuthEndpoint auth = new AuthEndpoint(identity, tlsIdentity.fingerprint(), config.access(),
                 config.requestsPerMinute());
         BindDirectory directory = new BindDirectory(config);
         this.context = new RelayContext(config, directory, auth, new MailboxEndpoint(config, directory), policy,
-                announced, streamExecutor, timer);
+                announced, streamExecutor, timer, new RelayCounters(), new ClientConnections(config.resources()));
         try {
             ServerConnectionConfig connectionConfig = ServerConnectionConfig.builder()
                     .maxIdleTimeoutInSeconds(60)
@@ -120,6 +131,7 @@ public final class RelayServer implements AutoCloseable {
                 access.allowedPeers().isEmpty() ? "open to any authenticated PeerId"
                         : "allow list of " + access.allowedPeers().size() + " PeerIds",
                 access.allowAnonymous() ? ", anonymous clients allowed" : "");
+        LOG.info("relay targets: {}{}", config.targets(), config.allowLoopbackTargets() ? " and loopback" : "");
         return server;
     }
 
@@ -161,6 +173,11 @@ public final class RelayServer implements AutoCloseable {
     /** Requests currently open. */
     public int openSessions() {
         return context.directory().openSessions();
+    }
+
+    /** What the relay has refused or dropped so far, by cause, and the bytes it holds queued for clients now. */
+    public RelayStatistics statistics() {
+        return context.counters().snapshot(context.connections().sendQueueBytes());
     }
 
     /** kwik's counters (RTT, packets sent and lost) of each open tunnel's connection, by tunnel public address. */
