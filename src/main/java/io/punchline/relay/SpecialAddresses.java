@@ -15,7 +15,8 @@ import java.util.Optional;
  * {@code ::127.0.0.1} or {@code 64:ff9b::7f00:1} is judged as 127.0.0.1).
  *
  * <p>Left public on purpose: 198.18.0.0/15 (RFC 2544 benchmarking), which the NAT lab (docs/NATLAB.md) uses as its
- * simulated internet. Guava's {@code InetAddresses} knows some embedded forms but not NAT64, and is not a dependency.
+ * simulated internet, and the documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32),
+ * which nothing routes on the internet but test networks use (this project's build machine sits on 192.0.2.0/24). Guava's {@code InetAddresses} knows some embedded forms but not NAT64, and is not a dependency.
  */
 final class SpecialAddresses {
 
@@ -28,9 +29,6 @@ final class SpecialAddresses {
             AddressBlock.parse("100.64.0.0/10", Kind.PRIVATE, "RFC 6598 carrier-grade NAT address"),
             AddressBlock.parse("169.254.0.0/16", Kind.NEVER, "link-local address"),
             AddressBlock.parse("192.0.0.0/24", Kind.NEVER, "IETF protocol assignment (192.0.0.0/24)"),
-            AddressBlock.parse("192.0.2.0/24", Kind.NEVER, "documentation address (RFC 5737)"),
-            AddressBlock.parse("198.51.100.0/24", Kind.NEVER, "documentation address (RFC 5737)"),
-            AddressBlock.parse("203.0.113.0/24", Kind.NEVER, "documentation address (RFC 5737)"),
             AddressBlock.parse("224.0.0.0/4", Kind.NEVER, "multicast address"),
             AddressBlock.parse("255.255.255.255/32", Kind.NEVER, "limited broadcast address"),
             AddressBlock.parse("240.0.0.0/4", Kind.NEVER, "reserved address (240.0.0.0/4)"),
@@ -42,8 +40,7 @@ final class SpecialAddresses {
             AddressBlock.parse("fe80::/10", Kind.NEVER, "link-local address"),
             AddressBlock.parse("ff00::/8", Kind.NEVER, "multicast address"),
             AddressBlock.parse("100::/64", Kind.NEVER, "discard-only address (RFC 6666)"),
-            AddressBlock.parse("2001::/23", Kind.NEVER, "IETF protocol assignment (Teredo, ORCHID, benchmarking)"),
-            AddressBlock.parse("2001:db8::/32", Kind.NEVER, "documentation address (RFC 3849)"));
+            AddressBlock.parse("2001::/23", Kind.NEVER, "IETF protocol assignment (Teredo, ORCHID, benchmarking)"));
 
     private SpecialAddresses() {
     }
