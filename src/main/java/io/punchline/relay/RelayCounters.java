@@ -13,8 +13,9 @@ final class RelayCounters {
     final LongAdder requestsRejectedBusy = new LongAdder();
     final LongAdder connectionsRefused = new LongAdder();
 
-    RelayStatistics snapshot(long sendQueueBytes) {
+    RelayStatistics snapshot(long sendQueueBytes, int busyWorkers) {
         return new RelayStatistics(targetsRefused.sum(), sendQueueFull.sum(), receiveQueueFull.sum(), rateLimited.sum(),
-                requestsTimedOut.sum(), requestsRejectedBusy.sum(), connectionsRefused.sum(), sendQueueBytes);
+                requestsTimedOut.sum(), requestsRejectedBusy.sum(), connectionsRefused.sum(), sendQueueBytes,
+                busyWorkers);
     }
 }

@@ -51,7 +51,7 @@ public final class RelayServer implements AutoCloseable {
     private final ServerConnector connector;
     private final DatagramSocket socket;
     private final RelayContext context;
-    private final ExecutorService streamExecutor;
+    private final ThreadPoolExecutor streamExecutor;
     private final ScheduledExecutorService timer;
 
     private RelayServer(RelayConfig config, TlsIdentity tlsIdentity, Identity identity) throws IOException {
@@ -177,7 +177,7 @@ public final class RelayServer implements AutoCloseable {
 
     /** What the relay has refused or dropped so far, by cause, and the bytes it holds queued for clients now. */
     public RelayStatistics statistics() {
-        return context.counters().snapshot(context.connections().sendQueueBytes());
+        return context.counters().snapshot(context.connections().sendQueueBytes(), streamExecutor.getActiveCount());
     }
 
     /** kwik's counters (RTT, packets sent and lost) of each open tunnel's connection, by tunnel public address. */

@@ -14,6 +14,7 @@ package io.punchline.relay;
  * @param requestsRejectedBusy  request streams refused because every worker thread was busy
  * @param connectionsRefused    QUIC connections closed at once: too many in all or from one client
  * @param sendQueueBytes        bytes queued now in all client connections' send queues
+ * @param busyWorkers           worker threads busy now (request streams, control streams, open tunnels)
  */
 public record RelayStatistics(long targetsRefused,
                               long sendQueueFull,
@@ -22,5 +23,6 @@ public record RelayStatistics(long targetsRefused,
                               long requestsTimedOut,
                               long requestsRejectedBusy,
                               long connectionsRefused,
-                              long sendQueueBytes) {
+                              long sendQueueBytes,
+                              int busyWorkers) {
 }
