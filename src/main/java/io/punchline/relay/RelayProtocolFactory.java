@@ -34,7 +34,8 @@ final class RelayProtocolFactory implements ApplicationProtocolConnectionFactory
         if (!relay.connections().admit(key)) {
             relay.counters().connectionsRefused.increment();
             LOG.info("refusing a connection from {}: too many connections", key);
-            quicConnection.close(RelayConnection.H3_EXCESSIVE_LOAD, "too many connections");
+            // closed once kwik has finished the handshake it is in the middle of, so that the client hears of it
+            relay.timer().execute(() -> quicConnection.close(RelayConnection.H3_EXCESSIVE_LOAD, "too many connections"));
             return new ApplicationProtocolConnection() { };
         }
         return new RelayConnection(quicConnection, relay, key);
