@@ -124,6 +124,7 @@ public final class RelayServer implements AutoCloseable {
         }
         RelayServer server = new RelayServer(config, tls, identity);
         server.connector.start();
+        server.logStatisticsEveryMinute();
         RelayAccess access = config.access();
         LOG.info("relay listening on {} (announcing {}), TLS fingerprint {}, PeerId {}; {}{}", server.listenAddress(),
                 server.context.announcedAddress().getHostAddress(), server.fingerprint(),
@@ -178,6 +179,23 @@ public final class RelayServer implements AutoCloseable {
     /** What the relay has refused or dropped so far, by cause, and the bytes it holds queued for clients now. */
     public RelayStatistics statistics() {
         return context.counters().snapshot(context.connections().sendQueueBytes(), streamExecutor.getActiveCount());
+    }
+
+    /** An operator of {@code punchline relay} sees refusals and drops in the log, once a minute when they grew. */
+    private void logStatisticsEveryMinute() {
+        RelayStatistics[] last = {statistics()};
+        timer.scheduleAtFixedRate(() -> {
+            RelayStatistics now = statistics();
+            RelayStatistics before = last[0];
+            long grew = now.targetsRefused() - before.targetsRefused() + now.sendQueueFull() - before.sendQueueFull()
+                    + now.receiveQueueFull() - before.receiveQueueFull() + now.requestsTimedOut()
+                    - before.requestsTimedOut() + now.requestsRejectedBusy() - before.requestsRejectedBusy()
+                    + now.connectionsRefused() - before.connectionsRefused();
+            if (grew > 0) {
+                LOG.info("since start: {}", now);
+            }
+            last[0] = now;
+        }, 1, 1, TimeUnit.MINUTES);
     }
 
     /** kwik's counters (RTT, packets sent and lost) of each open tunnel's connection, by tunnel public address. */
