@@ -76,18 +76,20 @@ class RelayResourceBoundsTest {
             muted.mute(); // the client neither reads nor acknowledges any more
             byte[] payload = new byte[1000];
             long largest = 0;
-            for (int i = 0; i < 4000; i++) {
-                flooder.send(new DatagramPacket(payload, payload.length, bind));
-                if (i % 50 == 0) {
-                    largest = Math.max(largest, relay.statistics().sendQueueBytes());
-                    Thread.sleep(1);
+            long sent = 0;
+            // paced so that the relay's socket takes them all in even on a loaded machine; until well past the cap
+            while (relay.statistics().sendQueueFull() < 200 && sent < 20_000) {
+                for (int i = 0; i < 20; i++, sent++) {
+                    flooder.send(new DatagramPacket(payload, payload.length, bind));
                 }
+                largest = Math.max(largest, relay.statistics().sendQueueBytes());
+                Thread.sleep(1);
             }
-            RelayStatistics after = awaitStatistics(s -> s.sendQueueFull() > 0);
+            RelayStatistics after = relay.statistics();
             largest = Math.max(largest, after.sendQueueBytes());
-            // 4 MB went to a client that takes nothing: the relay holds at most its cap and counts what it dropped
+            // megabytes went to a client that takes nothing: the relay holds at most its cap and counts what it dropped
+            assertThat(after.sendQueueFull()).as("drops counted after %d datagrams", sent).isGreaterThanOrEqualTo(200);
             assertThat(largest).isLessThanOrEqualTo(QUEUE_CAP);
-            assertThat(after.sendQueueFull()).isGreaterThan(1000);
         }
     }
 
