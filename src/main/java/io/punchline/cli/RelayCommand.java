@@ -4,7 +4,9 @@ import io.punchline.config.DataFolders;
 import io.punchline.crypto.PeerId;
 import io.punchline.relay.RelayAccess;
 import io.punchline.relay.RelayConfig;
+import io.punchline.relay.RelayResources;
 import io.punchline.relay.RelayServer;
+import io.punchline.relay.TargetScope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,9 +29,20 @@ import java.util.concurrent.CountDownLatch;
                 "Runs a Punchline relay: MASQUE CONNECT-UDP and CONNECT-UDP Bind over HTTP/3.",
                 "Prints HOST:PORT#TLS_FINGERPRINT#RELAY_PEER_ID on standard output once it is ready; clients pin both.",
                 "Clients prove their PeerId before binding; without an allow list any PeerId may bind.",
+                "Forwards to public unicast addresses only, unless told otherwise (--allow-private-targets).",
                 "This is a relay for others. The relay that the window and `send`/`receive` embed when no relay is",
                 "given is not: it serves only its own device, the peers that device remembers and a device entering",
-                "its pairing code, and forwards only between their binds, to no other address."})
+                "its pairing code, and forwards only between their binds, to no other address."},
+        footer = {"",
+                "Memory, worst case, with the defaults:",
+                "  per session (a bind or CONNECT-UDP request): a UDP socket (kernel",
+                "    buffers, about 200 KiB), a 64 KiB read buffer and two threads: 0.3 MiB;",
+                "  per client connection: up to 1 MiB queued to send (--send-queue-bytes), up to",
+                "    1024 datagrams waiting to be forwarded (1.5 MiB) and up to 8 MiB of QUIC",
+                "    receive buffers (flow control): about 11 MiB; typically far less.",
+                "  --max-connections and --max-sessions bound the total (1000 each: about 11 GiB",
+                "    at worst); lower them on a small host.",
+                "Per-client caps count an IPv4 address or a whole IPv6 /64 as one client."})
 final class RelayCommand implements Callable<Integer> {
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:4433",
@@ -49,7 +62,7 @@ final class RelayCommand implements Callable<Integer> {
     int maxSessions;
 
     @Option(names = "--max-sessions-per-client", defaultValue = "32",
-            description = "Open requests per client IP address (default: ${DEFAULT-VALUE}).")
+            description = "Open requests per client (IPv4 address or IPv6 /64) (default: ${DEFAULT-VALUE}).")
     int maxSessionsPerClient;
 
     @Option(names = "--max-contexts", defaultValue = "256",
@@ -61,7 +74,7 @@ final class RelayCommand implements Callable<Integer> {
     long rateLimit;
 
     @Option(names = "--requests-per-minute", defaultValue = "600",
-            description = "New requests per client IP address per minute (default: ${DEFAULT-VALUE}).")
+            description = "New requests per client (IPv4 address or IPv6 /64) per minute (default: ${DEFAULT-VALUE}).")
     int requestsPerMinute;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "120",
@@ -71,6 +84,27 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--allow-loopback-targets",
             description = "Forward to loopback addresses too (tests and single-machine setups only).")
     boolean allowLoopbackTargets;
+
+    @Option(names = "--allow-private-targets",
+            description = "Forward to private addresses too (RFC 1918, 100.64/10, fc00::/7): a relay deployed inside a LAN.")
+    boolean allowPrivateTargets;
+
+    @Option(names = "--max-connections", defaultValue = "1000",
+            description = "Client connections at once, in all (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-client", defaultValue = "16",
+            description = "Client connections at once per IPv4 address or IPv6 /64 (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerClient;
+
+    @Option(names = "--send-queue-bytes", defaultValue = "1048576",
+            description = "Bytes queued for one client connection before its datagrams are dropped "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int sendQueueBytes;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "5",
+            description = "Time a request has for its headers and body; then 408 or a reset (default: ${DEFAULT-VALUE}).")
+    long requestTimeoutSeconds;
 
     @Option(names = "--allow-anonymous",
             description = "Also serve standard MASQUE clients that do not authenticate (rate limited per address).")
@@ -98,6 +132,10 @@ final class RelayCommand implements Callable<Integer> {
                     .withLimits(maxSessions, maxSessionsPerClient, maxContexts, rateLimit, requestsPerMinute)
                     .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
                     .withLoopbackTargets(allowLoopbackTargets)
+                    .withTargets(allowPrivateTargets ? TargetScope.PRIVATE : TargetScope.PUBLIC)
+                    .withResources(RelayResources.DEFAULT.withConnections(maxConnections, maxConnectionsPerClient)
+                            .withSendQueueBytes(sendQueueBytes)
+                            .withRequestDeadline(Duration.ofSeconds(requestTimeoutSeconds)))
                     .withAccess(access());
         } catch (IllegalArgumentException e) {
             System.err.println("punchline relay: " + e.getMessage());

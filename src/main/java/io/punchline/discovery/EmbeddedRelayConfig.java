@@ -5,6 +5,7 @@ import io.punchline.pairing.RememberedPeers;
 import io.punchline.relay.OwnerScope;
 import io.punchline.relay.RelayAccess;
 import io.punchline.relay.RelayConfig;
+import io.punchline.relay.TargetScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ import java.util.stream.Collectors;
  * so that two copies on one machine or one LAN find each other, and nothing more:
  * <ul>
  *   <li>it forwards only between its own binds, in process, and sends nothing to any other address
- *       ({@link RelayConfig#ownBindsOnly()}; no loopback targets);</li>
+ *       ({@link TargetScope#OWN_BINDS_ONLY}; no loopback targets);</li>
  *   <li>it serves binds to its owner (the device running it), the peers the owner remembers, and a device joining the
  *       owner's open pairing code ({@link OwnerScope}); any authenticated PeerId may use its pairing mailbox;</li>
  *   <li>smaller limits than a standalone relay: it serves a handful of devices.</li>
@@ -49,7 +50,7 @@ public final class EmbeddedRelayConfig {
         return RelayConfig.defaults(listen)
                 .withDataFolder(dataFolder)
                 .withLoopbackTargets(false)
-                .withOwnBindsOnly(true)
+                .withTargets(TargetScope.OWN_BINDS_ONLY)
                 .withLimits(64, 16, 256, 0, 600)
                 .withAccess(RelayAccess.OPEN.withOwner(new OwnerScope(owner, rememberedIn(ownerHome), MAX_GUESTS)));
     }

@@ -10,7 +10,6 @@ import io.punchline.tls.CertificateFingerprint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.List;
@@ -45,7 +44,7 @@ final class AuthEndpoint {
     private final Identity identity;
     private final byte[] binding;
     private final RelayAccess access;
-    private final RequestWindow<InetAddress> challengesPerAddress;
+    private final RequestWindow<ClientKey> challengesPerAddress;
     private final SecureRandom random = new SecureRandom();
 
     /** @param challengesPerMinute challenges per client address per minute (each allows one proof verification) */
@@ -62,7 +61,7 @@ final class AuthEndpoint {
 
     /** Issues a fresh challenge for {@code connection}, replacing any it had outstanding. */
     Answer challenge(RelayConnection connection) {
-        if (!challengesPerAddress.tryCount(connection.client().getAddress())) {
+        if (!challengesPerAddress.tryCount(connection.clientKey())) {
             return Answer.refusal(429, "proxy_internal_error; details=\"too many authentication attempts from this address\"");
         }
         RelayChallenge challenge = RelayChallenge.issue(random);

@@ -2,7 +2,6 @@ package io.punchline.relay;
 
 import io.punchline.crypto.PeerId;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every open tunnel of one relay, by the public address of its socket, with the relay's admission limits: sessions in
- * all, per client address, and new requests per client address and per authenticated PeerId per minute. A datagram
+ * all, per client ({@link ClientKey}: IPv4 address or IPv6 /64), and new requests per client and per authenticated
+ * PeerId per minute. A datagram
  * whose target is another tunnel's public address is handed over here, in process, instead of through the relay's
  * own UDP stack.
  */
@@ -18,8 +18,8 @@ final class BindDirectory {
 
     private final RelayConfig config;
     private final Map<InetSocketAddress, BindTunnel> byPublicAddress = new ConcurrentHashMap<>();
-    private final Map<InetAddress, Integer> openPerClient = new HashMap<>();
-    private final RequestWindow<InetAddress> perAddress;
+    private final Map<ClientKey, Integer> openPerClient = new HashMap<>();
+    private final RequestWindow<ClientKey> perAddress;
     private final RequestWindow<PeerId> perPeer;
     private int open;
 
@@ -33,7 +33,7 @@ final class BindDirectory {
      * Admits a new request from {@code client}, authenticated as {@code peer} (null: anonymous), or says why not (a
      * reason for a 429 or 503 response). Every request counts against its address's and its PeerId's minute.
      */
-    synchronized Admission admit(InetAddress client, PeerId peer) {
+    synchronized Admission admit(ClientKey client, PeerId peer) {
         if (!perAddress.tryCount(client)) {
             return Admission.TOO_MANY_REQUESTS;
         }
@@ -52,7 +52,7 @@ final class BindDirectory {
     }
 
     /** Gives back the slot of an admitted request that has ended (or never got a tunnel). */
-    synchronized void release(InetAddress client) {
+    synchronized void release(ClientKey client) {
         open--;
         openPerClient.computeIfPresent(client, (c, n) -> n > 1 ? n - 1 : null);
     }

@@ -92,6 +92,21 @@ final class BindTunnel {
         return publicAddress;
     }
 
+    /**
+     * A UDP socket for one request on {@code address} (port 0: any), with SO_BROADCAST off: Java turns it on for
+     * every datagram socket, and the relay never sends a broadcast, whatever a target check might miss.
+     */
+    static DatagramSocket openSocket(InetSocketAddress address) throws SocketException {
+        DatagramSocket socket = new DatagramSocket(address);
+        try {
+            socket.setBroadcast(false);
+        } catch (SocketException e) {
+            socket.close();
+            throw e;
+        }
+        return socket;
+    }
+
     /** Starts the socket reader and the idle timer. */
     void start() {
         Thread reader = new Thread(this::readSocket, "relay-bind-" + publicAddress.getPort());
@@ -160,7 +175,9 @@ final class BindTunnel {
 
     private void forward(InetSocketAddress target, byte[] data, int offset, int length) {
         touch();
+        RelayCounters counters = connection.relay().counters();
         if (!toTarget.tryTake(length)) {
+            counters.rateLimited.increment();
             return;
         }
         BindTunnel local = connection.relay().directory().tunnelAt(target);
@@ -169,6 +186,7 @@ final class BindTunnel {
             return;
         }
         if (!connection.relay().targetPolicy().allows(target)) {
+            counters.targetsRefused.increment();
             return;
         }
         try {
@@ -235,12 +253,16 @@ final class BindTunnel {
         }
         touch();
         if (!toClient.tryTake(length)) {
+            connection.relay().counters().rateLimited.increment();
             return;
         }
         sendToClient(datagram);
     }
 
     private void sendToClient(byte[] datagram) {
+        if (!connection.admitToSendQueue(datagram.length)) {
+            return; // the client's send queue is at its cap: dropped, like any datagram (RFC 9221 section 5)
+        }
         if (datagram.length <= connection.maxDatagramFrameData()) {
             try {
                 OrderedDatagrams.send(connection.quic(), datagram);

@@ -57,7 +57,7 @@ final class MailboxEndpoint {
         if (body.length > MailboxProtocol.MAX_BODY) {
             return answer(Mailbox.Result.fail(Failure.TOO_LARGE));
         }
-        InetAddress address = connection.client().getAddress();
+        InetAddress address = connection.clientKey().network(); // an IPv6 /64 counts as one client
         Mailbox.Result result = switch (path) {
             case MailboxProtocol.ALLOCATE -> body.length != 0 ? Mailbox.Result.fail(Failure.MALFORMED)
                     : perAddress.tryCount(address) ? mailbox.allocate(address, peer) : Mailbox.Result.fail(Failure.TOO_MANY);

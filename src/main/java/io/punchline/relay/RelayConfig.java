@@ -13,16 +13,17 @@ import java.time.Duration;
  *                               or the first global interface address when listening on the wildcard
  * @param dataFolder             where the relay keeps its long-term identity; null: a fresh identity in memory
  * @param maxSessions            bind or CONNECT-UDP requests open at once, in all
- * @param maxSessionsPerClient   requests open at once from one client IP address
+ * @param maxSessionsPerClient   requests open at once from one client ({@link ClientKey}: IPv4 address or IPv6 /64)
  * @param maxContextsPerSession  open context IDs per request (draft -13: endpoints MUST cap them)
  * @param bytesPerSecond         per-request forwarding budget in each direction (token bucket); 0: unlimited
- * @param requestsPerMinute      new requests per client IP address per minute
+ * @param requestsPerMinute      new requests per client ({@link ClientKey}) per minute
  * @param idleTimeout            a request with no traffic for this long is closed (RFC 9298: at least 2 minutes)
  * @param allowLoopbackTargets   forward to loopback addresses (tests and single-machine use only)
+ * @param targets                where besides its own binds the relay sends: public unicast addresses (default),
+ *                               also private ones (a relay inside a LAN), or nowhere (an embedded relay)
+ * @param resources              bounds on memory, threads, time and connections per client (docs/SECURITY.md)
  * @param access                 who may bind: open, allow list, anonymous (docs/SECURITY.md section 6)
  * @param mailbox                pairing mailbox and peer-finding bounds (docs/SECURITY.md section 7.4)
- * @param ownBindsOnly           forward only between this relay's own binds (in process), send nothing to any other
- *                               address (embedded relays)
  */
 public record RelayConfig(InetSocketAddress listen,
                           InetAddress publicAddress,
@@ -36,7 +37,8 @@ public record RelayConfig(InetSocketAddress listen,
                           boolean allowLoopbackTargets,
                           RelayAccess access,
                           MailboxLimits mailbox,
-                          boolean ownBindsOnly) {
+                          TargetScope targets,
+                          RelayResources resources) {
 
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(2);
 
@@ -53,6 +55,12 @@ public record RelayConfig(InetSocketAddress listen,
         if (access == null) {
             throw new IllegalArgumentException("relay access policy missing");
         }
+        if (targets == null) {
+            targets = TargetScope.PUBLIC;
+        }
+        if (resources == null) {
+            resources = RelayResources.DEFAULT;
+        }
         if (idleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0) {
             throw new IllegalArgumentException("idle timeout must be at least 2 minutes (RFC 9298 section 3.3)");
         }
@@ -61,51 +69,66 @@ public record RelayConfig(InetSocketAddress listen,
     /** Defaults for a relay listening on {@code listen}. */
     public static RelayConfig defaults(InetSocketAddress listen) {
         return new RelayConfig(listen, null, null, 1000, 32, 256, 0, 600, MIN_IDLE_TIMEOUT, false, RelayAccess.OPEN,
-                MailboxLimits.DEFAULT, false);
+                MailboxLimits.DEFAULT, TargetScope.PUBLIC, RelayResources.DEFAULT);
     }
 
     public RelayConfig withPublicAddress(InetAddress address) {
         return new RelayConfig(listen, address, dataFolder, maxSessions, maxSessionsPerClient, maxContextsPerSession,
-                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access, mailbox, ownBindsOnly);
+                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access, mailbox, targets, resources);
     }
 
     public RelayConfig withDataFolder(Path folder) {
         return new RelayConfig(listen, publicAddress, folder, maxSessions, maxSessionsPerClient, maxContextsPerSession,
-                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access, mailbox, ownBindsOnly);
+                bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access, mailbox, targets, resources);
     }
 
     public RelayConfig withLimits(int sessions, int perClient, int contexts, long rate, int perMinute) {
         return new RelayConfig(listen, publicAddress, dataFolder, sessions, perClient, contexts, rate, perMinute,
-                idleTimeout, allowLoopbackTargets, access, mailbox, ownBindsOnly);
+                idleTimeout, allowLoopbackTargets, access, mailbox, targets, resources);
     }
 
     public RelayConfig withIdleTimeout(Duration timeout) {
         return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
                 maxContextsPerSession, bytesPerSecond, requestsPerMinute, timeout, allowLoopbackTargets, access, mailbox,
-                ownBindsOnly);
+                targets, resources);
     }
 
     public RelayConfig withLoopbackTargets(boolean allow) {
         return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
-                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allow, access, mailbox,
-                ownBindsOnly);
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allow, access, mailbox, targets,
+                resources);
     }
 
     public RelayConfig withMailbox(MailboxLimits limits) {
         return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
                 maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access,
-                limits, ownBindsOnly);
-    }
-
-    public RelayConfig withOwnBindsOnly(boolean only) {
-        return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
-                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access, mailbox,
-                only);
+                limits, targets, resources);
     }
 
     public RelayConfig withAccess(RelayAccess policy) {
         return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
                 maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, policy, mailbox,
-                ownBindsOnly);
+                targets, resources);
+    }
+
+    /** Where the relay may send besides its own binds; {@link TargetScope#OWN_BINDS_ONLY} for an embedded relay. */
+    public RelayConfig withTargets(TargetScope scope) {
+        return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access,
+                mailbox, scope, resources);
+    }
+
+    public RelayConfig withResources(RelayResources bounds) {
+        return new RelayConfig(listen, publicAddress, dataFolder, maxSessions, maxSessionsPerClient,
+                maxContextsPerSession, bytesPerSecond, requestsPerMinute, idleTimeout, allowLoopbackTargets, access,
+                mailbox, targets, bounds);
+    }
+
+    /**
+     * Threads the relay's stream pool may hold: one per open session (its request stream), one per connection (its
+     * HTTP/3 control stream) and the short-request workers.
+     */
+    public int workerThreads() {
+        return maxSessions + resources.maxConnections() + resources.requestWorkers();
     }
 }

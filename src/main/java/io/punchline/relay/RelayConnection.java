@@ -25,9 +25,12 @@ import java.net.http.HttpHeaders;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -37,6 +40,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>SETTINGS carry ENABLE_CONNECT_PROTOCOL=1 (RFC 9220, sent by flupke's server) and H3_DATAGRAM=1 (RFC 9297
  * section 2.1.1, added here through an extension factory, the only hook flupke reads before sending SETTINGS).
+ *
+ * <p>What the client can make it hold is bounded ({@link RelayResources}): its request streams run on the relay's
+ * bounded worker pool and must deliver headers and bodies within the request deadline; its datagrams wait in a
+ * bounded queue for the forwarding thread; and what the relay queues to send to it stops at a byte cap.
  */
 final class RelayConnection extends Http3ServerConnectionImpl {
 
@@ -47,6 +54,8 @@ final class RelayConnection extends Http3ServerConnectionImpl {
     static final long H3_DATAGRAM_ERROR = 0x33;
     static final long H3_REQUEST_REJECTED = 0x010b;
     static final long H3_NO_ERROR = 0x0100;
+    /** RFC 9114 section 8.1: the relay is under too much load from this client, or in all. */
+    static final long H3_EXCESSIVE_LOAD = 0x0107;
     static final int MAX_REQUEST_HEADERS = 16 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayConnection.class);
@@ -55,28 +64,86 @@ final class RelayConnection extends Http3ServerConnectionImpl {
     private final InetSocketAddress client;
     private final Map<Long, BindTunnel> tunnelsByQuarterStreamId = new ConcurrentHashMap<>();
     private final ExecutorService datagramExecutor;
+    private final InOrderSendQueue sendQueue;
+    private final ClientKey clientKey;
     private volatile int maxFrameData = -1;
     private final AtomicReference<RelayChallenge> outstandingChallenge = new AtomicReference<>();
     private volatile PeerId peer;
     private volatile java.util.Set<PeerId> finders = java.util.Set.of();
 
-    RelayConnection(QuicConnection quicConnection, RelayContext relay) {
+    /** A connection that holds a slot of {@link ClientConnections} for {@code clientKey}; it gives it back on close. */
+    RelayConnection(QuicConnection quicConnection, RelayContext relay, ClientKey clientKey) {
         super(quicConnection, (request, response) -> response.setStatus(404), relay.streamExecutor(),
                 Map.of("connect-udp", new SettingsOnly()));
         this.relay = relay;
         this.client = ((ServerConnection) quicConnection).getInitialRemoteAddress();
+        this.clientKey = clientKey;
         CongestionControllerSwap.apply(quicConnection);
-        InOrderSendQueue.apply(quicConnection);
-        this.datagramExecutor = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "relay-datagrams-" + client);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.sendQueue = InOrderSendQueue.install(quicConnection);
+        RelayCounters counters = relay.counters();
+        this.datagramExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(relay.config().resources().receiveQueueDatagrams()), r -> {
+                    Thread thread = new Thread(r, "relay-datagrams-" + client);
+                    thread.setDaemon(true);
+                    return thread;
+                }, (task, pool) -> {
+                    if (!pool.isShutdown()) {
+                        counters.receiveQueueFull.increment();
+                    }
+                });
         quicConnection.setDatagramHandler(this::onDatagram, datagramExecutor);
+        relay.connections().opened(this);
         quicConnection.setConnectionListener(event -> {
             tunnelsByQuarterStreamId.values().forEach(tunnel -> tunnel.close("connection closed"));
             datagramExecutor.shutdown();
+            relay.connections().closed(this);
+            relay.connections().release(clientKey);
         });
+    }
+
+    /** Whom this connection counts against: its client's IPv4 address or IPv6 /64. */
+    ClientKey clientKey() {
+        return clientKey;
+    }
+
+    /** Bytes queued now for this client and not yet sent. */
+    long sendQueueBytes() {
+        return sendQueue != null ? sendQueue.queuedBytes() : 0;
+    }
+
+    /**
+     * Whether a datagram of {@code length} bytes may be queued for this client: not when the send queue would go
+     * beyond its cap (the client withholds ACKs, or its link is slower than its traffic). A refusal is counted.
+     */
+    boolean admitToSendQueue(int length) {
+        if (sendQueue != null && sendQueue.queuedBytes() + length > relay.config().resources().sendQueueBytes()) {
+            relay.counters().sendQueueFull.increment();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Every stream the client opens runs on the relay's bounded worker pool. When every worker is busy a request
+     * stream is refused with H3_REQUEST_REJECTED (RFC 9114 section 8.1: not processed, the client may retry), and a
+     * control or QPACK stream, without which the connection cannot work, closes the connection with H3_EXCESSIVE_LOAD.
+     */
+    @Override
+    public void acceptPeerInitiatedStream(QuicStream stream) {
+        Runnable work = stream.isBidirectional() ? () -> handleStandardRequestResponseStream(stream)
+                : () -> handleIncomingStream(stream);
+        try {
+            relay.streamExecutor().execute(work);
+        } catch (RejectedExecutionException e) {
+            relay.counters().requestsRejectedBusy.increment();
+            LOG.info("relay busy: refusing a stream of {}", client);
+            if (stream.isBidirectional()) {
+                stream.resetStream(H3_REQUEST_REJECTED);
+                stream.abortReading(H3_REQUEST_REJECTED);
+            } else {
+                quicConnection.close(H3_EXCESSIVE_LOAD, "relay busy");
+            }
+        }
     }
 
     InetSocketAddress client() {
@@ -114,8 +181,11 @@ final class RelayConnection extends Http3ServerConnectionImpl {
         peer = proven;
     }
 
+    /** One request stream, on a worker thread: headers (and body) within the request deadline, then its dispatch. */
     @Override
     protected void handleStandardRequestResponseStream(QuicStream stream) {
+        RequestDeadline deadline = RequestDeadline.start(stream, relay.config().resources().requestDeadline(),
+                relay.timer(), relay.counters().requestsTimedOut::increment);
         RequestStreamWriter writer = new RequestStreamWriter(stream.getOutputStream());
         RequestStreamReader reader = new RequestStreamReader(stream.getInputStream());
         HeadersFrame request;
@@ -123,6 +193,7 @@ final class RelayConnection extends Http3ServerConnectionImpl {
             RequestStreamReader.Item first = reader.next(MAX_REQUEST_HEADERS);
             if (!(first instanceof RequestStreamReader.Headers headers)) {
                 // RFC 9114 section 4.1: a request starts with HEADERS
+                deadline.met();
                 stream.resetStream(H3_MESSAGE_ERROR);
                 stream.abortReading(H3_MESSAGE_ERROR);
                 return;
@@ -131,12 +202,14 @@ final class RelayConnection extends Http3ServerConnectionImpl {
                 request = new HeadersFrame().parsePayload(headers.fieldSection(), qpackDecoder);
             }
         } catch (IOException | WireFormatException | RuntimeException e) {
-            LOG.debug("unreadable request from {}: {}", client, e.getMessage());
-            stream.resetStream(H3_MESSAGE_ERROR);
-            stream.abortReading(H3_MESSAGE_ERROR);
+            boolean late = !deadline.met();
+            LOG.debug("{} request from {}: {}", late ? "stalled" : "unreadable", client, e.getMessage());
+            long code = late ? RequestDeadline.H3_REQUEST_INCOMPLETE : H3_MESSAGE_ERROR;
+            stream.resetStream(code);
+            stream.abortReading(code);
             return;
         }
-        new RequestDispatch(this, stream, reader, writer).handle(request);
+        new RequestDispatch(this, stream, reader, writer, deadline).handle(request);
     }
 
     /** Encodes a response HEADERS frame with this connection's QPACK encoder. */

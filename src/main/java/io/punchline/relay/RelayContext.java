@@ -6,7 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What every connection of one relay shares: its configuration, directory, relay-authentication and pairing endpoints, target
- * policy and threads.
+ * policy, threads, counters and open connections.
  */
 record RelayContext(RelayConfig config,
                     BindDirectory directory,
@@ -15,5 +15,7 @@ record RelayContext(RelayConfig config,
                     TargetPolicy targetPolicy,
                     InetAddress announcedAddress,
                     ExecutorService streamExecutor,
-                    ScheduledExecutorService timer) {
+                    ScheduledExecutorService timer,
+                    RelayCounters counters,
+                    ClientConnections connections) {
 }

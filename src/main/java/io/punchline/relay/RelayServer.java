@@ -24,6 +24,9 @@ import java.util.Collections;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,7 +51,7 @@ public final class RelayServer implements AutoCloseable {
     private final ServerConnector connector;
     private final DatagramSocket socket;
     private final RelayContext context;
-    private final ExecutorService streamExecutor;
+    private final ThreadPoolExecutor streamExecutor;
     private final ScheduledExecutorService timer;
 
     private RelayServer(RelayConfig config, TlsIdentity tlsIdentity, Identity identity) throws IOException {
@@ -63,18 +66,26 @@ public final class RelayServer implements AutoCloseable {
         } catch (java.net.SocketException e) {
             // the kernel's limits apply
         }
+        try {
+            socket.setBroadcast(false); // Java's default is on; the relay never sends a broadcast
+        } catch (java.net.SocketException e) {
+            socket.close();
+            throw e;
+        }
         InetSocketAddress bound = new InetSocketAddress(config.listen().getAddress(), socket.getLocalPort());
         InetAddress announced = config.publicAddress() != null ? config.publicAddress() : announceableAddress(bound);
         AtomicInteger threads = new AtomicInteger();
-        this.streamExecutor = Executors.newCachedThreadPool(r -> daemon(r, "relay-stream-" + threads.incrementAndGet()));
+        // bounded: a stream beyond the pool is refused (RelayConnection.acceptPeerInitiatedStream), never queued
+        this.streamExecutor = new ThreadPoolExecutor(0, config.workerThreads(), 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> daemon(r, "relay-stream-" + threads.incrementAndGet()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "relay-timer"));
-        TargetPolicy policy = new TargetPolicy(TargetPolicy.localAddresses(announced), socket.getLocalPort(),
-                config.allowLoopbackTargets());
+        TargetPolicy policy = new TargetPolicy(TargetPolicy.localInterfaces(announced), socket.getLocalPort(),
+                config.allowLoopbackTargets(), config.targets());
         AuthEndpoint auth = new AuthEndpoint(identity, tlsIdentity.fingerprint(), config.access(),
                 config.requestsPerMinute());
         BindDirectory directory = new BindDirectory(config);
         this.context = new RelayContext(config, directory, auth, new MailboxEndpoint(config, directory), policy,
-                announced, streamExecutor, timer);
+                announced, streamExecutor, timer, new RelayCounters(), new ClientConnections(config.resources()));
         try {
             ServerConnectionConfig connectionConfig = ServerConnectionConfig.builder()
                     .maxIdleTimeoutInSeconds(60)
@@ -113,6 +124,7 @@ public final class RelayServer implements AutoCloseable {
         }
         RelayServer server = new RelayServer(config, tls, identity);
         server.connector.start();
+        server.logStatisticsEveryMinute();
         RelayAccess access = config.access();
         LOG.info("relay listening on {} (announcing {}), TLS fingerprint {}, PeerId {}; {}{}", server.listenAddress(),
                 server.context.announcedAddress().getHostAddress(), server.fingerprint(),
@@ -120,6 +132,7 @@ public final class RelayServer implements AutoCloseable {
                 access.allowedPeers().isEmpty() ? "open to any authenticated PeerId"
                         : "allow list of " + access.allowedPeers().size() + " PeerIds",
                 access.allowAnonymous() ? ", anonymous clients allowed" : "");
+        LOG.info("relay targets: {}{}", config.targets(), config.allowLoopbackTargets() ? " and loopback" : "");
         return server;
     }
 
@@ -161,6 +174,28 @@ public final class RelayServer implements AutoCloseable {
     /** Requests currently open. */
     public int openSessions() {
         return context.directory().openSessions();
+    }
+
+    /** What the relay has refused or dropped so far, by cause, and the bytes it holds queued for clients now. */
+    public RelayStatistics statistics() {
+        return context.counters().snapshot(context.connections().sendQueueBytes(), streamExecutor.getActiveCount());
+    }
+
+    /** An operator of {@code punchline relay} sees refusals and drops in the log, once a minute when they grew. */
+    private void logStatisticsEveryMinute() {
+        RelayStatistics[] last = {statistics()};
+        timer.scheduleAtFixedRate(() -> {
+            RelayStatistics now = statistics();
+            RelayStatistics before = last[0];
+            long grew = now.targetsRefused() - before.targetsRefused() + now.sendQueueFull() - before.sendQueueFull()
+                    + now.receiveQueueFull() - before.receiveQueueFull() + now.requestsTimedOut()
+                    - before.requestsTimedOut() + now.requestsRejectedBusy() - before.requestsRejectedBusy()
+                    + now.connectionsRefused() - before.connectionsRefused();
+            if (grew > 0) {
+                LOG.info("since start: {}", now);
+            }
+            last[0] = now;
+        }, 1, 1, TimeUnit.MINUTES);
     }
 
     /** kwik's counters (RTT, packets sent and lost) of each open tunnel's connection, by tunnel public address. */

@@ -31,7 +31,8 @@ import java.util.Map;
 /**
  * Serves one request stream of the relay: validates an extended CONNECT for {@code connect-udp} (RFC 9298 section 3,
  * RFC 9220), with or without {@code connect-udp-bind: ?1} (draft-ietf-masque-connect-udp-listen-13 section 3), answers
- * it, then reads the request's capsules until the stream ends. Anything else gets an HTTP error status.
+ * it, then reads the request's capsules until the stream ends. Anything else gets an HTTP error status. A request
+ * whose body is not complete within the request deadline gets 408 (RFC 9110 section 15.5.9).
  */
 final class RequestDispatch {
 
@@ -41,18 +42,27 @@ final class RequestDispatch {
     private final QuicStream stream;
     private final RequestStreamReader reader;
     private final RequestStreamWriter writer;
+    private final RequestDeadline deadline;
 
-    RequestDispatch(RelayConnection connection, QuicStream stream, RequestStreamReader reader, RequestStreamWriter writer) {
+    RequestDispatch(RelayConnection connection, QuicStream stream, RequestStreamReader reader, RequestStreamWriter writer,
+                    RequestDeadline deadline) {
         this.connection = connection;
         this.stream = stream;
         this.reader = reader;
         this.writer = writer;
+        this.deadline = deadline;
     }
 
     void handle(HeadersFrame request) {
         String method = request.getPseudoHeader(":method");
         String protocol = request.getPseudoHeader(":protocol");
         String path = request.getPseudoHeader(":path");
+        boolean hasBody = "POST".equals(method)
+                && (RelayAuthRequests.PROOF_PATH.equals(path) || MailboxEndpoint.serves(path));
+        if (!hasBody && !deadline.met()) {
+            requestTimeout();
+            return;
+        }
         if (method == null) {
             messageError("request without :method");
             return;
@@ -118,6 +128,7 @@ final class RequestDispatch {
             }
             BindTunnel sibling = connection.relay().directory().tunnelAt(uriTarget);
             if (sibling == null && !connection.relay().targetPolicy().allows(uriTarget)) {
+                connection.relay().counters().targetsRefused.increment();
                 respondAndFinish(403, proxyStatus("destination_ip_prohibited"));
                 return;
             }
@@ -148,7 +159,7 @@ final class RequestDispatch {
 
     private void openTunnel(InetSocketAddress uriTarget, boolean bind) {
         RelayContext relay = connection.relay();
-        InetAddress client = connection.client().getAddress();
+        ClientKey client = connection.clientKey();
         BindDirectory.Admission admission = relay.directory().admit(client, connection.peer());
         switch (admission) {
             case ADMITTED -> {
@@ -168,7 +179,7 @@ final class RequestDispatch {
         }
         DatagramSocket socket;
         try {
-            socket = new DatagramSocket(new InetSocketAddress(relay.config().listen().getAddress(), 0));
+            socket = BindTunnel.openSocket(new InetSocketAddress(relay.config().listen().getAddress(), 0));
         } catch (IOException e) {
             relay.directory().release(client);
             LOG.warn("cannot bind a UDP socket for {}: {}", connection.client(), e.getMessage());
@@ -248,7 +259,11 @@ final class RequestDispatch {
         try {
             body = readBody(RelayAuthProof.ENCODED_LENGTH);
         } catch (IOException | WireFormatException e) {
-            messageError("unreadable proof: " + e.getMessage());
+            unreadableBody("unreadable proof: " + e.getMessage());
+            return;
+        }
+        if (!deadline.met()) {
+            requestTimeout();
             return;
         }
         respond(auth.proof(connection, body));
@@ -264,7 +279,11 @@ final class RequestDispatch {
         try {
             body = readBody(io.punchline.pairing.MailboxProtocol.MAX_BODY);
         } catch (IOException | WireFormatException e) {
-            messageError("unreadable pairing request: " + e.getMessage());
+            unreadableBody("unreadable pairing request: " + e.getMessage());
+            return;
+        }
+        if (!deadline.met()) {
+            requestTimeout();
             return;
         }
         try {
@@ -309,6 +328,22 @@ final class RequestDispatch {
             // the client is gone
         }
         finish();
+    }
+
+    /** A body that could not be read: 408 when the request deadline ran out, else a malformed message. */
+    private void unreadableBody(String why) {
+        if (!deadline.met()) {
+            requestTimeout();
+        } else {
+            messageError(why);
+        }
+    }
+
+    /** RFC 9110 section 15.5.9: the request did not arrive whole within the request deadline. */
+    private void requestTimeout() {
+        LOG.debug("request from {} not complete within {}", connection.client(),
+                connection.relay().config().resources().requestDeadline());
+        respondAndFinish(408, proxyStatus("http_request_error; details=\"request not complete in time\""));
     }
 
     private void messageError(String why) {
