@@ -56,7 +56,7 @@ final class Traversal {
 
     static final long CONCURRENCY_LIMIT = 4;
     static final long CHALLENGE_INTERVAL_MILLIS = 100;
-    static final long KEEPALIVE_MILLIS = 500;
+    static final long KEEPALIVE_MILLIS = 250;
     static final long FALLBACK_MILLIS = 2000;
     private static final Logger LOG = LoggerFactory.getLogger(Traversal.class);
 
@@ -380,14 +380,14 @@ final class Traversal {
     }
 
     private void keepDirectPathAlive() {
-        boolean arrived = directTrafficArrived(); // outside the lock: it asks the socket's event loop
+        long arrived = directTrafficArrived(); // outside the lock: it asks the socket's event loop
         InetSocketAddress target;
         synchronized (this) {
             if (closed || direct == null) {
                 return;
             }
-            if (arrived) {
-                lastAnswerMillis = now();
+            if (arrived > lastAnswerMillis) {
+                lastAnswerMillis = arrived;
             }
             if (now() - lastAnswerMillis > FALLBACK_MILLIS) {
                 fallBack("no answer on the direct path for " + (now() - lastAnswerMillis) + " ms");
@@ -402,18 +402,20 @@ final class Traversal {
      * Whether the peer's QUIC packets keep arriving on the direct path: packets from the direct address reached the
      * codec since the last check, and quiche authenticated new packets on the session meanwhile. On a busy or lossy
      * path this keeps the path alive even when keepalive answers are late or lost (no false fallback); on a cut path
-     * nothing arrives and the keepalives decide. Runs on the timer thread only.
+     * nothing arrives and the keepalives decide. Returns when the last of those packets arrived (in {@link #now()}
+     * milliseconds), or 0. Runs on the timer thread only.
      */
-    private boolean directTrafficArrived() {
+    private long directTrafficArrived() {
         long direct = router.directPacketsReceived(session.virtualAddress());
         if (direct == lastDirectPackets) {
-            return false;
+            return 0;
         }
+        long lastArrival = router.lastDirectReceiveNanos(session.virtualAddress()) / 1_000_000;
         long authenticated = session.packetsReceived();
         boolean arrived = authenticated > lastAuthenticatedPackets;
         lastDirectPackets = direct;
         lastAuthenticatedPackets = authenticated;
-        return arrived;
+        return arrived ? lastArrival : 0;
     }
 
     private void fallBack(String reason) {

@@ -30,6 +30,7 @@ public final class PathRouter implements EngineSocket.PeerRoutes {
     private final Map<InetSocketAddress, InetSocketAddress> directByVirtual = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, InetSocketAddress> virtualByDirect = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, AtomicLong> directReceived = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, AtomicLong> lastDirectReceive = new ConcurrentHashMap<>();
     private final AtomicLong relayedBytes = new AtomicLong();
     private final AtomicLong directBytes = new AtomicLong();
     private final AtomicLong relayedDatagrams = new AtomicLong();
@@ -53,8 +54,18 @@ public final class PathRouter implements EngineSocket.PeerRoutes {
         AtomicLong count = directReceived.get(virtual);
         if (count != null) {
             count.incrementAndGet();
+            AtomicLong last = lastDirectReceive.get(virtual);
+            if (last != null) {
+                last.set(System.nanoTime());
+            }
         }
         return virtual;
+    }
+
+    /** {@link System#nanoTime()} when the last packet from the peer's direct address arrived, or 0. */
+    public long lastDirectReceiveNanos(InetSocketAddress virtualAddress) {
+        AtomicLong last = lastDirectReceive.get(virtualAddress);
+        return last == null ? 0 : last.get();
     }
 
     /** QUIC packets received from the peer's direct address(es) so far (liveness of the direct path). */
@@ -100,6 +111,7 @@ public final class PathRouter implements EngineSocket.PeerRoutes {
         }
         virtualByDirect.put(direct, virtualAddress);
         directReceived.computeIfAbsent(virtualAddress, v -> new AtomicLong());
+        lastDirectReceive.computeIfAbsent(virtualAddress, v -> new AtomicLong());
     }
 
     /** Sends this peer's datagrams through the relay again. Direct datagrams still arriving are still accepted. */
@@ -111,6 +123,7 @@ public final class PathRouter implements EngineSocket.PeerRoutes {
     public void acceptFrom(InetSocketAddress virtualAddress, InetSocketAddress direct) {
         virtualByDirect.put(direct, virtualAddress);
         directReceived.computeIfAbsent(virtualAddress, v -> new AtomicLong());
+        lastDirectReceive.computeIfAbsent(virtualAddress, v -> new AtomicLong());
     }
 
     /** Forgets everything about a peer whose session ended. */
@@ -118,6 +131,7 @@ public final class PathRouter implements EngineSocket.PeerRoutes {
         directByVirtual.remove(virtualAddress);
         virtualByDirect.values().removeIf(virtualAddress::equals);
         directReceived.remove(virtualAddress);
+        lastDirectReceive.remove(virtualAddress);
     }
 
     /** The direct address this peer's datagrams go to, or null while they go through the relay. */
