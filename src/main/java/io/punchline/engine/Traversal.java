@@ -315,6 +315,11 @@ final class Traversal {
                 router.acceptFrom(session.virtualAddress(), source);
                 send(probe.answer(peerProbeId), source);
                 probePeerReflexive(source);
+                // the peer's NAT has just let its probe out toward us, so ours gets in now: do not wait for the next
+                // 100 ms tick (on port-restricted NATs this is what validates this side)
+                if (directPath() == null) {
+                    sendChallenge(source);
+                }
             }
             case KEEPALIVE -> send(probe.answer(peerProbeId), source);
             case RESPONSE -> onResponse(probe);
