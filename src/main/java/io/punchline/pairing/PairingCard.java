@@ -2,6 +2,7 @@ package io.punchline.pairing;
 
 import io.punchline.crypto.PeerId;
 import io.punchline.session.PeerContact;
+import io.punchline.wire.PeerText;
 import io.punchline.wire.WireFormatException;
 
 import java.nio.BufferUnderflowException;
@@ -31,9 +32,9 @@ public record PairingCard(String deviceName, byte[] publicKey, PeerContact conta
     public PairingCard {
         deviceName = deviceName == null ? "" : deviceName.strip();
         int nameBytes = deviceName.getBytes(StandardCharsets.UTF_8).length;
-        if (nameBytes < 1 || nameBytes > MAX_NAME_BYTES || deviceName.chars().anyMatch(Character::isISOControl)) {
+        if (nameBytes < 1 || nameBytes > MAX_NAME_BYTES || deviceName.codePoints().anyMatch(PeerText::isUnsafe)) {
             throw new IllegalArgumentException("a device name has 1 to " + MAX_NAME_BYTES
-                    + " bytes of UTF-8 and no control characters");
+                    + " bytes of UTF-8 and no control or format characters (such as bidi overrides)");
         }
         if (publicKey == null || publicKey.length != PUBLIC_KEY_LENGTH) {
             throw new IllegalArgumentException("an ML-DSA-65 public key has " + PUBLIC_KEY_LENGTH + " bytes");

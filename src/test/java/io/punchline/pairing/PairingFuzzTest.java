@@ -34,7 +34,7 @@ class PairingFuzzTest {
     @Provide
     Arbitrary<String> names() {
         return Arbitraries.strings().ofMinLength(1).ofMaxLength(20).filter(s -> !s.isBlank()
-                && s.chars().noneMatch(Character::isISOControl) && s.strip().equals(s)
+                && s.codePoints().noneMatch(io.punchline.wire.PeerText::isUnsafe) && s.strip().equals(s)
                 && !s.chars().anyMatch(c -> Character.isSurrogate((char) c)));
     }
 

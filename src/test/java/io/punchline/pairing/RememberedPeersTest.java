@@ -33,6 +33,15 @@ class RememberedPeersTest {
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 4433), relay));
     }
 
+    /** Issue 11, point 8: a device name is peer text shown in the CLI and the window. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"invoice\u202Efdp.exe", "laptop\u200B", "evil\u001B[2J",
+            "two\u2028lines"})
+    void aDeviceNameWithControlOrFormatCharactersIsRefused(String name) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> card(name))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format characters");
+    }
+
     @Test
     void peersSurviveAReloadAndTheFileIsOwnerOnlyWithNoTempFilesLeft() throws Exception {
         RememberedPeers store = RememberedPeers.load(dir);
