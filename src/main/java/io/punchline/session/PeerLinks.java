@@ -73,6 +73,12 @@ public final class PeerLinks implements AutoCloseable {
     static final int MAX_PENDING_HANDSHAKES = 16;
     /** Sessions accepted and open at once. */
     static final int MAX_ACCEPTED_SESSIONS = 128;
+    /**
+     * quiche's congestion controller for peer sessions; {@code -Dpunchline.quic.cc=cubic|reno|bbr} picks another for a
+     * benchmark that compares them (docs/BENCHMARKS.md).
+     */
+    static final QuicCongestionControlAlgorithm CONGESTION_CONTROL = QuicCongestionControlAlgorithm.valueOf(
+            System.getProperty("punchline.quic.cc", "bbr").toUpperCase(java.util.Locale.ROOT));
     /** TLS key-exchange groups offered, best first: hybrid post-quantum, then classical for old peers. */
     static final String[] GROUPS = {"X25519MLKEM768", "X25519"};
 
@@ -131,7 +137,7 @@ public final class PeerLinks implements AutoCloseable {
 
     private static <B extends QuicCodecBuilder<B>> B transport(B builder) {
         return builder
-                .congestionControlAlgorithm(QuicCongestionControlAlgorithm.BBR)
+                .congestionControlAlgorithm(CONGESTION_CONTROL)
                 .maxIdleTimeout(IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .maxSendUdpPayloadSize(MAX_UDP_PAYLOAD)
                 .maxRecvUdpPayloadSize(MAX_UDP_PAYLOAD)
