@@ -71,6 +71,8 @@ public final class PeerLinks implements AutoCloseable {
     static final long CONNECTION_WINDOW = 32L * 1024 * 1024;
     /** Connections that have not yet finished the post-quantum handshake; more are refused at once. */
     static final int MAX_PENDING_HANDSHAKES = 16;
+    /** Streams a dialler may open before this side finished verifying its handshake; more are reset. */
+    static final int MAX_EARLY_STREAMS = 4;
     /** Sessions accepted and open at once. */
     static final int MAX_ACCEPTED_SESSIONS = 128;
     /**
@@ -246,8 +248,9 @@ public final class PeerLinks implements AutoCloseable {
     }
 
     /**
-     * One accepted connection: its first stream carries the handshake. A stream opened before the handshake is done
-     * is reset, not buffered; too many connections waiting for their handshake are refused.
+     * One accepted connection: its first stream carries the handshake. Of the streams opened before the handshake is
+     * done, {@link #MAX_EARLY_STREAMS} wait unread for it (the dialler finishes first), the rest are reset; too many
+     * connections waiting for their handshake are refused.
      */
     private void accepted(QuicChannel quic) {
         if (pendingHandshakes.incrementAndGet() > MAX_PENDING_HANDSHAKES
@@ -268,7 +271,8 @@ public final class PeerLinks implements AutoCloseable {
         AtomicInteger streamCount = new AtomicInteger();
         CompletableFuture<PeerSession> session = new CompletableFuture<>();
         quic.attr(STREAMS).set(bridge -> {
-            if (streamCount.getAndIncrement() == 0) {
+            int number = streamCount.getAndIncrement();
+            if (number == 0) {
                 executor.execute(() -> {
                     try {
                         handshake(quic, virtual, bridge, session);
@@ -276,10 +280,27 @@ public final class PeerLinks implements AutoCloseable {
                         handshakeOver.run();
                     }
                 });
-            } else if (session.isDone() && !session.isCompletedExceptionally()) {
-                session.join().acceptStream(bridge);
+            } else if (session.isDone()) {
+                if (session.isCompletedExceptionally() || session.isCancelled()) {
+                    bridge.abort();
+                } else {
+                    session.join().acceptStream(bridge);
+                }
+            } else if (number <= MAX_EARLY_STREAMS) {
+                // the dialler is done once it sent its proof and may open a stream at once, while this side still
+                // verifies that proof: a few such streams wait, unread (quiche's flow control holds their data), and
+                // are reset if the handshake fails; any more are reset at once, never buffered
+                bridge.channel().config().setAutoRead(false);
+                session.whenComplete((accepted, failure) -> {
+                    if (failure != null) {
+                        bridge.abort();
+                    } else {
+                        bridge.channel().config().setAutoRead(true);
+                        accepted.acceptStream(bridge);
+                    }
+                });
             } else {
-                bridge.abort(); // a stream before the handshake is done: reset, never buffered
+                bridge.abort();
             }
         });
         quic.closeFuture().addListener(done -> {

@@ -57,7 +57,7 @@ class PeerLinksTest {
         // no relay here: "through the relay" means straight from the engine socket to the address
         PathRouter router = new PathRouter((target, data, offset, length) -> socket.send(data, offset, length, target));
         executor = Executors.newCachedThreadPool();
-        links = new PeerLinks(Identity.generate(new SecureRandom()), socket, router, executor, Duration.ofSeconds(20));
+        links = new PeerLinks(Identity.generate(new SecureRandom()), socket, router, executor, Duration.ofSeconds(5));
         clientLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         clientChannel = new Bootstrap().group(clientLoop).channel(NioDatagramChannel.class)
                 .handler(new QuicClientCodecBuilder()
@@ -91,28 +91,37 @@ class PeerLinksTest {
     }
 
     @Test
-    void aStreamOpenedBeforeThePostQuantumHandshakeIsResetNotBuffered() throws Exception {
+    void streamsOpenedBeforeThePostQuantumHandshakeWaitUnreadUpToAFewAndTheRestAreReset() throws Exception {
         QuicChannel quic = connect();
         // the first stream is the handshake stream: the client stays silent on it
         QuicStreamChannel handshake = quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInboundHandlerAdapter())
                 .get(5, TimeUnit.SECONDS);
         handshake.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1})).sync();
-        CompletableFuture<Throwable> failed = new CompletableFuture<>();
-        QuicStreamChannel early = quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ((ByteBuf) msg).release();
-            }
+        List<CompletableFuture<Throwable>> failures = new ArrayList<>();
+        for (int i = 0; i <= PeerLinks.MAX_EARLY_STREAMS; i++) {
+            CompletableFuture<Throwable> failed = new CompletableFuture<>();
+            failures.add(failed);
+            QuicStreamChannel early = quic.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ((ByteBuf) msg).release();
+                }
 
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                failed.complete(cause);
-            }
-        }).get(5, TimeUnit.SECONDS);
-        early.writeAndFlush(Unpooled.wrappedBuffer(new byte[64 * 1024]));
-        assertThat(failed.get(10, TimeUnit.SECONDS)).as("the engine resets the early stream")
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    failed.complete(cause);
+                }
+            }).get(5, TimeUnit.SECONDS);
+            early.writeAndFlush(Unpooled.wrappedBuffer(new byte[64 * 1024]));
+        }
+        CompletableFuture<Throwable> oneTooMany = failures.get(PeerLinks.MAX_EARLY_STREAMS);
+        assertThat(oneTooMany.get(10, TimeUnit.SECONDS)).as("the engine resets the stream over the limit at once")
                 .hasMessageContaining("STREAM_RESET");
-        assertThat(quic.isActive()).as("the connection itself may still complete its handshake").isTrue();
+        assertThat(failures.subList(0, PeerLinks.MAX_EARLY_STREAMS)).as("the first few wait for the handshake")
+                .noneMatch(CompletableFuture::isDone);
+        // the handshake never completes: the engine gives up on it and the waiting streams go with the connection
+        assertThat(quic.closeFuture().await(30, TimeUnit.SECONDS)).as("connection closed after the handshake timeout")
+                .isTrue();
     }
 
     @Test
