@@ -2,7 +2,10 @@ package io.punchline.cli;
 
 import io.punchline.crypto.PeerId;
 import io.punchline.engine.Engine;
+import io.punchline.masque.RelayAddress;
+import io.punchline.pairing.PairingCode;
 import io.punchline.pairing.PairingException;
+import io.punchline.pairing.PreparedJoin;
 import io.punchline.pairing.RememberedPeers;
 import io.punchline.transfer.IncomingOffer;
 import io.punchline.transfer.ManifestEntry;
@@ -75,7 +78,22 @@ final class ReceiveCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         EventPrinter printer = new EventPrinter(options.json, System.out, System.err);
-        try (Engine engine = options.start(options.relayAddress(null))) {
+        PairingCode parsed = null;
+        if (code != null) {
+            try {
+                parsed = PairingCode.parse(code);
+            } catch (IllegalArgumentException e) {
+                if (options.json) { // the event the engine would publish; the code is refused before any connection
+                    printer.result("pairing.failed", "", "reason", "malformed", "message", e.getMessage());
+                }
+                System.err.println("punchline receive: pairing failed: " + e.getMessage());
+                return e.getMessage().contains("pairing word") ? ExitCodes.USAGE : ExitCodes.PAIRING_FAILED;
+            }
+        }
+        RelayAddress relay = options.relayAddress(null);
+        // the code's keys depend only on the code and the relay's pinned PeerId: derive them while the engine starts
+        PreparedJoin prepared = parsed == null ? null : PreparedJoin.start(parsed, relay.relayPeer());
+        try (Engine engine = options.start(relay)) {
             engine.events().subscribe(printer);
             engine.acceptOnlyRememberedPeers();
             Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "receive-shutdown"));
@@ -89,7 +107,7 @@ final class ReceiveCommand implements Callable<Integer> {
             PeerId from = null;
             if (code != null) {
                 try {
-                    RememberedPeers.Peer peer = engine.join(code).get();
+                    RememberedPeers.Peer peer = engine.join(prepared).get();
                     from = peer.peerId();
                     printer.result("receive.waiting", "Paired with " + peer.name() + "; waiting for their files.",
                         "peers", List.of(peer.name()));
@@ -111,6 +129,9 @@ final class ReceiveCommand implements Callable<Integer> {
             }
             return receive(engine, printer, offers, from);
         } finally {
+            if (prepared != null) {
+                prepared.cancel();
+            }
             options.close();
         }
     }

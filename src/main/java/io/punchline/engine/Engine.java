@@ -299,6 +299,15 @@ public final class Engine implements AutoCloseable {
         return peerBook().join(code);
     }
 
+    /**
+     * Enters a code whose keys were derived while this engine started (a joiner knows the code and the relay before
+     * it connects: {@link io.punchline.pairing.PreparedJoin#start}); keys prepared for another relay are derived again.
+     */
+    public java.util.concurrent.CompletableFuture<io.punchline.pairing.RememberedPeers.Peer> join(
+            io.punchline.pairing.PreparedJoin prepared) {
+        return peerBook().join(prepared);
+    }
+
     public java.util.List<io.punchline.pairing.RememberedPeers.Peer> rememberedPeers() {
         return peerBook().all();
     }

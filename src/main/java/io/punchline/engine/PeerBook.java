@@ -8,6 +8,8 @@ import io.punchline.pairing.Pairing;
 import io.punchline.pairing.PairingCard;
 import io.punchline.pairing.PairingCode;
 import io.punchline.pairing.PairingException;
+import io.punchline.pairing.PairingKeys;
+import io.punchline.pairing.PreparedJoin;
 import io.punchline.pairing.RelayPeers;
 import io.punchline.pairing.RememberedPeers;
 import io.punchline.session.PeerContact;
@@ -145,20 +147,27 @@ final class PeerBook {
     }
 
     CompletableFuture<RememberedPeers.Peer> join(String typed) {
-        CompletableFuture<RememberedPeers.Peer> paired = new CompletableFuture<>();
         PairingCode code;
         try {
             code = PairingCode.parse(typed);
         } catch (IllegalArgumentException e) {
+            CompletableFuture<RememberedPeers.Peer> paired = new CompletableFuture<>();
             failed(paired, new PairingException(PairingException.Reason.MALFORMED, e.getMessage()));
             return paired;
         }
+        return join(PreparedJoin.start(code, bind.get().relay().relayPeer()));
+    }
+
+    /** Joins with keys that may have been derived while the engine started (see {@link PreparedJoin}). */
+    CompletableFuture<RememberedPeers.Peer> join(PreparedJoin prepared) {
+        CompletableFuture<RememberedPeers.Peer> paired = new CompletableFuture<>();
         executor.execute(() -> {
             try {
                 BindClient relay = bind.get();
+                PairingKeys keys = prepared.keysFor(relay.relay().relayPeer());
                 RememberedPeers.Peer[] peer = new RememberedPeers.Peer[1];
                 IOException[] storeFailure = new IOException[1];
-                Pairing.join(new MailboxClient(relay.relayRequests()), relay.relay().relayPeer(), code, card(), card -> {
+                Pairing.join(new MailboxClient(relay.relayRequests()), keys, card(), card -> {
                     try {
                         peer[0] = remembered(card);
                     } catch (IOException e) {
@@ -171,6 +180,9 @@ final class PeerBook {
                 paired.complete(peer[0]);
             } catch (PairingException | IOException | RuntimeException e) {
                 failed(paired, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed(paired, new PairingException(PairingException.Reason.TIMEOUT, "pairing cancelled"));
             }
         });
         return paired;

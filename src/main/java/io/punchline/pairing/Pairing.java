@@ -120,25 +120,34 @@ public final class Pairing {
      */
     public static Result join(MailboxClient mailbox, PeerId relayPeer, PairingCode code, PairingCard ourCard,
                               java.util.function.Consumer<PairingCard> opened) throws PairingException {
-        PairingKeys keys = PairingKeys.derive(code, relayPeer);
-        MailboxProtocol.Claimed claimed = mailbox.claim(code.nameplate(), keys.claimProof());
+        return join(mailbox, PairingKeys.derive(code, relayPeer), ourCard, opened);
+    }
+
+    /**
+     * {@link #join(MailboxClient, PeerId, PairingCode, PairingCard, java.util.function.Consumer)} with the code's keys
+     * already derived for this relay (see {@link PreparedJoin}): the same claim, open and answer, without Argon2id.
+     */
+    public static Result join(MailboxClient mailbox, PairingKeys keys, PairingCard ourCard,
+                              java.util.function.Consumer<PairingCard> opened) throws PairingException {
+        int nameplate = keys.nameplate();
+        MailboxProtocol.Claimed claimed = mailbox.claim(nameplate, keys.claimProof());
         PairingCard theirs;
         try {
             theirs = openCard(keys, PairingKeys.Side.CREATOR, claimed.sealed());
         } catch (PairingException e) {
             try {
-                mailbox.burn(code.nameplate(), claimed.token());
+                mailbox.burn(nameplate, claimed.token());
             } catch (PairingException ignored) {
                 // the nameplate is useless to anyone now either way
             }
             throw e;
         }
         if (theirs.peer().equals(ourCard.peer())) {
-            mailbox.burn(code.nameplate(), claimed.token());
+            mailbox.burn(nameplate, claimed.token());
             throw new PairingException(Reason.MALFORMED, "this is our own code");
         }
         opened.accept(theirs);
-        mailbox.answer(code.nameplate(), claimed.token(), keys.seal(PairingKeys.Side.JOINER, ourCard.encode()));
+        mailbox.answer(nameplate, claimed.token(), keys.seal(PairingKeys.Side.JOINER, ourCard.encode()));
         return new Result(theirs);
     }
 

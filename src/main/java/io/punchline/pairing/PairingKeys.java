@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The keys one pairing code gives both sides (docs/SECURITY.md section 7.2):
@@ -78,6 +80,30 @@ public final class PairingKeys {
         byte[] prk = extract.extractPRK(salt, stretched);
         Arrays.fill(stretched, (byte) 0);
         return new PairingKeys(code.nameplate(), relay, prk);
+    }
+
+    /**
+     * {@link #derive(PairingCode, PeerId)} on a daemon thread of its own ({@code pairing-argon2id}), started at once:
+     * a joiner knows the code and its relay's PeerId before its engine has connected (see {@link PreparedJoin}).
+     */
+    public static CompletableFuture<PairingKeys> deriveAsync(PairingCode code, PeerId relay) {
+        Objects.requireNonNull(code);
+        Objects.requireNonNull(relay);
+        return CompletableFuture.supplyAsync(() -> derive(code, relay), task -> {
+            Thread thread = new Thread(task, "pairing-argon2id");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** The nameplate these keys are for. */
+    public int nameplate() {
+        return nameplate;
+    }
+
+    /** The relay whose mailbox these keys are for. */
+    public PeerId relay() {
+        return relay;
     }
 
     static byte[] salt(int nameplate, PeerId relay) {
