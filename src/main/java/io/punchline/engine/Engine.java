@@ -247,7 +247,6 @@ public final class Engine implements AutoCloseable {
         if (peerBook != null) {
             peerBook.seen(session.peer(), null);
         }
-        session.onStream(stream -> route(session, stream));
         Traversal traversal = traversalEnabled
                 ? new Traversal(session, socket, router, events, timer, java.util.Set.copyOf(bind.publicAddresses()))
                 : null;
@@ -275,6 +274,9 @@ public final class Engine implements AutoCloseable {
         if (session.side() == PeerSession.Side.LISTENER) {
             onSession.accept(session);
         }
+        // after the session handler, which may take the session's streams itself: a stream that arrived meanwhile
+        // waited in the session and goes to whichever handler was set first, never to the wrong one
+        session.onStreamIfUnset(stream -> route(session, stream));
     }
 
     // ---- pairing and remembered peers (DESIGN.md section 6) ----

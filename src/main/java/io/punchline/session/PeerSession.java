@@ -168,6 +168,16 @@ public final class PeerSession implements AutoCloseable {
         waiting.forEach(this::dispatch);
     }
 
+    /** Like {@link #onStream}, unless a handler is set already. */
+    public void onStreamIfUnset(Consumer<SecureStream> handler) {
+        synchronized (waitingStreams) {
+            if (streamHandler != null) {
+                return;
+            }
+        }
+        onStream(handler);
+    }
+
     void acceptStream(StreamBridge bridge) {
         SecureStream secure = wrap(bridge, bridge.channel());
         synchronized (waitingStreams) {
