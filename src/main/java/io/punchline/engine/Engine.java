@@ -50,7 +50,6 @@ public final class Engine implements AutoCloseable {
     private final Map<Integer, StreamHandler> streamHandlers = new ConcurrentHashMap<>();
     private final PeerBook peerBook;
     private final io.punchline.transfer.Transfers transfers;
-    private final Map<io.punchline.transfer.TransferId, String> transferPeers = new ConcurrentHashMap<>();
     private volatile Consumer<io.punchline.transfer.IncomingOffer> onOffer;
     private final java.util.concurrent.ScheduledExecutorService timer;
     private final ReflexiveAddress reflexive;
@@ -96,7 +95,7 @@ public final class Engine implements AutoCloseable {
             peerBook.allowFinders(bind);
             onBind(peerBook::allowFinders);
         }
-        this.transfers = new io.punchline.transfer.Transfers(executor, this::onTransferUpdate, this::pathOf,
+        this.transfers = new io.punchline.transfer.Transfers(executor, new TransferEvents(events)::onUpdate, this::pathOf,
                 config.home() == null ? null : config.home().resolve("partial"));
         StreamHandler toTransfers = (session, kind, stream) -> transfers.onStream(session, kind, stream);
         streamHandlers.put(io.punchline.transfer.StreamKind.OFFER, toTransfers);
@@ -386,40 +385,6 @@ public final class Engine implements AutoCloseable {
             return;
         }
         handler.accept(offer);
-    }
-
-    private void onTransferUpdate(io.punchline.transfer.TransferUpdate update) {
-        String id = update.id().hex();
-        if (update instanceof io.punchline.transfer.TransferUpdate.Offered offered) {
-            transferPeers.put(update.id(), offered.peer().fingerprint());
-        }
-        String peer = transferPeers.getOrDefault(update.id(), "");
-        EngineEvent event;
-        if (update instanceof io.punchline.transfer.TransferUpdate.Offered o) {
-            event = new EngineEvent.TransferOffered(peer, id,
-                    o.direction() == io.punchline.transfer.Direction.SEND ? "out" : "in", o.files(), o.bytes());
-        } else if (update instanceof io.punchline.transfer.TransferUpdate.Hashing h) {
-            event = new EngineEvent.TransferHashing(peer, id, h.bytes(), h.total(), h.currentPath());
-        } else if (update instanceof io.punchline.transfer.TransferUpdate.Progress p) {
-            event = new EngineEvent.TransferProgress(peer, id, p.bytes(), p.total(), p.bytesPerSecond(), p.networkPath(),
-                    p.currentPath());
-        } else if (update instanceof io.punchline.transfer.TransferUpdate.Finished f) {
-            event = new EngineEvent.TransferFinished(peer, id, f.bytes(), f.millis(), "", f.files());
-        } else if (update instanceof io.punchline.transfer.TransferUpdate.Declined) {
-            event = new EngineEvent.TransferDeclined(peer, id);
-        } else if (update instanceof io.punchline.transfer.TransferUpdate.Failed f) {
-            event = new EngineEvent.TransferFailed(peer, id, f.message());
-        } else if (update instanceof io.punchline.transfer.TransferUpdate.Cancelled c) {
-            event = new EngineEvent.TransferCancelled(peer, id, c.bySelf() ? "us" : "peer");
-        } else {
-            return;
-        }
-        events.publish(event);
-        if (!(update instanceof io.punchline.transfer.TransferUpdate.Offered
-                || update instanceof io.punchline.transfer.TransferUpdate.Hashing
-                || update instanceof io.punchline.transfer.TransferUpdate.Progress)) {
-            transferPeers.remove(update.id());
-        }
     }
 
     /** This engine's candidates: its socket's addresses (host) and the address the relay observes (srflx). */

@@ -1,0 +1,51 @@
+package io.punchline.engine;
+
+import io.punchline.transfer.TransferId;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Turns the transfer layer's updates into engine events, remembering each transfer's peer until it ends. */
+final class TransferEvents {
+
+    private final EventBus events;
+    private final Map<TransferId, String> transferPeers = new ConcurrentHashMap<>();
+
+    TransferEvents(EventBus events) {
+        this.events = events;
+    }
+
+    void onUpdate(io.punchline.transfer.TransferUpdate update) {
+        String id = update.id().hex();
+        if (update instanceof io.punchline.transfer.TransferUpdate.Offered offered) {
+            transferPeers.put(update.id(), offered.peer().fingerprint());
+        }
+        String peer = transferPeers.getOrDefault(update.id(), "");
+        EngineEvent event;
+        if (update instanceof io.punchline.transfer.TransferUpdate.Offered o) {
+            event = new EngineEvent.TransferOffered(peer, id,
+                    o.direction() == io.punchline.transfer.Direction.SEND ? "out" : "in", o.files(), o.bytes());
+        } else if (update instanceof io.punchline.transfer.TransferUpdate.Hashing h) {
+            event = new EngineEvent.TransferHashing(peer, id, h.bytes(), h.total(), h.currentPath());
+        } else if (update instanceof io.punchline.transfer.TransferUpdate.Progress p) {
+            event = new EngineEvent.TransferProgress(peer, id, p.bytes(), p.total(), p.bytesPerSecond(), p.networkPath(),
+                    p.currentPath());
+        } else if (update instanceof io.punchline.transfer.TransferUpdate.Finished f) {
+            event = new EngineEvent.TransferFinished(peer, id, f.bytes(), f.millis(), "", f.files());
+        } else if (update instanceof io.punchline.transfer.TransferUpdate.Declined) {
+            event = new EngineEvent.TransferDeclined(peer, id);
+        } else if (update instanceof io.punchline.transfer.TransferUpdate.Failed f) {
+            event = new EngineEvent.TransferFailed(peer, id, f.message());
+        } else if (update instanceof io.punchline.transfer.TransferUpdate.Cancelled c) {
+            event = new EngineEvent.TransferCancelled(peer, id, c.bySelf() ? "us" : "peer");
+        } else {
+            return;
+        }
+        events.publish(event);
+        if (!(update instanceof io.punchline.transfer.TransferUpdate.Offered
+                || update instanceof io.punchline.transfer.TransferUpdate.Hashing
+                || update instanceof io.punchline.transfer.TransferUpdate.Progress)) {
+            transferPeers.remove(update.id());
+        }
+    }
+}
