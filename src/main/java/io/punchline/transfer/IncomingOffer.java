@@ -320,8 +320,11 @@ public final class IncomingOffer extends Transfer {
         if (totalBytes > 0) {
             reportProgress();
         }
-        send(new Complete(placed.get(), meter.bytes()));
-        if (end(Outcome.COMPLETED, "received " + placed.get() + " files")) {
+        // ended before the peer hears of it: once the sender has our Complete it closes the control stream, and that
+        // end must not find this transfer still open ("the peer closed the transfer without a result")
+        int files = placed.get();
+        if (end(Outcome.COMPLETED, "received " + files + " files")) {
+            send(new Complete(files, meter.bytes()));
             closeControlOutput();
         }
     }
