@@ -19,6 +19,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,10 +81,16 @@ public final class EngineSocket implements AutoCloseable {
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
     private static final int RECEIVE_BUFFER = 2048;
     private static final int BATCH = 16;
+    /**
+     * Most QUIC packets the codecs hand over in one segmented write (Linux UDP GSO, {@code UDP_SEGMENT}): one system
+     * call and one trip through the kernel's stack (and a lab's NAT rules) for up to this many packets to one peer.
+     */
+    private static final int MAX_SEGMENTS = 16;
 
     private final EventLoopGroup loop;
     private final DatagramChannel channel;
     private final InetSocketAddress localAddress;
+    private final boolean segmentedSends;
     private final Demux demux = new Demux();
     private final List<ClientRoute> clients = new CopyOnWriteArrayList<>();
     private final ConnectionIds dialled = new ConnectionIds();
@@ -132,6 +139,16 @@ public final class EngineSocket implements AutoCloseable {
             throw failure;
         }
         this.localAddress = channel.localAddress();
+        this.segmentedSends = epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported()
+                && !"false".equals(System.getProperty("punchline.udp.gso"));
+    }
+
+    /**
+     * How many QUIC packets to one peer the codecs may hand over as one segmented datagram write (UDP GSO): 0 where
+     * the socket cannot (NIO, an old kernel, or {@code -Dpunchline.udp.gso=false}).
+     */
+    public int maxSegments() {
+        return segmentedSends ? MAX_SEGMENTS : 0;
     }
 
     /** Binds the engine's socket ({@code port} 0: any free port) and starts reading it. */
@@ -353,18 +370,41 @@ public final class EngineSocket implements AutoCloseable {
                 return;
             }
             InetSocketAddress target = packet.recipient();
-            witness.observe(target, packet.content());
+            ByteBuf content = packet.content();
+            int segment = packet instanceof SegmentedDatagramPacket segmented ? segmented.segmentSize() : 0;
+            if (segment > 0) {
+                forEachSegment(content, segment, slice -> witness.observe(target, slice));
+            } else {
+                witness.observe(target, content);
+            }
             InetSocketAddress direct = peerRoutes.directFor(target);
             if (direct != null) {
-                peerRoutes.sentDirect(packet.content().readableBytes());
-                ctx.write(direct.equals(target) ? packet : new DatagramPacket(packet.content(), direct), promise);
+                peerRoutes.sentDirect(content.readableBytes());
+                if (direct.equals(target)) {
+                    ctx.write(packet, promise);
+                } else {
+                    ctx.write(segment > 0 ? new SegmentedDatagramPacket(content, segment, direct)
+                            : new DatagramPacket(content, direct), promise);
+                }
                 return;
             }
             try {
-                peerRoutes.sendThroughRelay(target, packet.content());
+                // the relay carries each QUIC packet in its own HTTP datagram
+                if (segment > 0) {
+                    forEachSegment(content, segment, slice -> peerRoutes.sendThroughRelay(target, slice));
+                } else {
+                    peerRoutes.sendThroughRelay(target, content);
+                }
                 promise.trySuccess();
             } finally {
                 packet.release();
+            }
+        }
+
+        /** The packets of a segmented datagram: every {@code segment} bytes, the last one possibly shorter. */
+        private static void forEachSegment(ByteBuf content, int segment, java.util.function.Consumer<ByteBuf> each) {
+            for (int at = content.readerIndex(); at < content.writerIndex(); at += segment) {
+                each.accept(content.slice(at, Math.min(segment, content.writerIndex() - at)));
             }
         }
 

@@ -8,7 +8,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.quic.BoringSSLContextOption;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.EpollQuicUtils;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
 import io.netty.handler.codec.quic.QuicConnectionAddress;
@@ -96,6 +99,7 @@ public final class PeerLinks implements AutoCloseable {
     private final AtomicInteger acceptedSessions = new AtomicInteger();
     private final ChannelHandler serverCodec;
     private final ChannelHandler clientCodec;
+    private final SegmentedDatagramPacketAllocator segments;
     private volatile PeerPolicy policy = PeerPolicy.ANY;
     private volatile Consumer<PeerSession> onAccepted = session -> { };
 
@@ -127,7 +131,10 @@ public final class PeerLinks implements AutoCloseable {
                 .applicationProtocols(ALPN)
                 .option(BoringSSLContextOption.GROUPS, GROUPS)
                 .build();
+        this.segments = socket.maxSegments() > 0 ? EpollQuicUtils.newSegmentedAllocator(socket.maxSegments())
+                : SegmentedDatagramPacketAllocator.NONE;
         this.serverCodec = transport(new QuicServerCodecBuilder())
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, segments)
                 .sslContext(serverTls)
                 .tokenHandler(null)
                 .handler(new AcceptedConnections())
@@ -177,6 +184,7 @@ public final class PeerLinks implements AutoCloseable {
                     .attr(STREAMS, bridge -> streams.thenAccept(handler -> handler.accept(bridge)))
                     .handler(new ConnectionHandler())
                     .streamHandler(new PeerStreams())
+                    .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, segments)
                     .remoteAddress(virtual)
                     .connectionAddress(new QuicConnectionAddress(connectionId))
                     .connect()
