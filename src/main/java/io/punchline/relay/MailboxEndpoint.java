@@ -1,8 +1,8 @@
 package io.punchline.relay;
 
 import io.punchline.crypto.PeerId;
-import io.punchline.pairing.MailboxProtocol;
-import io.punchline.pairing.MailboxProtocol.Failure;
+import io.punchline.mailbox.MailboxProtocol;
+import io.punchline.mailbox.MailboxProtocol.Failure;
 import io.punchline.wire.IpAddressCodec;
 
 import java.net.InetAddress;

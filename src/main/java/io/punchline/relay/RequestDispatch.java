@@ -1,6 +1,7 @@
 package io.punchline.relay;
 
 import io.punchline.crypto.RelayAuthProof;
+import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.masque.BindHeaders;
 import io.punchline.masque.Capsule;
 import io.punchline.masque.CapsuleParser;
@@ -277,7 +278,7 @@ final class RequestDispatch {
         }
         byte[] body;
         try {
-            body = readBody(io.punchline.pairing.MailboxProtocol.MAX_BODY);
+            body = readBody(MailboxProtocol.MAX_BODY);
         } catch (IOException | WireFormatException e) {
             unreadableBody("unreadable pairing request: " + e.getMessage());
             return;
