@@ -51,4 +51,11 @@ class ArchitectureTest {
                         "io.punchline.quic..", "io.punchline.wire..", "tech.kwik.core.server..")
                 .check(classes);
     }
+
+    @Test
+    void theRelayDoesNotImportPairing() {
+        noClasses().that().resideInAPackage("io.punchline.relay..")
+                .should().dependOnClassesThat().resideInAPackage("io.punchline.pairing..")
+                .check(classes);
+    }
 }
