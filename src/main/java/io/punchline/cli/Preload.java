@@ -1,6 +1,5 @@
 package io.punchline.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.epoll.Epoll;
 import io.netty.handler.codec.quic.Quic;
 import io.punchline.crypto.CipherWarmUp;
@@ -8,16 +7,15 @@ import io.punchline.tls.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Work a peer command will need, started on a second thread as soon as the command is known, so that it runs beside the
  * main thread's relay connection instead of after it (docs/BENCHMARKS.md, "Quick start"): the native QUIC and epoll
- * libraries, the classes that make the peer listener's certificate, Jackson for the {@code --json} printer and
- * {@code peers.json}, and the JIT warm-up of the record layer's cipher ({@link CipherWarmUp}). Nothing here has an
- * effect a user could see except time: each step only loads and exercises code, and a failure is left for the real use
- * to report.
+ * libraries, the classes that make the peer listener's certificate, the event printer's JSON serializers
+ * ({@link EventPrinter#warmUp}) and the JIT warm-up of the record layer's cipher ({@link CipherWarmUp}). Nothing here
+ * has an effect a user could see except time: each step only loads and exercises code, and a failure is left for the
+ * real use to report.
  */
 final class Preload {
 
@@ -43,7 +41,7 @@ final class Preload {
             Quic.isAvailable();
             Epoll.isAvailable();
             TlsIdentity.generate("preload");
-            new ObjectMapper().writeValueAsString(Map.of("event", "preload", "bytes", 1L));
+            EventPrinter.warmUp();
             CipherWarmUp.run();
         } catch (Exception | LinkageError e) {
             LOG.debug("preload: {}", e.toString());
