@@ -1,5 +1,6 @@
 package io.punchline.ui;
 
+import io.punchline.crypto.PeerId;
 import io.punchline.engine.Engine;
 import io.punchline.engine.EngineEvent;
 import io.punchline.engine.PairingInvite;
@@ -140,7 +141,7 @@ final class WindowController implements AutoCloseable {
 
     /** Dials a contact on the background thread; failures go to the status bar. */
     void dial(String contact) {
-        fx.execute(() -> model.statusProperty().set("Dialling " + Format.shortId(contact) + "…"));
+        fx.execute(() -> model.statusProperty().set("Dialling " + PeerId.shortFingerprint(contact) + "…"));
         background.execute(() -> {
             EngineHost running = host;
             try {
@@ -166,16 +167,16 @@ final class WindowController implements AutoCloseable {
             return;
         }
         fx.execute(() -> model.statusProperty().set("Sending " + TEST_BYTES / 1_000_000 + " MB of test data to "
-                + Format.shortId(peer) + "…"));
+                + PeerId.shortFingerprint(peer) + "…"));
         testStreams.execute(() -> {
             long start = System.nanoTime();
             try {
                 running.sendTestData(peer, TEST_BYTES);
                 long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
-                fx.execute(() -> model.statusProperty().set("Test data verified by " + Format.shortId(peer) + ": "
+                fx.execute(() -> model.statusProperty().set("Test data verified by " + PeerId.shortFingerprint(peer) + ": "
                         + TEST_BYTES / 1_000_000 + " MB in " + millis + " ms (" + Format.rate(TEST_BYTES * 1000 / millis) + ")"));
             } catch (IOException | RuntimeException e) {
-                fx.execute(() -> model.statusProperty().set("Test data to " + Format.shortId(peer) + " failed: " + e.getMessage()));
+                fx.execute(() -> model.statusProperty().set("Test data to " + PeerId.shortFingerprint(peer) + " failed: " + e.getMessage()));
             }
         });
     }
