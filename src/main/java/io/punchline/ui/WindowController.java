@@ -11,7 +11,7 @@ import io.punchline.transfer.IncomingOffer;
 import io.punchline.transfer.OutgoingTransfer;
 import io.punchline.masque.RelayAddress;
 import io.punchline.ui.host.EngineHost;
-import io.punchline.ui.host.RelayChoice;
+import io.punchline.discovery.ChosenRelay;
 import io.punchline.ui.model.DashboardModel;
 import io.punchline.ui.model.EventPump;
 import io.punchline.ui.model.Meter;
@@ -102,7 +102,7 @@ final class WindowController implements AutoCloseable {
         try {
             Engine engine = starting.start();
             host = starting;
-            RelayChoice relay = starting.relay();
+            ChosenRelay relay = starting.relay();
             EventPump pump = new EventPump(fx, batch -> {
                 model.applyAll(batch);
                 if (batch.stream().anyMatch(t -> t.event() instanceof EngineEvent.Paired
