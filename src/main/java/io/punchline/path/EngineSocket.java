@@ -19,7 +19,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -365,46 +364,10 @@ public final class EngineSocket implements AutoCloseable {
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
             PeerRoutes peerRoutes = routes;
-            if (!(msg instanceof DatagramPacket packet) || peerRoutes == null) {
-                ctx.write(msg, promise);
-                return;
-            }
-            InetSocketAddress target = packet.recipient();
-            ByteBuf content = packet.content();
-            int segment = packet instanceof SegmentedDatagramPacket segmented ? segmented.segmentSize() : 0;
-            if (segment > 0) {
-                forEachSegment(content, segment, slice -> witness.observe(target, slice));
+            if (msg instanceof DatagramPacket packet && peerRoutes != null) {
+                PeerPackets.route(ctx, packet, promise, peerRoutes, witness);
             } else {
-                witness.observe(target, content);
-            }
-            InetSocketAddress direct = peerRoutes.directFor(target);
-            if (direct != null) {
-                peerRoutes.sentDirect(content.readableBytes());
-                if (direct.equals(target)) {
-                    ctx.write(packet, promise);
-                } else {
-                    ctx.write(segment > 0 ? new SegmentedDatagramPacket(content, segment, direct)
-                            : new DatagramPacket(content, direct), promise);
-                }
-                return;
-            }
-            try {
-                // the relay carries each QUIC packet in its own HTTP datagram
-                if (segment > 0) {
-                    forEachSegment(content, segment, slice -> peerRoutes.sendThroughRelay(target, slice));
-                } else {
-                    peerRoutes.sendThroughRelay(target, content);
-                }
-                promise.trySuccess();
-            } finally {
-                packet.release();
-            }
-        }
-
-        /** The packets of a segmented datagram: every {@code segment} bytes, the last one possibly shorter. */
-        private static void forEachSegment(ByteBuf content, int segment, java.util.function.Consumer<ByteBuf> each) {
-            for (int at = content.readerIndex(); at < content.writerIndex(); at += segment) {
-                each.accept(content.slice(at, Math.min(segment, content.writerIndex() - at)));
+                ctx.write(msg, promise);
             }
         }
 
