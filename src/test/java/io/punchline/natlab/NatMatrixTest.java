@@ -45,7 +45,7 @@ class NatMatrixTest {
     static final String PREFIX = "plmx";
 
     record Cell(String dialler, String listener, boolean connected, boolean direct, long msToDirect,
-                long relayedBytes, long directBytes, boolean expectDirect, String note) {
+                long relayedBytes, long directBytes, double megabytesPerSecond, boolean expectDirect, String note) {
     }
 
     @BeforeAll
@@ -135,7 +135,7 @@ class NatMatrixTest {
         String note = "first run failed (" + first.note() + "), second run " + (second.connected() ? "connected" : "failed too")
                 + (second.note().isEmpty() ? "" : " (" + second.note() + ")");
         return new Cell(second.dialler(), second.listener(), second.connected(), second.direct(), second.msToDirect(),
-                second.relayedBytes(), second.directBytes(), second.expectDirect(), note);
+                second.relayedBytes(), second.directBytes(), second.megabytesPerSecond(), second.expectDirect(), note);
     }
 
     private Cell runOnce(Map<String, Site> sites, String diallerTarget, String listenerTarget, String diallerName,
@@ -146,7 +146,8 @@ class NatMatrixTest {
             LabPeers.Events listenEvents = peers.events(listen, "listen");
             JsonNode contact = listenEvents.await(event("listen.contact"), Duration.ofSeconds(60));
             if (contact == null) {
-                return new Cell(diallerName, listenerName, false, false, -1, 0, 0, expectDirect, "listener did not start");
+                return new Cell(diallerName, listenerName, false, false, -1, 0, 0, -1, expectDirect,
+                        "listener did not start");
             }
             Process dial = peers.start(diallerTarget, "dial", List.of("dial", contact.path("contact").asText(), "--json",
                     "--bytes", Long.toString(BYTES), "--linger", "1"));
@@ -155,12 +156,15 @@ class NatMatrixTest {
             JsonNode done = events.await(event("dial.done"), Duration.ofSeconds(2));
             JsonNode opened = events.first("session.opened");
             JsonNode direct = events.first(switchedTo("direct"));
+            JsonNode sent = events.first(event("transfer.finished"));
+            double rate = sent != null && sent.path("millis").asLong() > 0
+                    ? sent.path("bytes").asLong() / 1000.0 / sent.path("millis").asLong() : -1;
             boolean connected = exited && dial.exitValue() == 0 && done != null;
             long ms = direct != null && opened != null ? direct.path("t").asLong() - opened.path("t").asLong() : -1;
             String note = exited ? (dial.exitValue() == 0 ? "" : "dial exit " + dial.exitValue()) : "dial timed out";
             return new Cell(diallerName, listenerName, connected, direct != null, ms,
                     done != null ? done.path("relayedBytes").asLong() : -1, done != null ? done.path("directBytes").asLong() : -1,
-                    expectDirect, note);
+                    rate, expectDirect, note);
         }
     }
 
@@ -174,15 +178,17 @@ class NatMatrixTest {
                 .append("```sh\nmvn -B test -Dtest=NatMatrixTest -Dnatlab.matrix.output=docs/NAT-MATRIX.md\n```\n\n")
                 .append("`time to direct`: from the session's post-quantum handshake to the dialler's switch to the direct path.\n")
                 .append("`via relay`: bytes of peer traffic the dialler sent through the relay (handshake, control, and data before the switch).\n")
+                .append("`throughput`: the test data's size over the dialler's time from its first byte to the listener's verified total.\n")
                 .append("A cell that fails to connect is run once more in a fresh lab; its last column then says what happened.\n\n")
-                .append("| dialler NAT | listener NAT | connected | path | expected | time to direct | via relay | direct |\n")
-                .append("|---|---|---|---|---|---|---|---|\n");
+                .append("| dialler NAT | listener NAT | connected | path | expected | time to direct | via relay | direct | throughput |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
         for (Cell cell : cells) {
-            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%s%n",
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%s%n",
                     cell.dialler(), cell.listener(), cell.connected() ? "yes" : "**no**",
                     cell.direct() ? "direct" : "relayed", cell.expectDirect() ? "direct" : "relayed",
                     cell.msToDirect() >= 0 ? cell.msToDirect() + " ms" : "-",
                     megabytes(cell.relayedBytes()), megabytes(cell.directBytes()),
+                    cell.megabytesPerSecond() >= 0 ? String.format(Locale.ROOT, "%.1f MB/s", cell.megabytesPerSecond()) : "-",
                     cell.note().isEmpty() ? "" : " " + cell.note()));
         }
         return out.toString();
