@@ -1,11 +1,16 @@
 package io.punchline.cli;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.punchline.engine.EngineEvent;
 import io.punchline.engine.EventBus;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -15,11 +20,13 @@ import java.util.function.Consumer;
 /**
  * Prints engine events: with {@code --json} one JSON object per line, {@code {"t": millis, "event": name, ...fields}}
  * (the event names are a public interface, listed in the README); otherwise a readable line on standard error, so that
- * standard output keeps only what scripts read (the contact, the result).
+ * standard output keeps only what scripts read (the contact, the result). Enum fields ({@link EngineEvent.Named}) are
+ * printed by their JSON names, here and nowhere else.
  */
 final class EventPrinter implements Consumer<EventBus.Timed> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new SimpleModule().addSerializer(EngineEvent.Named.class, new NamedSerializer()));
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     private final boolean json;
@@ -65,6 +72,17 @@ final class EventPrinter implements Consumer<EventBus.Timed> {
             fields.fields().forEachRemaining(entry -> text.append("  ").append(entry.getKey()).append('=')
                     .append(entry.getValue().isTextual() ? entry.getValue().asText() : entry.getValue().toString()));
             human.println(text);
+        }
+    }
+
+    private static final class NamedSerializer extends StdSerializer<EngineEvent.Named> {
+        NamedSerializer() {
+            super(EngineEvent.Named.class);
+        }
+
+        @Override
+        public void serialize(EngineEvent.Named value, JsonGenerator out, SerializerProvider provider) throws IOException {
+            out.writeString(value.jsonName());
         }
     }
 

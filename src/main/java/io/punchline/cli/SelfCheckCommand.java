@@ -51,7 +51,7 @@ final class SelfCheckCommand implements Callable<Integer> {
             TestStream.send(dialler, session, bytes, 1);
             received.get(30, TimeUnit.SECONDS);
             System.out.printf("OK: relay %s, handshake with %s, %d bytes verified (%s path, native QUIC with TLS group %s),"
-                    + " %d ms%n", relay.listenAddress(), session.peer().shortFingerprint(), bytes, dialler.pathOf(session),
+                    + " %d ms%n", relay.listenAddress(), session.peer().shortFingerprint(), bytes, dialler.pathOf(session).jsonName(),
                     session.tlsGroup(), (System.nanoTime() - start) / 1_000_000);
             session.close();
         }

@@ -1,14 +1,119 @@
 package io.punchline.engine;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * What the engine reports, one immutable record per step (DESIGN.md section 7). {@link #name()} is the stable event
  * name of the CLI's {@code --json} output ({@code {"t": millis, "event": name, ...fields}}), a public interface listed
- * in the README.
+ * in the README. A field with a fixed set of values is an enum ({@link Named}); only the CLI's printer turns it into
+ * its JSON name.
  */
 public sealed interface EngineEvent {
 
     /** Stable event name, e.g. {@code path.switched}. */
     String name();
+
+    /** A field value from a fixed set; {@link #jsonName()} is its text in the CLI's output, part of the public interface. */
+    interface Named {
+        String jsonName();
+
+        /** The value of {@code type} whose JSON name is {@code jsonName}. */
+        static <E extends Enum<E> & Named> E of(Class<E> type, String jsonName) {
+            return Arrays.stream(type.getEnumConstants()).filter(e -> e.jsonName().equals(jsonName)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no " + type.getSimpleName() + " named " + jsonName));
+        }
+    }
+
+    /** Which end of a session this engine is. */
+    enum SessionSide implements Named {
+        DIALLER("dialler"), LISTENER("listener");
+
+        private final String jsonName;
+
+        SessionSide(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public String jsonName() {
+            return jsonName;
+        }
+    }
+
+    /** An ICE candidate type (RFC 8445 section 5.1.1.1). */
+    enum CandidateType implements Named {
+        HOST("host"), SERVER_REFLEXIVE("srflx"), PEER_REFLEXIVE("prflx"), RELAYED("relay");
+
+        private final String jsonName;
+
+        CandidateType(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public String jsonName() {
+            return jsonName;
+        }
+    }
+
+    /** How a punch round ended. */
+    enum PunchOutcome implements Named {
+        VALIDATED("validated"), FAILED("failed");
+
+        private final String jsonName;
+
+        PunchOutcome(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public String jsonName() {
+            return jsonName;
+        }
+    }
+
+    /** Which way a session's traffic goes: through the relay or on a punched direct path. */
+    enum NetworkPath implements Named {
+        DIRECT("direct"), RELAY("relay"), UNKNOWN("unknown");
+
+        private final String jsonName;
+
+        NetworkPath(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public String jsonName() {
+            return jsonName;
+        }
+    }
+
+    /** A transfer's direction: we offer files ({@code OUT}) or the peer does ({@code IN}). */
+    enum Direction implements Named {
+        IN("in"), OUT("out");
+
+        private final String jsonName;
+
+        Direction(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public String jsonName() {
+            return jsonName;
+        }
+    }
+
+    /** Who cancelled a transfer. */
+    enum CancelledBy implements Named {
+        US("us"), PEER("peer");
+
+        private final String jsonName;
+
+        CancelledBy(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public String jsonName() {
+            return jsonName;
+        }
+    }
 
     /** The engine holds a bind on its relay: peers reach it at {@code publicAddress}. */
     record RelayBound(String relay, String publicAddress) implements EngineEvent {
@@ -24,12 +129,11 @@ public sealed interface EngineEvent {
         }
     }
 
-    /** A peer session completed its post-quantum handshake. */
     /**
      * A peer session completed its post-quantum handshake. {@code tlsGroup}: the key-exchange group of the QUIC layer's
      * TLS handshake under it (X25519MLKEM768 when both ends offer it), or "unknown".
      */
-    record SessionOpened(String peer, String side, String virtualAddress, String tlsGroup) implements EngineEvent {
+    record SessionOpened(String peer, SessionSide side, String virtualAddress, String tlsGroup) implements EngineEvent {
         public String name() {
             return "session.opened";
         }
@@ -41,8 +145,13 @@ public sealed interface EngineEvent {
         }
     }
 
-    /** A candidate address, ours ({@code local}) or the peer's, with its ICE type (host, srflx, relay). */
-    record CandidateAdded(String peer, boolean local, String type, String address) implements EngineEvent {
+    /** A candidate address, ours ({@code local}) or the peer's, with its ICE type. */
+    record CandidateAdded(String peer, boolean local, CandidateType type, String address) implements EngineEvent {
+        /** The type by its JSON name ({@code host}, {@code srflx}...), for Traversal until it passes the enum. */
+        public CandidateAdded(String peer, boolean local, String type, String address) {
+            this(peer, local, Named.of(CandidateType.class, type), address);
+        }
+
         public String name() {
             return "candidate.added";
         }
@@ -55,14 +164,19 @@ public sealed interface EngineEvent {
     }
 
     /** A punch round began with these candidate pairs ({@code local->remote}). */
-    record PunchStarted(String peer, long round, java.util.List<String> pairs) implements EngineEvent {
+    record PunchStarted(String peer, long round, List<String> pairs) implements EngineEvent {
         public String name() {
             return "punch.started";
         }
     }
 
-    /** A punch round ended: {@code validated} (with the pair) or {@code failed}/{@code cancelled}. */
-    record PunchFinished(String peer, long round, String outcome, String pair) implements EngineEvent {
+    /** A punch round ended: validated (with the pair) or failed. */
+    record PunchFinished(String peer, long round, PunchOutcome outcome, String pair) implements EngineEvent {
+        /** The outcome by its JSON name, for Traversal until it passes the enum. */
+        public PunchFinished(String peer, long round, String outcome, String pair) {
+            this(peer, round, Named.of(PunchOutcome.class, outcome), pair);
+        }
+
         public String name() {
             return "punch.finished";
         }
@@ -75,8 +189,13 @@ public sealed interface EngineEvent {
         }
     }
 
-    /** The peer's traffic now goes {@code path} ("direct" or "relay") via {@code address}. */
-    record PathSwitched(String peer, String path, String address) implements EngineEvent {
+    /** The peer's traffic now goes {@code path} (direct or relay) via {@code address}. */
+    record PathSwitched(String peer, NetworkPath path, String address) implements EngineEvent {
+        /** The path by its JSON name, for Traversal until it passes the enum. */
+        public PathSwitched(String peer, String path, String address) {
+            this(peer, Named.of(NetworkPath.class, path), address);
+        }
+
         public String name() {
             return "path.switched";
         }
@@ -110,8 +229,8 @@ public sealed interface EngineEvent {
         }
     }
 
-    /** Files were offered: {@code direction} "out" (we offer) or "in" (the peer offers), with the manifest's size. */
-    record TransferOffered(String peer, String transfer, String direction, int files, long bytes) implements EngineEvent {
+    /** Files were offered, by us or by the peer, with the manifest's size. */
+    record TransferOffered(String peer, String transfer, Direction direction, int files, long bytes) implements EngineEvent {
         public String name() {
             return "transfer.offered";
         }
@@ -119,9 +238,9 @@ public sealed interface EngineEvent {
 
     /**
      * Progress of a transfer or test stream: bytes so far, total (or -1), rate in bytes per second, network path
-     * ("relay" or "direct") and the file being moved (empty for a test stream).
+     * and the file being moved (empty for a test stream).
      */
-    record TransferProgress(String peer, String transfer, long bytes, long total, long bytesPerSecond, String path,
+    record TransferProgress(String peer, String transfer, long bytes, long total, long bytesPerSecond, NetworkPath path,
                             String file) implements EngineEvent {
         public String name() {
             return "transfer.progress";
@@ -167,8 +286,8 @@ public sealed interface EngineEvent {
         }
     }
 
-    /** A transfer was cancelled, {@code by} "us" or "peer". */
-    record TransferCancelled(String peer, String transfer, String by) implements EngineEvent {
+    /** A transfer was cancelled, by us or by the peer. */
+    record TransferCancelled(String peer, String transfer, CancelledBy by) implements EngineEvent {
         public String name() {
             return "transfer.cancelled";
         }

@@ -1,5 +1,8 @@
 package io.punchline.engine;
 
+import io.punchline.engine.EngineEvent.CancelledBy;
+import io.punchline.engine.EngineEvent.Direction;
+import io.punchline.engine.EngineEvent.NetworkPath;
 import io.punchline.transfer.TransferId;
 
 import java.util.Map;
@@ -24,11 +27,11 @@ final class TransferEvents {
         EngineEvent event;
         if (update instanceof io.punchline.transfer.TransferUpdate.Offered o) {
             event = new EngineEvent.TransferOffered(peer, id,
-                    o.direction() == io.punchline.transfer.Direction.SEND ? "out" : "in", o.files(), o.bytes());
+                    o.direction() == io.punchline.transfer.Direction.SEND ? Direction.OUT : Direction.IN, o.files(), o.bytes());
         } else if (update instanceof io.punchline.transfer.TransferUpdate.Hashing h) {
             event = new EngineEvent.TransferHashing(peer, id, h.bytes(), h.total(), h.currentPath());
         } else if (update instanceof io.punchline.transfer.TransferUpdate.Progress p) {
-            event = new EngineEvent.TransferProgress(peer, id, p.bytes(), p.total(), p.bytesPerSecond(), p.networkPath(),
+            event = new EngineEvent.TransferProgress(peer, id, p.bytes(), p.total(), p.bytesPerSecond(), networkPath(p.networkPath()),
                     p.currentPath());
         } else if (update instanceof io.punchline.transfer.TransferUpdate.Finished f) {
             event = new EngineEvent.TransferFinished(peer, id, f.bytes(), f.millis(), "", f.files());
@@ -37,7 +40,7 @@ final class TransferEvents {
         } else if (update instanceof io.punchline.transfer.TransferUpdate.Failed f) {
             event = new EngineEvent.TransferFailed(peer, id, f.message());
         } else if (update instanceof io.punchline.transfer.TransferUpdate.Cancelled c) {
-            event = new EngineEvent.TransferCancelled(peer, id, c.bySelf() ? "us" : "peer");
+            event = new EngineEvent.TransferCancelled(peer, id, c.bySelf() ? CancelledBy.US : CancelledBy.PEER);
         } else {
             return;
         }
@@ -47,5 +50,15 @@ final class TransferEvents {
                 || update instanceof io.punchline.transfer.TransferUpdate.Progress)) {
             transferPeers.remove(update.id());
         }
+    }
+
+    /** The transfer layer carries the path as the text the engine gave it ({@link Engine#pathOf}'s JSON name). */
+    private static NetworkPath networkPath(String jsonName) {
+        for (NetworkPath path : NetworkPath.values()) {
+            if (path.jsonName().equals(jsonName)) {
+                return path;
+            }
+        }
+        return NetworkPath.UNKNOWN;
     }
 }

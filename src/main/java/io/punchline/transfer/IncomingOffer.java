@@ -216,9 +216,9 @@ public final class IncomingOffer extends Transfer {
             if (wanted != null) {
                 wanted.slot().close();
             }
-            stream.abort();
             fail("protocol error from the peer: a file stream for entry " + header.index() + " from " + header.offset()
                     + " was not asked for", true);
+            stream.abort(); // after the reason went out: the peer reads it, not a bare reset
             return;
         }
         try (ResumeStore.Slot slot = wanted.slot()) {
@@ -237,8 +237,7 @@ public final class IncomingOffer extends Transfer {
         try {
             part = PartFile.open(owner.resumeStore(), slot, target, entry);
         } catch (IOException e) {
-            stream.abort();
-            fail("the receiver cannot write \"" + entry.path() + "\": " + describe(e), true);
+            fail("the receiver cannot write \"" + entry.path() + "\": " + describe(e), true); // resets the stream after
             return;
         }
         byte[] block = new byte[BLOCK];
@@ -259,7 +258,6 @@ public final class IncomingOffer extends Transfer {
                     break;
                 }
                 if (part.written() + n > entry.size()) {
-                    stream.abort();
                     fail("protocol error from the peer: \"" + entry.path() + "\" is longer than offered", true);
                     return;
                 }
@@ -279,8 +277,8 @@ public final class IncomingOffer extends Transfer {
                 complete();
             }
         } catch (IOException e) {
-            stream.abort();
             fail("the receiver could not write \"" + entry.path() + "\": " + describe(e), true);
+            stream.abort();
         }
     }
 

@@ -132,7 +132,14 @@ public final class OutgoingTransfer extends Transfer {
             long position = request.offset();
             while (position < entry.size()) {
                 buffer.clear().limit((int) Math.min(BLOCK, entry.size() - position));
-                int n = channel.read(buffer, position);
+                int n;
+                try {
+                    n = channel.read(buffer, position);
+                } catch (IOException e) {
+                    // our failure, not the stream's: the receiver hears why before the stream is reset
+                    fail("the sender could not read \"" + entry.path() + "\": " + describe(e), true);
+                    return false;
+                }
                 if (n < 0) {
                     fail("\"" + entry.path() + "\" got shorter on the sender while it was sent", true);
                     return false;

@@ -15,13 +15,15 @@ import java.nio.file.FileSystemException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
  * What both sides of a transfer share: its control stream, its open file streams, its progress and its one ending.
- * The first ending wins ({@link #end}); it aborts the file streams that are still open.
+ * The first ending wins ({@link #end}); it tells the peer why, then aborts the file streams that are still open.
  */
 public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
 
@@ -81,11 +83,7 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
 
     /** Cancels the transfer; the peer ends with "cancelled by the peer". Partial files stay for a later resume. */
     public void cancel() {
-        // the reason goes out before the file streams are reset, so the peer learns "cancelled", not a broken stream
-        if (end(Outcome.CANCELLED_BY_SELF, "cancelled", false)) {
-            tellPeer(new Abort(Abort.Reason.CANCELLED, "cancelled by the peer"));
-            fileStreams.forEach(SecureStream::abort);
-        }
+        end(Outcome.CANCELLED_BY_SELF, "cancelled", new Abort(Abort.Reason.CANCELLED, "cancelled by the peer"));
     }
 
     /** Handles one message of the control stream. */
@@ -129,23 +127,33 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
     }
 
     private void fail(String message, boolean tellPeer, Abort.Reason reason) {
-        if (end(Outcome.FAILED, message) && tellPeer) {
-            tellPeer(new Abort(reason, message));
-        }
+        end(Outcome.FAILED, message, tellPeer ? new Abort(reason, message) : null);
     }
 
-    /** A file stream broke: give the control stream a moment to deliver the peer's reason, else fail with ours. */
+    /**
+     * A file stream broke. A peer that ends a transfer sends its ABORT on the control stream before it resets any file
+     * stream ({@link #end}), so the reason is on its way: wait for the control stream's word, and fail with our own
+     * message only when none comes (a peer that resets without saying why).
+     */
     void fileStreamBroken(String message, boolean tellPeer) {
-        // a reset can leave this thread interrupted (a write blocked in the stream is woken that way); the wait for
-        // the peer's reason must not end at once because of it
-        boolean interrupted = Thread.interrupted();
+        // an interrupt (a stream layer may wake a blocked writer that way) must not cut the wait short
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REASON_WAIT_MILLIS);
         try {
-            result.get(REASON_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            interrupted = true;
-            fail(message, tellPeer);
-        } catch (Exception e) {
-            fail(message, tellPeer);
+            for (long left; !isEnded(); ) {
+                left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    fail(message, tellPeer);
+                    return;
+                }
+                try {
+                    result.get(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException | TimeoutException e) {
+                    // the loop decides: ended, or out of time
+                }
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -180,15 +188,23 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
 
     /** Ends the transfer once; returns whether this call ended it. */
     boolean end(Outcome outcome, String message) {
-        return end(outcome, message, true);
+        return end(outcome, message, null);
     }
 
-    private boolean end(Outcome outcome, String message, boolean resetFileStreams) {
+    /**
+     * Ends once: the peer hears {@code toPeer} first (when not null), then the file streams still open are reset, then
+     * the ending is published. The reason goes out before any reset and before our listeners run, so a peer that sees
+     * a reset file stream always finds the reason on the control stream ({@link #fileStreamBroken}).
+     */
+    private boolean end(Outcome outcome, String message, Abort toPeer) {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
         TransferResult ending = new TransferResult(outcome, filesDone(), meter.bytes(), meter.millis(), message);
-        if (outcome != Outcome.COMPLETED && resetFileStreams) {
+        if (toPeer != null) {
+            tellPeer(toPeer);
+        }
+        if (outcome != Outcome.COMPLETED) {
             fileStreams.forEach(SecureStream::abort);
         }
         owner.ended(this);

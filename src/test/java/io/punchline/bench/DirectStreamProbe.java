@@ -67,7 +67,7 @@ public final class DirectStreamProbe {
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6;
             System.out.printf("path %s: %d MB in %.2f s = %.1f MB/s, %.1f CPU-ms per MB (both engines and the relay)%n",
-                    a.pathOf(session), got / 1_000_000, seconds, got / 1e6 / seconds, cpuMs / (got / 1e6));
+                    a.pathOf(session).jsonName(), got / 1_000_000, seconds, got / 1e6 / seconds, cpuMs / (got / 1e6));
             threads.getClass();
         }
     }

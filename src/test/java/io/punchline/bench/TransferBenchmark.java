@@ -111,7 +111,7 @@ public final class TransferBenchmark {
                 throw new IllegalStateException("transfer failed: " + result.message());
             }
             return new Measured(size / ((end - offeredAt.get()) / 1e9) / 1e6, size / ((end - start) / 1e9) / 1e6,
-                    sender.pathOf(session), sender.relayedBytes(), sender.directBytes());
+                    sender.pathOf(session).jsonName(), sender.relayedBytes(), sender.directBytes());
         }
     }
 

@@ -45,13 +45,13 @@ class EngineTraversalTest {
             while (a.directAddressOf(session) == null && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(a.pathOf(session)).isEqualTo("direct");
+            assertThat(a.pathOf(session)).isEqualTo(EngineEvent.NetworkPath.DIRECT);
             assertThat(eventsA).anySatisfy(e -> assertThat(e).isInstanceOf(EngineEvent.CandidateAdded.class));
             assertThat(eventsA).anySatisfy(e -> assertThat(e).isInstanceOf(EngineEvent.PunchStarted.class));
             assertThat(eventsA).anySatisfy(e -> assertThat(e).isInstanceOf(EngineEvent.PathValidated.class));
             assertThat(eventsA).anySatisfy(e -> {
                 assertThat(e).isInstanceOf(EngineEvent.PathSwitched.class);
-                assertThat(((EngineEvent.PathSwitched) e).path()).isEqualTo("direct");
+                assertThat(((EngineEvent.PathSwitched) e).path()).isEqualTo(EngineEvent.NetworkPath.DIRECT);
             });
             // after the switch, a second transfer goes direct
             long relayedBefore = a.relayedBytes();

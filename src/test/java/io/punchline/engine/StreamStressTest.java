@@ -56,7 +56,7 @@ class StreamStressTest {
                     byte[] hash = transfer.get(Math.max(120, bytes / 1_000_000), TimeUnit.SECONDS);
                     assertThat(hash).hasSize(32);
                     System.out.printf("transfer %d of %d: %d MB in %.1f s on the %s path%n", number, transfers,
-                            bytes / 1_000_000, (System.nanoTime() - start) / 1e9, a.pathOf(session));
+                            bytes / 1_000_000, (System.nanoTime() - start) / 1e9, a.pathOf(session).jsonName());
                 }
                 assertThat(session.isClosed()).isFalse();
             }

@@ -67,7 +67,7 @@ class TransferEndToEndTest {
             transfers = new Transfers(pool, u -> {
                 updates.add(u);
                 tap.accept(u);
-            }, engine::pathOf, temp.resolve("receiver-data/partial")); // one data folder: a restarted receiver
+            }, session -> engine.pathOf(session).jsonName(), temp.resolve("receiver-data/partial")); // one data folder: a restarted receiver
             engine.onSession(this::route);
         }
 
@@ -172,7 +172,7 @@ class TransferEndToEndTest {
         CompletableFuture<IncomingOffer> offered = offers(b);
         PeerSession session = a.dial(b);
         long start = System.nanoTime();
-        OutgoingTransfer sent = a.transfers.send(session, List.of(tree), () -> a.engine.pathOf(session));
+        OutgoingTransfer sent = a.transfers.send(session, List.of(tree), () -> a.engine.pathOf(session).jsonName());
         IncomingOffer offer = offered.get(30, TimeUnit.SECONDS);
         assertThat(offer.manifest()).isEqualTo(sent.manifest());
         offer.accept(target, null);

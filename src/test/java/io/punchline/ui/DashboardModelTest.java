@@ -1,6 +1,10 @@
 package io.punchline.ui;
 
 import io.punchline.engine.EngineEvent;
+import io.punchline.engine.EngineEvent.CandidateType;
+import io.punchline.engine.EngineEvent.NetworkPath;
+import io.punchline.engine.EngineEvent.PunchOutcome;
+import io.punchline.engine.EngineEvent.SessionSide;
 import io.punchline.engine.EventBus;
 import io.punchline.ui.model.CandidateRow;
 import io.punchline.ui.model.CandidateState;
@@ -26,22 +30,22 @@ class DashboardModelTest {
     static List<EngineEvent> punchAndFallback() {
         return List.of(
                 new EngineEvent.RelayBound("127.0.0.1:4433#AA#BB", "/127.0.0.1:40001"),
-                new EngineEvent.SessionOpened(PEER, "dialler", "/127.0.0.1:40002", "X25519MLKEM768"),
-                new EngineEvent.CandidateAdded(PEER, true, "host", "/192.168.1.10:50000"),
-                new EngineEvent.CandidateAdded(PEER, true, "srflx", "/203.0.113.5:61000"),
-                new EngineEvent.CandidateAdded(PEER, true, "relay", "/127.0.0.1:40001"),
-                new EngineEvent.CandidateAdded(PEER, false, "relay", "/127.0.0.1:40002"),
-                new EngineEvent.CandidateAdded(PEER, false, "host", "/192.168.1.20:50001"),
-                new EngineEvent.CandidateAdded(PEER, false, "srflx", "/198.51.100.9:62000"),
+                new EngineEvent.SessionOpened(PEER, SessionSide.DIALLER, "/127.0.0.1:40002", "X25519MLKEM768"),
+                new EngineEvent.CandidateAdded(PEER, true, CandidateType.HOST, "/192.168.1.10:50000"),
+                new EngineEvent.CandidateAdded(PEER, true, CandidateType.SERVER_REFLEXIVE, "/203.0.113.5:61000"),
+                new EngineEvent.CandidateAdded(PEER, true, CandidateType.RELAYED, "/127.0.0.1:40001"),
+                new EngineEvent.CandidateAdded(PEER, false, CandidateType.RELAYED, "/127.0.0.1:40002"),
+                new EngineEvent.CandidateAdded(PEER, false, CandidateType.HOST, "/192.168.1.20:50001"),
+                new EngineEvent.CandidateAdded(PEER, false, CandidateType.SERVER_REFLEXIVE, "/198.51.100.9:62000"),
                 new EngineEvent.PunchStarted(PEER, 1, List.of("/192.168.1.10:50000->/192.168.1.20:50001")),
-                new EngineEvent.PunchFinished(PEER, 1, "failed", null),
+                new EngineEvent.PunchFinished(PEER, 1, PunchOutcome.FAILED, null),
                 new EngineEvent.PunchStarted(PEER, 2, List.of("/203.0.113.5:61000->/198.51.100.9:62000",
                         "/192.168.1.10:50000->/198.51.100.9:62000")),
                 new EngineEvent.PathValidated(PEER, "/198.51.100.9:62000", 23),
-                new EngineEvent.PunchFinished(PEER, 2, "validated", "/198.51.100.9:62000"),
-                new EngineEvent.PathSwitched(PEER, "direct", "/198.51.100.9:62000"),
+                new EngineEvent.PunchFinished(PEER, 2, PunchOutcome.VALIDATED, "/198.51.100.9:62000"),
+                new EngineEvent.PathSwitched(PEER, NetworkPath.DIRECT, "/198.51.100.9:62000"),
                 new EngineEvent.PathFallback(PEER, "/198.51.100.9:62000", "no probe answer for 5 s"),
-                new EngineEvent.PathSwitched(PEER, "relay", "/127.0.0.1:40002"));
+                new EngineEvent.PathSwitched(PEER, NetworkPath.RELAY, "/127.0.0.1:40002"));
     }
 
     private static DashboardModel play(List<EngineEvent> events, int upTo) {

@@ -1,5 +1,6 @@
 package io.punchline.ui.model;
 
+import io.punchline.engine.EngineEvent.CandidateType;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
@@ -11,17 +12,17 @@ import javafx.beans.property.SimpleObjectProperty;
 public final class CandidateRow {
 
     private final boolean local;
-    private final String type;
+    private final CandidateType type;
     private final String address;
     private final ObjectProperty<CandidateState> state = new SimpleObjectProperty<>(CandidateState.NEW);
     private final LongProperty lastRttMillis = new SimpleLongProperty(-1);
     private final BooleanProperty live = new SimpleBooleanProperty();
 
-    CandidateRow(boolean local, String type, String address) {
+    CandidateRow(boolean local, CandidateType type, String address) {
         this.local = local;
         this.type = type;
         this.address = address;
-        if ("relay".equals(type)) {
+        if (type == CandidateType.RELAYED) {
             state.set(CandidateState.VALIDATED);
         }
     }
@@ -36,7 +37,7 @@ public final class CandidateRow {
 
     /** host, srflx, prflx or relay. */
     public String type() {
-        return type;
+        return type.jsonName();
     }
 
     public String address() {
@@ -63,6 +64,6 @@ public final class CandidateRow {
 
     @Override
     public String toString() {
-        return side() + " " + type + " " + address + " " + state.get().label();
+        return side() + " " + type() + " " + address + " " + state.get().label();
     }
 }

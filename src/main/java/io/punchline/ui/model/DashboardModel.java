@@ -167,7 +167,7 @@ public final class DashboardModel {
             peer.opened(opened.side(), Addresses.normalize(opened.virtualAddress()));
             online(opened.peer(), true);
             selected.set(peer);
-            status.set("Session with " + peer.shortPeer() + " open (" + opened.side() + "), relayed");
+            status.set("Session with " + peer.shortPeer() + " open (" + opened.side().jsonName() + "), relayed");
         } else if (event instanceof EngineEvent.SessionClosed closed) {
             PeerModel peer = peer(closed.peer());
             online(closed.peer(), false);
@@ -189,7 +189,7 @@ public final class DashboardModel {
             PeerModel peer = peerOrNew(switched.peer());
             String address = Addresses.normalize(switched.address());
             peer.pathSwitched(switched.path(), address, millis);
-            status.set(PeerModel.DIRECT.equals(switched.path())
+            status.set(switched.path() == EngineEvent.NetworkPath.DIRECT
                     ? "Direct path to " + peer.shortPeer() + " via " + address
                     : "Traffic with " + peer.shortPeer() + " is back on the relay (peer at " + address + ")");
         } else if (event instanceof EngineEvent.PathFallback fallback) {
@@ -203,7 +203,7 @@ public final class DashboardModel {
         } else if (event instanceof EngineEvent.PairingFailed failed) {
             status.set("Pairing failed: " + failed.message());
         } else if (transfers.apply(event)) {
-            if (event instanceof EngineEvent.TransferOffered offered && "in".equals(offered.direction())) {
+            if (event instanceof EngineEvent.TransferOffered offered && offered.direction() == EngineEvent.Direction.IN) {
                 status.set(nameOf(offered.peer()) + " offers " + offered.files() + " files");
             }
         } else if (event instanceof EngineEvent.Error error) {

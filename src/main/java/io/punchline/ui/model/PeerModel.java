@@ -1,6 +1,10 @@
 package io.punchline.ui.model;
 
 import io.punchline.crypto.PeerId;
+import io.punchline.engine.EngineEvent.CandidateType;
+import io.punchline.engine.EngineEvent.NetworkPath;
+import io.punchline.engine.EngineEvent.PunchOutcome;
+import io.punchline.engine.EngineEvent.SessionSide;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -119,8 +123,8 @@ public final class PeerModel {
         return null;
     }
 
-    void opened(String sideName, String virtual) {
-        side.set(sideName);
+    void opened(SessionSide sessionSide, String virtual) {
+        side.set(sessionSide.jsonName());
         virtualAddress.set(virtual);
         path.set(RELAY);
         pathAddress.set(virtual);
@@ -128,7 +132,7 @@ public final class PeerModel {
         closeReason.set(null);
     }
 
-    void candidateAdded(boolean local, String type, String address) {
+    void candidateAdded(boolean local, CandidateType type, String address) {
         if (candidate(local, address) == null) {
             CandidateRow row = new CandidateRow(local, type, address);
             row.liveProperty().set(!local && address.equals(pathAddress.get()));
@@ -152,13 +156,13 @@ public final class PeerModel {
         }
     }
 
-    void punchFinished(long number, String outcome, String pair, long millis) {
+    void punchFinished(long number, PunchOutcome outcome, String pair, long millis) {
         PunchRound round = round(number);
         String target = Addresses.normalize(pair);
         if (round != null && PunchRound.RUNNING.equals(round.outcome())) {
-            round.finish(outcome, target, millis);
+            round.finish(outcome.jsonName(), target, millis);
         }
-        if ("validated".equals(outcome) && target != null) {
+        if (outcome == PunchOutcome.VALIDATED && target != null) {
             mark(false, target, CandidateState.VALIDATED);
             if (round != null) {
                 for (String tried : round.pairs()) {
@@ -176,7 +180,7 @@ public final class PeerModel {
             }
             return;
         }
-        if (round != null && "failed".equals(outcome)) {
+        if (round != null && outcome == PunchOutcome.FAILED) {
             for (String tried : round.pairs()) {
                 String[] ends = ends(tried);
                 fail(true, ends[0]);
@@ -194,13 +198,13 @@ public final class PeerModel {
         rttMillis.set(rtt);
     }
 
-    void pathSwitched(String mode, String address, long millis) {
-        path.set(mode);
+    void pathSwitched(NetworkPath mode, String address, long millis) {
+        path.set(mode == NetworkPath.DIRECT ? DIRECT : RELAY);
         pathAddress.set(address);
         for (CandidateRow row : candidates) {
             row.liveProperty().set(!row.local() && row.address().equals(address));
         }
-        marks.add(new PathMark(millis, DIRECT.equals(mode) ? PathMark.Kind.DIRECT : PathMark.Kind.RELAY, address));
+        marks.add(new PathMark(millis, mode == NetworkPath.DIRECT ? PathMark.Kind.DIRECT : PathMark.Kind.RELAY, address));
     }
 
     void pathFallback(String address, long millis) {

@@ -114,7 +114,7 @@ public final class TransferList {
             row.bytesProperty().set(progress.bytes());
             row.totalProperty().set(progress.total());
             row.bytesPerSecondProperty().set(progress.bytesPerSecond());
-            row.networkPathProperty().set(progress.path());
+            row.networkPathProperty().set(progress.path().jsonName());
             if (!progress.file().isEmpty()) {
                 row.currentFileProperty().set(progress.file());
             }
@@ -139,8 +139,9 @@ public final class TransferList {
             notice(new Notice("Transfer failed", row.peerNameProperty().get() + ": " + failed.message(), true));
         } else if (event instanceof EngineEvent.TransferCancelled cancelled) {
             TransferRow row = rowOrNew(cancelled.transfer(), cancelled.peer());
-            end(row, TransferRow.State.CANCELLED, "us".equals(cancelled.by()) ? "cancelled" : "cancelled by the peer");
-            if (!"us".equals(cancelled.by())) {
+            boolean byUs = cancelled.by() == EngineEvent.CancelledBy.US;
+            end(row, TransferRow.State.CANCELLED, byUs ? "cancelled" : "cancelled by the peer");
+            if (!byUs) {
                 notice(new Notice("Transfer cancelled", row.peerNameProperty().get() + " cancelled the transfer", true));
             }
         } else if (event instanceof EngineEvent.TransferDeclined declined) {

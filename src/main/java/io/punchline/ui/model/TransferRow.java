@@ -1,5 +1,6 @@
 package io.punchline.ui.model;
 
+import io.punchline.engine.EngineEvent.Direction;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
@@ -35,11 +36,11 @@ public final class TransferRow {
         }
     }
 
-    public static final String IN = "in";
-    public static final String OUT = "out";
+    public static final Direction IN = Direction.IN;
+    public static final Direction OUT = Direction.OUT;
 
     private final String id;
-    private final StringProperty direction = new SimpleStringProperty(OUT);
+    private final ObjectProperty<Direction> direction = new SimpleObjectProperty<>(OUT);
     private final StringProperty peer = new SimpleStringProperty("");
     private final StringProperty peerName = new SimpleStringProperty("");
     private final IntegerProperty files = new SimpleIntegerProperty();
@@ -61,12 +62,12 @@ public final class TransferRow {
         return id;
     }
 
-    /** "in" (a peer sends to us) or "out". */
-    public StringProperty directionProperty() {
+    /** IN (a peer sends to us) or OUT. */
+    public ObjectProperty<Direction> directionProperty() {
         return direction;
     }
 
-    public String direction() {
+    public Direction direction() {
         return direction.get();
     }
 

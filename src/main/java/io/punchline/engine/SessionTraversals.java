@@ -1,0 +1,109 @@
+package io.punchline.engine;
+
+import io.punchline.nat.Candidate;
+import io.punchline.nat.PathProbe;
+import io.punchline.nat.ProbeVerdict;
+import io.punchline.path.EngineSocket;
+import io.punchline.path.PathRouter;
+import io.punchline.session.PeerSession;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * The engine's side of NAT traversal (draft-seemann-quic-nat-traversal-02): one {@link Traversal} per session, this
+ * engine's candidates, and the socket's Punchline datagrams (reflexive-address echoes and path probes) handed to
+ * their owners.
+ */
+final class SessionTraversals implements AutoCloseable {
+
+    private final EngineSocket socket;
+    private final PathRouter router;
+    private final EventBus events;
+    private final ScheduledExecutorService timer;
+    private final ReflexiveAddress reflexive;
+    private final Supplier<List<InetSocketAddress>> relayAddresses;
+    private final Map<Long, Traversal> traversals = new ConcurrentHashMap<>();
+
+    SessionTraversals(EngineSocket socket, PathRouter router, EventBus events, ScheduledExecutorService timer,
+                      ReflexiveAddress reflexive, Supplier<List<InetSocketAddress>> relayAddresses) {
+        this.socket = socket;
+        this.router = router;
+        this.events = events;
+        this.timer = timer;
+        this.reflexive = reflexive;
+        this.relayAddresses = relayAddresses;
+    }
+
+    /** A traversal for a new session, not started yet. */
+    Traversal create(PeerSession session) {
+        return new Traversal(session, socket, router, events, timer, Set.copyOf(relayAddresses.get()));
+    }
+
+    /** Makes the traversal reachable by its probes and starts it with this engine's candidates. */
+    void start(Traversal traversal, PeerSession session) {
+        traversals.put(traversal.ownProbeId(), traversal);
+        try {
+            traversal.start(localCandidates());
+        } catch (IOException e) {
+            events.publish(new EngineEvent.Error("traversal with " + session.peer().shortFingerprint()
+                    + " could not start: " + e.getMessage()));
+        }
+    }
+
+    /** The session of {@code traversal} closed. */
+    void ended(Traversal traversal) {
+        traversal.close();
+        traversals.remove(traversal.ownProbeId(), traversal);
+    }
+
+    /** This engine's candidates: its socket's addresses (host) and the address the relay observes (srflx). */
+    List<Candidate> localCandidates() {
+        List<Candidate> candidates = new ArrayList<>();
+        for (InetSocketAddress host : HostAddresses.of(socket.localAddress())) {
+            candidates.add(Candidate.of(Candidate.Type.HOST, host));
+        }
+        InetSocketAddress observed = reflexive.observed();
+        if (observed != null && candidates.stream().noneMatch(c -> c.address().equals(observed))) {
+            candidates.add(Candidate.of(Candidate.Type.SERVER_REFLEXIVE, observed));
+        }
+        return candidates;
+    }
+
+    /** Punchline's non-QUIC datagrams: reflexive-address echoes through the relay, and path probes. */
+    void onProbe(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay) {
+        if (ReflexiveAddress.isEcho(data, offset, length)) {
+            if (viaRelay) {
+                reflexive.onEcho(data, offset, length, source);
+            }
+            return;
+        }
+        if (viaRelay) {
+            return; // path probes travel only on direct paths
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(data, offset, length);
+        ProbeVerdict verdict = PathProbe.decode(buffer, sessionId -> {
+            Traversal traversal = traversals.get(sessionId);
+            return traversal != null ? traversal.probeKey() : null;
+        });
+        if (verdict instanceof ProbeVerdict.Accepted accepted) {
+            Traversal traversal = traversals.get(accepted.probe().sessionId());
+            if (traversal != null) {
+                traversal.onProbe(accepted.probe(), source);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        traversals.values().forEach(Traversal::close);
+    }
+}
