@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The engine facade (DESIGN.md section 7): the only API the CLI and the window use. One engine owns one UDP socket,
+ * The engine facade (docs/ARCHITECTURE.md, "Layers and packages"): the only API the CLI and the window use. One engine owns one UDP socket,
  * one bind on its relay ({@link RelayBinding}), and the peer sessions it dialled or accepted, each with its traversal
  * ({@link SessionTraversals}); it publishes what happens as {@link EngineEvent}s.
  */
@@ -191,7 +191,7 @@ public final class Engine implements AutoCloseable {
         session.onStreamIfUnset(stream -> route(session, stream));
     }
 
-    // ---- pairing and remembered peers (DESIGN.md section 6) ----
+    // ---- pairing and remembered peers (docs/ARCHITECTURE.md, "Pairing, remembered peers and the engine's relay") ----
 
     private PeerBook peerBook() {
         if (peerBook == null) {
@@ -265,7 +265,7 @@ public final class Engine implements AutoCloseable {
         return dial(new PeerContact(peer.peerId(), at.get(), config.relay()));
     }
 
-    // ---- file transfers (DESIGN.md section 6) ----
+    // ---- file transfers (docs/ARCHITECTURE.md, "File transfer") ----
 
     /**
      * Offers files and folders to the peer of {@code session}: hashes them (transfer.hashing), sends the manifest

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What the engine reports, one immutable record per step (DESIGN.md section 7). {@link #name()} is the stable event
+ * What the engine reports, one immutable record per step (the README lists the names). {@link #name()} is the stable event
  * name of the CLI's {@code --json} output ({@code {"t": millis, "event": name, ...fields}}), a public interface listed
  * in the README. A field with a fixed set of values is an enum ({@link Named}); only the CLI's printer turns it into
  * its JSON name.

@@ -29,7 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /**
- * The engine's side of pairing and remembered peers (DESIGN.md section 6): codes through the relay's mailbox, the
+ * The engine's side of pairing and remembered peers (docs/ARCHITECTURE.md, "Pairing, remembered peers and the engine's relay"): codes through the relay's mailbox, the
  * store of paired peers, and telling the relay after every bind which of them may find us.
  */
 final class PeerBook {

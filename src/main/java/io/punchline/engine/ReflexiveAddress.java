@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Learns the engine's server-reflexive address (DESIGN.md section 5.1) with nothing but the standard bind: the engine
+ * Learns the engine's server-reflexive address (docs/ARCHITECTURE.md, "Where this differs from the design") with nothing but the standard bind: the engine
  * sends a small echo message from its own socket to its own public bind address; the relay receives it on the bind
  * socket from whatever address the engine's NAT gave it, and forwards it back in the uncompressed context, which
  * carries that source address. For an endpoint-independent NAT this is the address peers must punch toward.

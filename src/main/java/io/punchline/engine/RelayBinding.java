@@ -122,7 +122,7 @@ final class RelayBinding implements AutoCloseable {
         bind.close();
     }
 
-    /** Puts the relay connection on the engine socket (DESIGN.md section 1): the relay sees the address peers punch to. */
+    /** Puts the relay connection on the engine socket (docs/ARCHITECTURE.md, "Peer connections"): the relay sees the address peers punch to. */
     private final class RelaySocketFactory implements ClientSocketFactory {
         private VirtualDatagramSocket created;
 

@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * Writes DATA frames (RFC 9114 section 7.2.1) carrying capsules onto a request stream, one capsule per frame.
  *
  * <p>Writes go to kwik in pieces of at most {@link #MAX_WRITE} bytes. kwik 0.10.8 can lose the follow-up send
- * request of a write that needs more than one STREAM frame (see DESIGN.md, "A stall bug"), leaving its tail unsent
+ * request of a write that needs more than one STREAM frame (docs/ARCHITECTURE.md, "kwik 0.10.8's known limits"), leaving its tail unsent
  * until the next write; a write that fits one STREAM frame never needs that follow-up. Writers are serialised, so
  * capsules from different threads never interleave.
  */

@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A Punchline path probe: a raw UDP datagram, outside QUIC, that does for a candidate path what PATH_CHALLENGE and
- * PATH_RESPONSE do in RFC 9000 section 8.2 (DESIGN.md section 5, step 3), authenticated so that only the two peers of
+ * PATH_RESPONSE do in RFC 9000 section 8.2 (docs/ARCHITECTURE.md, "Peer connections"), authenticated so that only the two peers of
  * a session can make a path look valid.
  *
  * <pre>

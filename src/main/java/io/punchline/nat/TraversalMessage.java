@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * One message of the traversal control stream: a frame of draft-seemann-quic-nat-traversal-02 (ADD_ADDRESS,
  * PUNCH_ME_NOW, REMOVE_ADDRESS) or of draft-ietf-quic-address-discovery-00 (OBSERVED_ADDRESS), laid out byte for byte
  * like the frame: {@code Type (i)} in its minimal encoding, then the frame's fields. kwik cannot carry custom frames,
- * so Punchline sends these on a dedicated stream instead (DESIGN.md section 5); every field is fixed-size or a varint,
+ * so Punchline sends these on a dedicated stream instead (docs/ARCHITECTURE.md, "Peer connections"); every field is fixed-size or a varint,
  * so the messages delimit themselves. Each direction of the stream opens with a {@link NatTraversalParameter}, the
  * draft's transport parameter, which kwik cannot carry either. {@link TraversalCodec} reads and writes the stream.
  */

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The {@code DatagramSocket} a kwik connection or server connector is given: what it sends goes to an
  * {@link Outbound} (the engine's one UDP socket, or the relay), what it receives was put here by the
  * {@link EngineSocket}'s demultiplexer. kwik calls only {@code send}, {@code receive}, {@code close} and the local
- * address getters on its socket (DESIGN.md, "What kwik 0.10.8 ... do").
+ * address getters on its socket (docs/ARCHITECTURE.md, "kwik 0.10.8's known limits").
  *
  * <p>Received datagrams wait in a bounded queue; when kwik falls behind, the newest are dropped, as a kernel socket
  * buffer would.

@@ -9,7 +9,7 @@ import java.net.InetSocketAddress;
 
 /**
  * What a dialler needs to reach a peer: the peer's PeerId (checked in the post-quantum handshake), its public bind
- * address on its relay (the stable address its peer connections use, DESIGN.md section 3), and the relay itself with
+ * address on its relay (the stable address its peer connections use, docs/ARCHITECTURE.md, "Peer connections"), and the relay itself with
  * its pins. Written {@code PEER_FINGERPRINT@BIND_IP:PORT@RELAY_HOST:PORT#TLS_FINGERPRINT#RELAY_PEER_ID}, as
  * {@code punchline listen} prints it.
  */
