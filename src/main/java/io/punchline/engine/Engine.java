@@ -46,7 +46,7 @@ public final class Engine implements AutoCloseable {
     private final PeerLinks links;
     private final Map<PeerId, PeerSession> sessions = new ConcurrentHashMap<>();
     private volatile Consumer<PeerSession> onSession = session -> { };
-    private final Map<Long, Traversal> traversals = new ConcurrentHashMap<>();
+    private final Map<Long, SessionTraversal> traversals = new ConcurrentHashMap<>();
     private final Map<Integer, StreamHandler> streamHandlers = new ConcurrentHashMap<>();
     private final PeerBook peerBook;
     private final io.punchline.transfer.Transfers transfers;
@@ -246,8 +246,8 @@ public final class Engine implements AutoCloseable {
         if (peerBook != null) {
             peerBook.seen(session.peer(), null);
         }
-        Traversal traversal = traversalEnabled
-                ? new Traversal(session, socket, router, events, timer, java.util.Set.copyOf(bind.publicAddresses()))
+        SessionTraversal traversal = traversalEnabled
+                ? new SessionTraversal(session, socket, router, events, timer, bind.publicAddresses())
                 : null;
         events.publish(new EngineEvent.SessionOpened(session.peer().fingerprint(), session.side().name().toLowerCase(),
                 session.virtualAddress().toString(), session.tlsGroup()));
@@ -413,11 +413,11 @@ public final class Engine implements AutoCloseable {
         }
         java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(data, offset, length);
         io.punchline.nat.ProbeVerdict verdict = io.punchline.nat.PathProbe.decode(buffer, sessionId -> {
-            Traversal traversal = traversals.get(sessionId);
+            SessionTraversal traversal = traversals.get(sessionId);
             return traversal != null ? traversal.probeKey() : null;
         });
         if (verdict instanceof io.punchline.nat.ProbeVerdict.Accepted accepted) {
-            Traversal traversal = traversals.get(accepted.probe().sessionId());
+            SessionTraversal traversal = traversals.get(accepted.probe().sessionId());
             if (traversal != null) {
                 traversal.onProbe(accepted.probe(), source);
             }
@@ -481,7 +481,7 @@ public final class Engine implements AutoCloseable {
         closing = true;
         transfers.close();
         sessions.values().forEach(PeerSession::close);
-        traversals.values().forEach(Traversal::close);
+        traversals.values().forEach(SessionTraversal::close);
         timer.shutdownNow();
         links.close();
         bind.close();
