@@ -13,7 +13,6 @@ import io.punchline.nat.TraversalAction.UseRelay;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,8 +53,6 @@ public final class Traversal {
     public static final long KEEPALIVE_MILLIS = 250;
     public static final long FALLBACK_MILLIS = 2000;
     public static final long PEER_REFLEXIVE_PROBE_MILLIS = 3000;
-    /** Challenges remembered while unanswered; beyond this all are forgotten. */
-    static final int MAX_OUTSTANDING = 256;
 
     /**
      * What the engine socket saw of the peer on the direct path: datagrams from the direct address that reached the
@@ -65,12 +62,6 @@ public final class Traversal {
     public record DirectTraffic(long directPackets, long lastArrivalMillis, long authenticatedPackets) {
     }
 
-    private record Sent(InetSocketAddress target, long atMillis) {
-    }
-
-    private record PeerReflexiveExpiry(InetSocketAddress address, long atMillis) {
-    }
-
     private final boolean client;
     private final long peerProbeId;
     private final InetSocketAddress peerRelayAddress;
@@ -78,12 +69,7 @@ public final class Traversal {
     private final RandomGenerator random;
     private final PunchScheduler scheduler;
     private final PunchResponder responder;
-
-    /** Challenges in flight by data. */
-    private final Map<Long, Sent> outstanding = new HashMap<>();
-    /** Addresses being probed, with when their next challenge is due. */
-    private final Map<InetSocketAddress, Long> probing = new LinkedHashMap<>();
-    private final List<PeerReflexiveExpiry> peerReflexive = new ArrayList<>();
+    private final PathValidations validations;
     private final Map<Long, InetSocketAddress> remoteCandidates = new HashMap<>();
     private InetSocketAddress direct;
     private long lastAnswerMillis;
@@ -109,6 +95,7 @@ public final class Traversal {
         this.scheduler = client ? new PunchScheduler(CONCURRENCY_LIMIT, PunchScheduler.Settings.defaults(),
                 Set.of(peerRelayAddress)) : null;
         this.responder = client ? null : new PunchResponder(CONCURRENCY_LIMIT);
+        this.validations = new PathValidations(peerProbeId, random);
     }
 
     /** Reports the candidates and sends the first control record: the parameter and, from the server, every candidate. */
@@ -137,8 +124,8 @@ public final class Traversal {
 
     /**
      * A message from the peer's half of the control stream. One this role may not receive, or a PUNCH_ME_NOW the server
-     * must refuse ({@link PunchResponder}), throws, and the connection ends with the exception's error; the state is
-     * unchanged. The parameter and OBSERVED_ADDRESS need nothing more.
+     * must refuse ({@link PunchResponder}), throws: the connection ends with the exception's error. The parameter and
+     * OBSERVED_ADDRESS need nothing more.
      */
     public List<TraversalAction> onMessage(TraversalMessage message, long nowMillis)
             throws TraversalProtocolException {
@@ -156,7 +143,7 @@ public final class Traversal {
             carryOut(scheduler.onRemoveAddress(remove, nowMillis), nowMillis, actions);
         } else if (message instanceof PunchMeNow punch) {
             PunchResponse response = responder.onPunchMeNow(punch);
-            response.cancelled().forEach(probing::remove);
+            response.cancelled().forEach(validations::stop);
             if (response.round() != reportedRound) {
                 reportedRound = response.round();
                 actions.add(new RoundStarted(response.round(), List.of(punch.address().toString())));
@@ -213,15 +200,9 @@ public final class Traversal {
         if (closed) {
             return OptionalLong.empty();
         }
-        long next = Long.MAX_VALUE;
+        long next = validations.nextDeadlineMillis();
         if (client && scheduler.nextDeadlineMillis().isPresent()) {
-            next = scheduler.nextDeadlineMillis().getAsLong();
-        }
-        for (long at : probing.values()) {
-            next = Math.min(next, at);
-        }
-        for (PeerReflexiveExpiry expiry : peerReflexive) {
-            next = Math.min(next, expiry.atMillis());
+            next = Math.min(next, scheduler.nextDeadlineMillis().getAsLong());
         }
         if (direct != null) {
             next = Math.min(next, nextKeepaliveMillis);
@@ -236,13 +217,13 @@ public final class Traversal {
 
     /** The addresses being probed now. */
     public Set<InetSocketAddress> probing() {
-        return Set.copyOf(probing.keySet());
+        return validations.targets();
     }
 
     /** Stops every probe and timer; probes still arriving are answered. */
     public void close() {
         closed = true;
-        probing.clear();
+        validations.stopAll();
     }
 
     /** The RFC 8839 candidate-type token of a candidate type. */
@@ -259,21 +240,8 @@ public final class Traversal {
             onRoundTimer(nowMillis, actions);
             return;
         }
-        for (PeerReflexiveExpiry expiry : peerReflexive) {
-            if (expiry.atMillis() == due) {
-                peerReflexive.remove(expiry);
-                if (direct == null) {
-                    probing.remove(expiry.address());
-                }
-                return;
-            }
-        }
-        for (Map.Entry<InetSocketAddress, Long> probe : probing.entrySet()) {
-            if (probe.getValue() == due) {
-                probe.setValue(nowMillis + CHALLENGE_INTERVAL_MILLIS);
-                sendChallenge(probe.getKey(), nowMillis, actions);
-                return;
-            }
+        if (validations.runDue(due, nowMillis, direct != null, actions)) {
+            return;
         }
         if (direct == null || nextKeepaliveMillis != due) {
             throw new IllegalStateException("nothing is due at " + due);
@@ -288,7 +256,7 @@ public final class Traversal {
         if (order.isEmpty() && scheduler.currentRound().isEmpty() && round != 0 && direct == null) {
             actions.add(new RoundFinished(round, false, null));
             reportedRound = 0;
-            probing.clear();
+            validations.stopAll();
         }
         carryOut(order, nowMillis, actions);
     }
@@ -300,7 +268,7 @@ public final class Traversal {
         }
         PunchOrder punch = order.get();
         if (punch.newRound()) {
-            probing.clear();
+            validations.stopAll();
             if (reportedRound != 0) {
                 actions.add(new RoundFinished(reportedRound, false, null));
             }
@@ -309,7 +277,8 @@ public final class Traversal {
                     .map(pair -> pair.local().address() + "->" + pair.remote().address()).toList()));
         }
         if (!punch.messages().isEmpty()) {
-            actions.add(new SendControl(List.copyOf(punch.messages()))); // one record: the peer probes every pair at once
+            // one record: the peer probes every pair at once
+            actions.add(new SendControl(List.copyOf(punch.messages())));
         }
         for (CandidatePair pair : punch.start()) {
             startProbing(pair.remote().address(), nowMillis, actions);
@@ -318,25 +287,16 @@ public final class Traversal {
 
     // ---- probes ----
 
-    /** The first challenge goes at once, the next every {@link #CHALLENGE_INTERVAL_MILLIS}. */
     private void startProbing(InetSocketAddress target, long nowMillis, List<TraversalAction> actions) {
-        if (probing.containsKey(target) || closed) {
-            return;
+        if (!closed) {
+            validations.start(target, nowMillis, actions);
         }
-        probing.put(target, nowMillis + CHALLENGE_INTERVAL_MILLIS);
-        sendChallenge(target, nowMillis, actions);
     }
 
     private void sendChallenge(InetSocketAddress target, long nowMillis, List<TraversalAction> actions) {
-        if (closed || !probing.containsKey(target)) {
-            return;
+        if (!closed) {
+            validations.challenge(target, nowMillis, actions);
         }
-        PathProbe challenge = new PathProbe(PathProbe.Kind.CHALLENGE, peerProbeId, random.nextLong());
-        outstanding.put(challenge.data(), new Sent(target, nowMillis));
-        if (outstanding.size() > MAX_OUTSTANDING) {
-            outstanding.clear();
-        }
-        actions.add(new SendProbe(challenge, target));
     }
 
     /**
@@ -345,25 +305,24 @@ public final class Traversal {
      * mapping pass the peer's NAT, which has just sent to us from it, and give this side a validated path too.
      */
     private void probePeerReflexive(InetSocketAddress source, long nowMillis, List<TraversalAction> actions) {
-        if (direct == null && !closed && !probing.containsKey(source) && probing.size() < 2 * CONCURRENCY_LIMIT) {
+        if (direct == null && !closed && !validations.isProbing(source)
+                && validations.probingCount() < 2 * CONCURRENCY_LIMIT) {
             actions.add(new CandidateAdded(false, "prflx", source));
-            startProbing(source, nowMillis, actions);
-            peerReflexive.add(new PeerReflexiveExpiry(source, nowMillis + PEER_REFLEXIVE_PROBE_MILLIS));
+            validations.startPeerReflexive(source, nowMillis, actions);
         }
     }
 
     private void onResponse(PathProbe response, long nowMillis, List<TraversalAction> actions) {
-        Sent sent = outstanding.remove(response.data());
-        if (sent == null || closed) {
+        Optional<PathValidations.Sent> sent = validations.answered(response);
+        if (sent.isEmpty() || closed) {
             return;
         }
-        InetSocketAddress target = sent.target();
-        actions.add(new PathValidated(target, nowMillis - sent.atMillis()));
+        InetSocketAddress target = sent.get().target();
+        actions.add(new PathValidated(target, nowMillis - sent.get().atMillis()));
         if (direct != null) {
             return;
         }
-        probing.clear();
-        outstanding.clear();
+        validations.finish();
         if (client) {
             scheduler.onValidated(target, nowMillis);
         }
