@@ -132,6 +132,9 @@ public final class Traversal {
         (client ? TraversalRole.CLIENT : TraversalRole.SERVER).requireReceivable(message);
         List<TraversalAction> actions = new ArrayList<>();
         if (message instanceof AddAddress add) {
+            if (!Candidate.isUsable(add.address())) {
+                return actions; // wildcard, multicast, port 0...: never paired (PunchScheduler), so not reported either
+            }
             actions.add(new CandidateAdded(false, typeName(Candidate.inferred(add.address()).type()), add.address()));
             remoteCandidates.put(add.sequence(), add.address());
             carryOut(scheduler.onAddAddress(add, nowMillis), nowMillis, actions);
