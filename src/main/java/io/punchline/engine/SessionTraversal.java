@@ -62,10 +62,12 @@ final class SessionTraversal {
     private final long ownProbeId;
     private final String peer;
     private final InetSocketAddress virtualAddress;
-    /** Guarded by this, like {@link #wakeUp} and {@link #wakeUpAt}. */
+    /** Guarded by this, like the timer fields below. */
     private final Traversal traversal;
+    /** The armed timer, when it fires, and its number (a timer that fired knows whether it is still the armed one). */
     private ScheduledFuture<?> wakeUp;
     private long wakeUpAt;
+    private long wakeUps;
 
     SessionTraversal(PeerSession session, EngineSocket socket, PathRouter router, EventBus events,
                      ScheduledExecutorService timer, Collection<InetSocketAddress> ownRelayAddresses) {
@@ -136,11 +138,11 @@ final class SessionTraversal {
         carryOutQuietly(actions);
     }
 
-    private void onTimer() {
+    private void onTimer(long wakeUpNumber) {
         long now = now();
         boolean wantsTraffic;
         synchronized (this) {
-            if (wakeUpAt <= now) {
+            if (wakeUpNumber == wakeUps) {
                 wakeUp = null;
             }
             wantsTraffic = traversal.wantsDirectTraffic(now);
@@ -166,8 +168,9 @@ final class SessionTraversal {
         }
         if (next.isPresent()) {
             wakeUpAt = next.getAsLong();
+            long number = ++wakeUps;
             try {
-                wakeUp = timer.schedule(this::onTimer, Math.max(0, wakeUpAt - now()), TimeUnit.MILLISECONDS);
+                wakeUp = timer.schedule(() -> onTimer(number), Math.max(0, wakeUpAt - now()), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 LOG.debug("engine closing: traversal timer not armed");
             }
