@@ -230,7 +230,7 @@ public final class Traversal {
     }
 
     /** The RFC 8839 candidate-type token of a candidate type. */
-    public static String typeName(Candidate.Type type) {
+    private static String typeName(Candidate.Type type) {
         return switch (type) {
             case HOST -> "host";
             case SERVER_REFLEXIVE -> "srflx";
