@@ -60,6 +60,13 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    @Test
+    void theRelayDoesNotImportPairing() {
+        noClasses().that().resideInAPackage("io.punchline.relay..")
+                .should().dependOnClassesThat().resideInAPackage("io.punchline.pairing..")
+                .check(classes);
+    }
+
     /**
      * {@code nat} is pure protocol logic (traversal messages, rounds, probes, the traversal state machine): time comes
      * in as an argument and what to send goes out as return values. Addresses are values, so {@code InetAddress} and

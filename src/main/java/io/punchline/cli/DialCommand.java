@@ -43,7 +43,8 @@ final class DialCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         EventPrinter printer = new EventPrinter(options.json, System.out, System.err);
-        try (Engine engine = options.start(options.relayAddress(peer.relay()))) {
+        options.relayAddress(peer.relay());
+        try (Engine engine = options.start()) {
             engine.events().subscribe(printer);
             PeerSession session = engine.dial(peer);
             for (int i = 0; i < streams; i++) {

@@ -2,19 +2,21 @@ package io.punchline.cli;
 
 import io.punchline.config.DataFolders;
 import io.punchline.crypto.Identity;
+import io.punchline.discovery.ChosenRelay;
 import io.punchline.discovery.EmbeddedRelayConfig;
 import io.punchline.discovery.LocalRelays;
+import io.punchline.discovery.RelayChoice;
 import io.punchline.engine.Engine;
 import io.punchline.engine.EngineConfig;
 import io.punchline.masque.BindException;
 import io.punchline.masque.RelayAddress;
-import io.punchline.relay.RelayServer;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Options shared by the commands that run an engine. */
 final class EngineOptions {
@@ -39,40 +41,44 @@ final class EngineOptions {
     String deviceName;
 
     /** How long to listen for a relay another Punchline on the LAN announces (it does every 2 s). */
-    private static final java.time.Duration LAN_WAIT = java.time.Duration.ofMillis(2300);
+    private static final Duration LAN_WAIT = Duration.ofMillis(2300);
 
-    /** The relay started in process when no relay is given and none runs nearby. */
-    RelayServer embedded;
-    /** The relay found nearby (another Punchline's embedded relay), if that is the one in use. */
-    private RelayAddress discovered;
-    private AutoCloseable announcement;
+    private RelayChoice relays;
 
-    RelayAddress relayAddress(RelayAddress fallback) throws IOException {
-        if (relay != null) {
-            return RelayAddress.parse(relay);
-        }
-        if (fallback != null) {
-            return fallback;
-        }
-        java.util.Optional<RelayAddress> nearby = LocalRelays.find(LAN_WAIT, this::discoveryWarning);
-        if (nearby.isPresent()) {
-            System.err.println("punchline: no --relay given; using the relay another Punchline embeds at "
-                    + nearby.get() + " (it serves only its own device, the peers that device remembers and a device "
-                    + "entering its pairing code)");
-            discovered = nearby.get();
-            return nearby.get();
-        }
-        return embed();
+    /**
+     * The relay to bind on ({@link RelayChoice}: {@code --relay}, else {@code peersRelay}, else one another Punchline
+     * embeds nearby, else an embedded one, started here); blocking.
+     */
+    RelayAddress relayAddress(RelayAddress peersRelay) throws IOException {
+        RelayAddress configured = relay != null ? RelayAddress.parse(relay) : null;
+        Path home = DataFolders.config();
+        RelayChoice.Embedding embedding = new RelayChoice.Embedding(
+                new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), null, Identity.loadOrCreate(home).peerId(), home);
+        relays = new RelayChoice(new RelayChoice.Rules(configured, peersRelay, LAN_WAIT, embedding), notes());
+        return relays.choose().address();
     }
 
-    private RelayAddress embed() throws IOException {
-        Path home = DataFolders.config();
-        embedded = RelayServer.start(EmbeddedRelayConfig.of(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0),
-                null, Identity.loadOrCreate(home).peerId(), home));
-        announcement = LocalRelays.announce(embedded.address());
-        System.err.println("punchline: no --relay given; started an embedded relay at " + embedded.contact()
-                + " (" + EmbeddedRelayConfig.SERVES + ")");
-        return embedded.address();
+    /** What the relay choice says on standard error (and, for discovery warnings, as --json events). */
+    private RelayChoice.Listener notes() {
+        return new RelayChoice.Listener() {
+            @Override
+            public void chose(ChosenRelay chosen) {
+                System.err.println("punchline: no --relay given; " + (chosen.embedded()
+                        ? "started an embedded relay at " + chosen.server().contact() + " (" + EmbeddedRelayConfig.SERVES + ")"
+                        : "using the relay another Punchline embeds at " + chosen.address() + " ("
+                        + RelayChoice.NEARBY_SERVES + ")"));
+            }
+
+            @Override
+            public void fellBack(String sentence) {
+                System.err.println("punchline: " + sentence);
+            }
+
+            @Override
+            public void warning(String message) {
+                discoveryWarning(message);
+            }
+        };
     }
 
     /**
@@ -86,22 +92,16 @@ final class EngineOptions {
     }
 
     /**
-     * Starts the engine on {@code relayAddress}. When that is a relay another Punchline embeds and it does not let this
-     * device bind (it serves only its own device, its remembered peers and a device entering its open code), embeds a
-     * relay of its own instead.
+     * Starts the engine on the relay {@link #relayAddress} chose (choosing first, with no peer's relay, if it was not
+     * called). When that is a relay another Punchline embeds and it
+     * does not let this device bind (it serves only its own device, its remembered peers and a device entering its
+     * open code), embeds a relay of its own instead.
      */
-    Engine start(RelayAddress relayAddress) throws IOException, BindException {
-        try {
-            return startOn(relayAddress);
-        } catch (BindException e) {
-            if (discovered == null || !discovered.equals(relayAddress)) {
-                throw e;
-            }
-            System.err.println("punchline: the relay another Punchline embeds at " + relayAddress.authority()
-                    + " does not serve this device (" + e.getMessage() + "); starting an embedded relay instead");
-            discovered = null;
-            return startOn(embed());
+    Engine start() throws IOException, BindException {
+        if (relays == null) {
+            relayAddress(null);
         }
+        return relays.start(this::startOn);
     }
 
     private Engine startOn(RelayAddress relayAddress) throws IOException, BindException {
@@ -112,15 +112,8 @@ final class EngineOptions {
     }
 
     void close() {
-        if (announcement != null) {
-            try {
-                announcement.close();
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
-        if (embedded != null) {
-            embedded.close();
+        if (relays != null) {
+            relays.close();
         }
     }
 }

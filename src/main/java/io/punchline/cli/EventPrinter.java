@@ -1,5 +1,6 @@
 package io.punchline.cli;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.punchline.engine.EngineEvent;
@@ -29,6 +30,20 @@ final class EventPrinter implements Consumer<EventBus.Timed> {
         this.json = json;
         this.out = out;
         this.human = human;
+    }
+
+    /**
+     * Builds Jackson's serializer of every event type now. The first event of each type otherwise pays for it (tens of
+     * milliseconds in a fresh process) on the thread that published it: the engine's, in the middle of a traversal.
+     */
+    static void warmUp() {
+        for (Class<?> type : EngineEvent.class.getPermittedSubclasses()) {
+            try {
+                JSON.getSerializerProviderInstance().findValueSerializer(type);
+            } catch (JsonMappingException e) {
+                throw new IllegalStateException("no JSON form for " + type.getSimpleName(), e);
+            }
+        }
     }
 
     @Override

@@ -27,7 +27,7 @@ final class ListenCommand implements Callable<Integer> {
         EventPrinter printer = new EventPrinter(options.json, System.out, System.err);
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger failures = new AtomicInteger();
-        try (Engine engine = options.start(options.relayAddress(null))) {
+        try (Engine engine = options.start()) {
             engine.events().subscribe(printer);
             printer.result("listen.contact", engine.contact().toString(), "contact", engine.contact().toString());
             engine.onSession(session -> session.onStream(stream -> {

@@ -93,7 +93,7 @@ final class ReceiveCommand implements Callable<Integer> {
         RelayAddress relay = options.relayAddress(null);
         // the code's keys depend only on the code and the relay's pinned PeerId: derive them while the engine starts
         PreparedJoin prepared = parsed == null ? null : PreparedJoin.start(parsed, relay.relayPeer());
-        try (Engine engine = options.start(relay)) {
+        try (Engine engine = options.start()) {
             engine.events().subscribe(printer);
             engine.acceptOnlyRememberedPeers();
             Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "receive-shutdown"));

@@ -58,7 +58,7 @@ final class SendCommand implements Callable<Integer> {
             }
         }
         EventPrinter printer = new EventPrinter(options.json, System.out, System.err);
-        try (Engine engine = options.start(options.relayAddress(null))) {
+        try (Engine engine = options.start()) {
             engine.events().subscribe(printer);
             engine.acceptOnlyRememberedPeers();
             Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "send-shutdown"));

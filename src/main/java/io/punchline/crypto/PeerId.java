@@ -55,7 +55,17 @@ public record PeerId(byte[] bytes) {
 
     /** The first two groups of the fingerprint, for lists in a UI. Not for authentication. */
     public String shortFingerprint() {
-        return fingerprint().substring(0, SHORT_GROUPS * (GROUP + 1) - 1);
+        return shortFingerprint(fingerprint());
+    }
+
+    /**
+     * The short form of a fingerprint held as text (the window's models and events carry fingerprints as strings):
+     * its first two groups; text no longer than that, or null, comes back unchanged. The one place a fingerprint is
+     * cut for display.
+     */
+    public static String shortFingerprint(String fingerprint) {
+        int length = SHORT_GROUPS * (GROUP + 1) - 1;
+        return fingerprint == null || fingerprint.length() <= length ? fingerprint : fingerprint.substring(0, length);
     }
 
     /**

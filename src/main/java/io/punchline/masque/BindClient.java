@@ -1,29 +1,26 @@
 package io.punchline.masque;
 
 import io.punchline.crypto.Identity;
-import io.punchline.quic.OrderedDatagrams;
-import io.punchline.wire.IpAddressCodec;
-import io.punchline.wire.QuicVarint;
 import io.punchline.wire.WireFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tech.kwik.core.DatagramSocketFactory;
 import tech.kwik.core.QuicClientConnection;
-import tech.kwik.core.QuicStream;
 import tech.kwik.core.Statistics;
-import tech.kwik.flupke.impl.HeadersFrame;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine's client of a relay: one HTTP/3 connection, one CONNECT-UDP Bind request
@@ -34,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * for a busy peer. A payload whose HTTP datagram would not fit one QUIC DATAGRAM frame goes as a DATAGRAM capsule on
  * the request stream (RFC 9297 section 3.5) instead of being dropped.
  */
-public final class BindClient implements AutoCloseable {
+public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
 
     /** Receives UDP payloads that reached the bind, and the end of the tunnel. */
     public interface Listener {
@@ -52,9 +49,9 @@ public final class BindClient implements AutoCloseable {
     private final RelayAddress relay;
     private final QuicClientConnection quic;
     private final ExecutorService executor;
-    private final QuicStream stream;
-    private final RequestStreamWriter writer;
+    private final TunnelStream stream;
     private final long quarterStreamId;
+    private final BindInbound inbound;
     private final List<InetSocketAddress> publicAddresses;
     private final ContextRegistry contexts = new ContextRegistry(ContextRegistry.Role.CLIENT);
     private final Listener listener;
@@ -63,26 +60,26 @@ public final class BindClient implements AutoCloseable {
     private final RelayRequests relayRequests;
     private volatile long uncompressedId = -1;
     private final Object ackMonitor = new Object();
-    private final java.util.concurrent.atomic.AtomicLong capsulesSent = new java.util.concurrent.atomic.AtomicLong();
-    private final ExecutorService datagramExecutor = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    private final AtomicLong capsulesSent = new AtomicLong();
+    private final ExecutorService datagramExecutor = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "bind-datagrams");
         thread.setDaemon(true);
         return thread;
     });
-    private final Map<InetSocketAddress, Integer> uncompressedSends = new java.util.concurrent.ConcurrentHashMap<>();
+    private final BusyTargets busyTargets = new BusyTargets(BUSY_PEER_PAYLOADS);
 
     /**
      * A relay closes a request after two minutes without traffic (RFC 9298 section 3.3); a bind that is idle, for
      * instance while its peers talk over a direct path, sends itself one byte through the relay this often.
      */
     static final Duration KEEPALIVE = Duration.ofSeconds(45);
-    private static final java.util.concurrent.ScheduledExecutorService KEEPALIVE_TIMER =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private static final ScheduledExecutorService KEEPALIVE_TIMER =
+            Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "bind-keepalive");
                 thread.setDaemon(true);
                 return thread;
             });
-    private volatile java.util.concurrent.ScheduledFuture<?> keepAlive;
+    private volatile ScheduledFuture<?> keepAlive;
     private volatile long lastSendNanos = System.nanoTime();
 
     private volatile boolean autoCompression = true;
@@ -96,18 +93,18 @@ public final class BindClient implements AutoCloseable {
     public static final int BUSY_PEER_PAYLOADS = 16;
 
     private BindClient(RelayAddress relay, QuicClientConnection quic, RelayHttp3Connection http3,
-                       ExecutorService executor, QuicStream stream, RequestStreamWriter writer,
+                       ExecutorService executor, RelayHttp3Connection.Exchange exchange,
                        List<InetSocketAddress> publicAddresses, Listener listener) {
         this.relay = relay;
         this.relayRequests = RelayRequests.over(relay, http3);
         this.quic = quic;
         this.executor = executor;
-        this.stream = stream;
-        this.writer = writer;
-        this.quarterStreamId = stream.getStreamId() / 4;
+        this.maxFrameDatagram = DatagramSizes.maxFrameData(quic);
+        this.stream = new TunnelStream(quic, exchange.stream(), exchange.writer(), () -> maxFrameDatagram);
+        this.quarterStreamId = stream.quarterStreamId();
         this.publicAddresses = List.copyOf(publicAddresses);
         this.listener = listener;
-        this.maxFrameDatagram = DatagramSizes.maxFrameData(quic);
+        this.inbound = new BindInbound(quarterStreamId, contexts, this.publicAddresses, listener, this::abort);
     }
 
     /**
@@ -141,15 +138,10 @@ public final class BindClient implements AutoCloseable {
             if (identity != null) {
                 RelayAuthRequests.authenticate(http3, relay, identity);
             }
-            Map<String, List<String>> fields = new LinkedHashMap<>();
-            fields.put(BindHeaders.CONNECT_UDP_BIND, List.of(BindHeaders.TRUE));
-            fields.put(BindHeaders.CAPSULE_PROTOCOL, List.of(BindHeaders.TRUE));
-            RelayHttp3Connection.Exchange exchange =
-                    http3.send(RelayConnector.connectUdp(relay, UdpProxyingPath.bindAny()), fields, null);
-            List<InetSocketAddress> addresses = checkResponse(relay, exchange, identity != null);
-            BindClient client = new BindClient(relay, quic, http3, executor, exchange.stream(), exchange.writer(),
-                    addresses, listener);
-            client.start(exchange.reader(), timeout);
+            BindRequest request = BindRequest.send(http3, relay, identity != null);
+            BindClient client = new BindClient(relay, quic, http3, executor, request.exchange(),
+                    request.publicAddresses(), listener);
+            client.start(request.exchange().reader(), timeout);
             return client;
         } catch (IOException | WireFormatException e) {
             connected.close();
@@ -160,39 +152,11 @@ public final class BindClient implements AutoCloseable {
         }
     }
 
-    private static List<InetSocketAddress> checkResponse(RelayAddress relay, RelayHttp3Connection.Exchange exchange,
-                                                         boolean authenticated) throws BindException {
-        HeadersFrame response = exchange.response();
-        int status = exchange.status();
-        if (status == 401 && !authenticated) {
-            throw new BindException("the relay " + relay.authority() + " requires authentication: it serves clients "
-                    + "without a Punchline identity only when started with --allow-anonymous"
-                    + exchange.proxyStatusDetail());
-        }
-        if (status < 200 || status > 299) {
-            throw new BindException("relay " + relay.authority() + " refused the bind: HTTP " + status
-                    + exchange.proxyStatusDetail());
-        }
-        if (!BindHeaders.isTrue(response.headers().allValues(BindHeaders.CONNECT_UDP_BIND))) {
-            throw new BindException("relay " + relay.authority() + " does not support CONNECT-UDP Bind");
-        }
-        List<String> announced = response.headers().allValues(BindHeaders.PROXY_PUBLIC_ADDRESS);
-        try {
-            List<InetSocketAddress> addresses = ProxyPublicAddress.parse(announced);
-            if (addresses.isEmpty()) {
-                throw new BindException("relay " + relay.authority() + " announced no public address");
-            }
-            return addresses;
-        } catch (WireFormatException e) {
-            throw new BindException("relay " + relay.authority() + " sent a malformed proxy-public-address: " + e.getMessage());
-        }
-    }
-
     private void start(RequestStreamReader reader, Duration timeout) throws IOException, BindException {
         // one thread, so payloads reach the listener in the order they arrived (tunnelled QUIC counts reordering as loss)
-        quic.setDatagramHandler(this::onDatagram, datagramExecutor);
+        quic.setDatagramHandler(inbound::onDatagram, datagramExecutor);
         keepAlive = KEEPALIVE_TIMER.scheduleAtFixedRate(this::keepTunnelAlive, KEEPALIVE.toMillis(), KEEPALIVE.toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+                TimeUnit.MILLISECONDS);
         executor.execute(() -> readCapsules(reader));
         Registration registration = contexts.registerUncompressed();
         if (!registration.isRegistered()) {
@@ -263,19 +227,9 @@ public final class BindClient implements AutoCloseable {
         byte[] datagram = id == uncompressedId
                 ? UncompressedPayload.toDatagram(quarterStreamId, id, target, data, offset, length)
                 : CompressedPayload.toDatagram(quarterStreamId, id, data, offset, length);
-        if (datagram.length <= maxFrameDatagram) {
-            try {
-                OrderedDatagrams.send(quic, datagram);
-                return;
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                // falls through to the capsule path
-            }
+        if (stream.sendDatagram(datagram)) {
+            capsulesSent.incrementAndGet();
         }
-        int skip = QuicVarint.encodedLength(quarterStreamId);
-        byte[] payload = new byte[datagram.length - skip];
-        System.arraycopy(datagram, skip, payload, 0, payload.length);
-        capsulesSent.incrementAndGet();
-        writeCapsule(new DatagramCapsule(payload));
     }
 
     /** Payloads that went as DATAGRAM capsules because they did not fit a QUIC DATAGRAM frame. */
@@ -283,25 +237,14 @@ public final class BindClient implements AutoCloseable {
         return capsulesSent.get();
     }
 
-    /**
-     * Counts payloads sent to {@code target} on the uncompressed context; a target that gets
-     * {@link #BUSY_PEER_PAYLOADS} of them is registered for a compressed context, which saves the address header
-     * (7 bytes for IPv4, 19 for IPv6) on every later payload in both directions.
-     */
+    /** A target that gets {@link #BUSY_PEER_PAYLOADS} payloads on the uncompressed context gets a compressed one. */
     private void noteUncompressedSend(InetSocketAddress target) {
-        if (!autoCompression) {
-            return;
-        }
-        int count = uncompressedSends.merge(target, 1, Integer::sum);
-        if (count == BUSY_PEER_PAYLOADS) {
+        if (autoCompression && busyTargets.countSend(target)) {
             try {
                 registerCompressed(target);
             } catch (IOException e) {
                 LOG.debug("could not register a compressed context for {}: {}", target, e.getMessage());
             }
-        }
-        if (uncompressedSends.size() > 4096) {
-            uncompressedSends.clear(); // a bound on memory; counts start again
         }
     }
 
@@ -368,84 +311,34 @@ public final class BindClient implements AutoCloseable {
     }
 
     private void writeCapsule(Capsule capsule) throws IOException {
-        writer.writeData(capsule.toBytes());
-    }
-
-    private void onDatagram(byte[] datagram) {
-        ByteBuffer buffer = ByteBuffer.wrap(datagram);
-        try {
-            long qsid = QuicVarint.decode(buffer);
-            if (qsid != quarterStreamId) {
-                return;
-            }
-            deliver(datagram, buffer);
-        } catch (WireFormatException e) {
-            LOG.debug("dropped malformed datagram from relay: {}", e.getMessage());
-        }
-    }
-
-    /** {@code buffer} is positioned at the Context ID of an HTTP datagram payload inside {@code array}. */
-    private void deliver(byte[] array, ByteBuffer buffer) throws WireFormatException {
-        long contextId = QuicVarint.decode(buffer);
-        ContextLookup lookup = contexts.lookup(contextId);
-        switch (lookup.kind()) {
-            case UNCOMPRESSED -> {
-                InetSocketAddress source = IpAddressCodec.readVersioned(buffer);
-                if (source != null && !isOwnKeepalive(source, buffer)) {
-                    listener.onPayload(source, array, buffer.position(), buffer.remaining());
-                }
-            }
-            case COMPRESSED -> {
-                if (!isOwnKeepalive(lookup.target(), buffer)) {
-                    listener.onPayload(lookup.target(), array, buffer.position(), buffer.remaining());
-                }
-            }
-            case ABORT_STREAM -> abort("relay sent Context ID 0 on a bind-any request");
-            default -> {
-                // unknown or closed Context ID: dropped
-            }
-        }
-    }
-
-    private boolean isOwnKeepalive(InetSocketAddress source, ByteBuffer payload) {
-        return payload.remaining() == 1 && publicAddresses.contains(source);
+        stream.writeCapsules(List.of(capsule));
     }
 
     private void readCapsules(RequestStreamReader reader) {
-        CapsuleParser parser = new CapsuleParser();
-        String reason = "relay ended the bind";
-        try {
-            while (!closed.get()) {
-                RequestStreamReader.Item item = reader.next(MAX_RESPONSE_HEADERS);
-                if (item instanceof RequestStreamReader.End) {
-                    parser.finish();
-                    break;
-                }
-                if (item instanceof RequestStreamReader.Data data) {
-                    List<Capsule> capsules = parser.feed(ByteBuffer.wrap(data.buffer(), 0, data.length()));
-                    for (Capsule capsule : capsules) {
-                        onCapsule(capsule);
-                    }
-                }
-                // trailers (a second HEADERS) carry nothing for us
-            }
-        } catch (MalformedCapsuleException | ReplyBacklogExceededException e) {
-            abort("relay sent a malformed capsule: " + e.getMessage());
-            return;
-        } catch (WireFormatException e) {
-            abort("relay sent a malformed frame: " + e.getMessage());
-            return;
-        } catch (IOException e) {
-            reason = closed.get() ? "closed" : "request stream failed: " + e.getMessage();
-        }
-        close(reason);
+        stream.readCapsules(reader, MAX_RESPONSE_HEADERS, closed::get, this);
+        close("relay ended the bind"); // no-op when the loop ended by close()
     }
 
-    private void onCapsule(Capsule capsule) throws MalformedCapsuleException, ReplyBacklogExceededException,
-            IOException, WireFormatException {
+    @Override
+    public void onEnd() {
+        close("relay ended the bind");
+    }
+
+    @Override
+    public void onMalformed(Exception cause) {
+        boolean frame = cause instanceof WireFormatException && !(cause instanceof MalformedCapsuleException);
+        abort("relay sent a malformed " + (frame ? "frame: " : "capsule: ") + cause.getMessage());
+    }
+
+    @Override
+    public void onFailure(IOException e) {
+        close(closed.get() ? "closed" : "request stream failed: " + e.getMessage());
+    }
+
+    @Override
+    public void onCapsule(Capsule capsule) throws IOException, WireFormatException, ReplyBacklogExceededException {
         if (capsule instanceof DatagramCapsule datagramCapsule) {
-            byte[] payload = datagramCapsule.payload();
-            deliver(payload, ByteBuffer.wrap(payload));
+            inbound.onDatagramCapsule(datagramCapsule.payload());
             return;
         }
         List<Capsule> replies = contexts.receive(capsule);
@@ -462,8 +355,7 @@ public final class BindClient implements AutoCloseable {
 
     private void abort(String why) {
         LOG.warn("bind to {}: {}", relay.authority(), why);
-        stream.resetStream(0x010e);
-        stream.abortReading(0x010e);
+        stream.abort();
         close(why);
     }
 
@@ -472,14 +364,14 @@ public final class BindClient implements AutoCloseable {
             if (capsulesSent.get() > 0) {
                 LOG.debug("bind to {} sent {} payloads as DATAGRAM capsules", relay.authority(), capsulesSent.get());
             }
-            java.util.concurrent.ScheduledFuture<?> timer = keepAlive;
+            ScheduledFuture<?> timer = keepAlive;
             if (timer != null) {
                 timer.cancel(false);
             }
             synchronized (ackMonitor) {
                 ackMonitor.notifyAll();
             }
-            writer.close();
+            stream.finish();
             quic.close();
             executor.shutdown();
             datagramExecutor.shutdown();

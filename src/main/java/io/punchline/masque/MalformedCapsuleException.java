@@ -10,9 +10,6 @@ import io.punchline.wire.WireFormatException;
  */
 public final class MalformedCapsuleException extends WireFormatException {
 
-    /** RFC 9114 section 8.1. */
-    public static final long H3_MESSAGE_ERROR = 0x010e;
-
     public MalformedCapsuleException(String message) {
         super(message);
     }
@@ -23,6 +20,6 @@ public final class MalformedCapsuleException extends WireFormatException {
 
     /** The HTTP/3 error code with which to reset the request stream. */
     public long errorCode() {
-        return H3_MESSAGE_ERROR;
+        return Http3ErrorCodes.H3_MESSAGE_ERROR;
     }
 }

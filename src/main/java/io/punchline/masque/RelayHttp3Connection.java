@@ -22,8 +22,6 @@ final class RelayHttp3Connection extends Http3ClientConnectionImpl {
 
     static final long SETTINGS_H3_DATAGRAM = 0x33;
     static final long SETTINGS_ENABLE_CONNECT_PROTOCOL = 0x08;
-    /** RFC 9114 section 8.1. */
-    static final long H3_REQUEST_CANCELLED = 0x010c;
     static final int MAX_RESPONSE_HEADERS = 16 * 1024;
 
     RelayHttp3Connection(QuicClientConnection quic, ExecutorService executor) {
@@ -104,7 +102,7 @@ final class RelayHttp3Connection extends Http3ClientConnectionImpl {
                 }
                 if (item instanceof RequestStreamReader.Data data) {
                     if (received.size() + data.length() > maxBody) {
-                        exchange.stream().abortReading(H3_REQUEST_CANCELLED);
+                        exchange.stream().abortReading(Http3ErrorCodes.H3_REQUEST_CANCELLED);
                         throw new IOException("the relay's answer exceeds " + maxBody + " bytes");
                     }
                     received.write(data.buffer(), 0, data.length());

@@ -1,7 +1,8 @@
 package io.punchline.pairing;
 
+import io.punchline.mailbox.MailboxProtocol.Failure;
+import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.masque.RelayRequests;
-import io.punchline.pairing.MailboxProtocol.Failure;
 import io.punchline.pairing.PairingException.Reason;
 import io.punchline.wire.WireFormatException;
 

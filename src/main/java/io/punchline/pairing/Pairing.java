@@ -2,6 +2,7 @@ package io.punchline.pairing;
 
 import io.punchline.crypto.Identity;
 import io.punchline.crypto.PeerId;
+import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.pairing.PairingException.Reason;
 import io.punchline.session.PeerContact;
 import io.punchline.wire.WireFormatException;

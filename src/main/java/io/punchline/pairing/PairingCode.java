@@ -1,5 +1,7 @@
 package io.punchline.pairing;
 
+import io.punchline.mailbox.MailboxProtocol;
+
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,7 @@ public record PairingCode(int nameplate, List<String> words) {
     /** Secret bits in a code: {@value #WORDS} words of {@value PairingWords#BITS_PER_WORD} bits. */
     public static final int ENTROPY_BITS = WORDS * PairingWords.BITS_PER_WORD;
     /** Nameplates are 1 to 7 decimal digits. */
-    public static final int MAX_NAMEPLATE = 9_999_999;
+    public static final int MAX_NAMEPLATE = MailboxProtocol.MAX_NAMEPLATE;
 
     public PairingCode {
         if (nameplate < 1 || nameplate > MAX_NAMEPLATE) {

@@ -1,6 +1,7 @@
 package io.punchline.pairing;
 
 import io.punchline.crypto.PeerId;
+import io.punchline.mailbox.MailboxProtocol;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;

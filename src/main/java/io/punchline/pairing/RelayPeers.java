@@ -1,6 +1,7 @@
 package io.punchline.pairing;
 
 import io.punchline.crypto.PeerId;
+import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.masque.RelayRequests;
 import io.punchline.wire.IpAddressCodec;
 import io.punchline.wire.WireFormatException;

@@ -80,10 +80,16 @@ public final class EngineSocket implements AutoCloseable {
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
     private static final int RECEIVE_BUFFER = 2048;
     private static final int BATCH = 16;
+    /**
+     * Most QUIC packets the codecs hand over in one segmented write (Linux UDP GSO, {@code UDP_SEGMENT}): one system
+     * call and one trip through the kernel's stack (and a lab's NAT rules) for up to this many packets to one peer.
+     */
+    private static final int MAX_SEGMENTS = 16;
 
     private final EventLoopGroup loop;
     private final DatagramChannel channel;
     private final InetSocketAddress localAddress;
+    private final boolean segmentedSends;
     private final Demux demux = new Demux();
     private final List<ClientRoute> clients = new CopyOnWriteArrayList<>();
     private final ConnectionIds dialled = new ConnectionIds();
@@ -132,6 +138,16 @@ public final class EngineSocket implements AutoCloseable {
             throw failure;
         }
         this.localAddress = channel.localAddress();
+        this.segmentedSends = epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported()
+                && !"false".equals(System.getProperty("punchline.udp.gso"));
+    }
+
+    /**
+     * How many QUIC packets to one peer the codecs may hand over as one segmented datagram write (UDP GSO): 0 where
+     * the socket cannot (NIO, an old kernel, or {@code -Dpunchline.udp.gso=false}).
+     */
+    public int maxSegments() {
+        return segmentedSends ? MAX_SEGMENTS : 0;
     }
 
     /** Binds the engine's socket ({@code port} 0: any free port) and starts reading it. */
@@ -348,23 +364,10 @@ public final class EngineSocket implements AutoCloseable {
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
             PeerRoutes peerRoutes = routes;
-            if (!(msg instanceof DatagramPacket packet) || peerRoutes == null) {
+            if (msg instanceof DatagramPacket packet && peerRoutes != null) {
+                PeerPackets.route(ctx, packet, promise, peerRoutes, witness);
+            } else {
                 ctx.write(msg, promise);
-                return;
-            }
-            InetSocketAddress target = packet.recipient();
-            witness.observe(target, packet.content());
-            InetSocketAddress direct = peerRoutes.directFor(target);
-            if (direct != null) {
-                peerRoutes.sentDirect(packet.content().readableBytes());
-                ctx.write(direct.equals(target) ? packet : new DatagramPacket(packet.content(), direct), promise);
-                return;
-            }
-            try {
-                peerRoutes.sendThroughRelay(target, packet.content());
-                promise.trySuccess();
-            } finally {
-                packet.release();
             }
         }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class BindDirectory {
 
     private final RelayConfig config;
-    private final Map<InetSocketAddress, BindTunnel> byPublicAddress = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, UdpTunnel> byPublicAddress = new ConcurrentHashMap<>();
     private final Map<ClientKey, Integer> openPerClient = new HashMap<>();
     private final RequestWindow<ClientKey> perAddress;
     private final RequestWindow<PeerId> perPeer;
@@ -57,20 +57,20 @@ final class BindDirectory {
         openPerClient.computeIfPresent(client, (c, n) -> n > 1 ? n - 1 : null);
     }
 
-    void register(BindTunnel tunnel) {
+    void register(UdpTunnel tunnel) {
         byPublicAddress.put(tunnel.publicAddress(), tunnel);
     }
 
-    void unregister(BindTunnel tunnel) {
+    void unregister(UdpTunnel tunnel) {
         byPublicAddress.remove(tunnel.publicAddress(), tunnel);
     }
 
     /** The tunnel whose socket has this public address, or null. */
-    BindTunnel tunnelAt(InetSocketAddress address) {
+    UdpTunnel tunnelAt(InetSocketAddress address) {
         return byPublicAddress.get(address);
     }
 
-    java.util.Collection<BindTunnel> tunnels() {
+    java.util.Collection<UdpTunnel> tunnels() {
         return byPublicAddress.values();
     }
 

@@ -1,9 +1,9 @@
 package io.punchline.relay;
 
 import io.punchline.crypto.PeerId;
-import io.punchline.pairing.MailboxProtocol;
-import io.punchline.pairing.MailboxProtocol.Failure;
-import io.punchline.pairing.MailboxProtocol.State;
+import io.punchline.mailbox.MailboxProtocol;
+import io.punchline.mailbox.MailboxProtocol.Failure;
+import io.punchline.mailbox.MailboxProtocol.State;
 import io.punchline.wire.WireFormatException;
 
 import java.net.InetAddress;

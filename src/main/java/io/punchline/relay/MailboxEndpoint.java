@@ -1,8 +1,8 @@
 package io.punchline.relay;
 
 import io.punchline.crypto.PeerId;
-import io.punchline.pairing.MailboxProtocol;
-import io.punchline.pairing.MailboxProtocol.Failure;
+import io.punchline.mailbox.MailboxProtocol;
+import io.punchline.mailbox.MailboxProtocol.Failure;
 import io.punchline.wire.IpAddressCodec;
 
 import java.net.InetAddress;
@@ -118,10 +118,11 @@ final class MailboxEndpoint {
         }
         PeerId target = new PeerId(body);
         // the newest bind: a restarted peer's old bind lingers until its connection times out
-        BindTunnel newest = null;
-        for (BindTunnel tunnel : directory.tunnels()) {
+        UdpTunnel newest = null;
+        for (UdpTunnel tunnel : directory.tunnels()) {
             RelayConnection owner = tunnel.connection();
-            if (tunnel.isBind() && !tunnel.isClosed() && target.equals(owner.peer()) && owner.finders().contains(asker)
+            if (tunnel instanceof BindTunnel && !tunnel.isClosed() && target.equals(owner.peer())
+                    && owner.finders().contains(asker)
                     && (newest == null || tunnel.openedNanos() - newest.openedNanos() > 0)) {
                 newest = tunnel;
             }

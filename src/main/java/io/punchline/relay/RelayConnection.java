@@ -3,6 +3,7 @@ package io.punchline.relay;
 import io.punchline.crypto.PeerId;
 import io.punchline.crypto.RelayChallenge;
 import io.punchline.masque.DatagramSizes;
+import io.punchline.masque.Http3ErrorCodes;
 import io.punchline.quic.CongestionControllerSwap;
 import io.punchline.quic.InOrderSendQueue;
 import io.punchline.masque.RequestStreamReader;
@@ -49,20 +50,13 @@ final class RelayConnection extends Http3ServerConnectionImpl {
 
     /** RFC 9297 section 2.1.1. */
     static final long SETTINGS_H3_DATAGRAM = 0x33;
-    /** RFC 9114 section 8.1. */
-    static final long H3_MESSAGE_ERROR = 0x010e;
-    static final long H3_DATAGRAM_ERROR = 0x33;
-    static final long H3_REQUEST_REJECTED = 0x010b;
-    static final long H3_NO_ERROR = 0x0100;
-    /** RFC 9114 section 8.1: the relay is under too much load from this client, or in all. */
-    static final long H3_EXCESSIVE_LOAD = 0x0107;
     static final int MAX_REQUEST_HEADERS = 16 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayConnection.class);
 
     private final RelayContext relay;
     private final InetSocketAddress client;
-    private final Map<Long, BindTunnel> tunnelsByQuarterStreamId = new ConcurrentHashMap<>();
+    private final Map<Long, UdpTunnel> tunnelsByQuarterStreamId = new ConcurrentHashMap<>();
     private final ExecutorService datagramExecutor;
     private final InOrderSendQueue sendQueue;
     private final ClientKey clientKey;
@@ -138,10 +132,10 @@ final class RelayConnection extends Http3ServerConnectionImpl {
             relay.counters().requestsRejectedBusy.increment();
             LOG.info("relay busy: refusing a stream of {}", client);
             if (stream.isBidirectional()) {
-                stream.resetStream(H3_REQUEST_REJECTED);
-                stream.abortReading(H3_REQUEST_REJECTED);
+                stream.resetStream(Http3ErrorCodes.H3_REQUEST_REJECTED);
+                stream.abortReading(Http3ErrorCodes.H3_REQUEST_REJECTED);
             } else {
-                quicConnection.close(H3_EXCESSIVE_LOAD, "relay busy");
+                quicConnection.close(Http3ErrorCodes.H3_EXCESSIVE_LOAD, "relay busy");
             }
         }
     }
@@ -194,8 +188,8 @@ final class RelayConnection extends Http3ServerConnectionImpl {
             if (!(first instanceof RequestStreamReader.Headers headers)) {
                 // RFC 9114 section 4.1: a request starts with HEADERS
                 deadline.met();
-                stream.resetStream(H3_MESSAGE_ERROR);
-                stream.abortReading(H3_MESSAGE_ERROR);
+                stream.resetStream(Http3ErrorCodes.H3_MESSAGE_ERROR);
+                stream.abortReading(Http3ErrorCodes.H3_MESSAGE_ERROR);
                 return;
             }
             synchronized (qpackDecoder) {
@@ -204,7 +198,7 @@ final class RelayConnection extends Http3ServerConnectionImpl {
         } catch (IOException | WireFormatException | RuntimeException e) {
             boolean late = !deadline.met();
             LOG.debug("{} request from {}: {}", late ? "stalled" : "unreadable", client, e.getMessage());
-            long code = late ? RequestDeadline.H3_REQUEST_INCOMPLETE : H3_MESSAGE_ERROR;
+            long code = late ? Http3ErrorCodes.H3_REQUEST_INCOMPLETE : Http3ErrorCodes.H3_MESSAGE_ERROR;
             stream.resetStream(code);
             stream.abortReading(code);
             return;
@@ -234,11 +228,11 @@ final class RelayConnection extends Http3ServerConnectionImpl {
         return relay;
     }
 
-    void attach(long quarterStreamId, BindTunnel tunnel) {
+    void attach(long quarterStreamId, UdpTunnel tunnel) {
         tunnelsByQuarterStreamId.put(quarterStreamId, tunnel);
     }
 
-    void detach(long quarterStreamId, BindTunnel tunnel) {
+    void detach(long quarterStreamId, UdpTunnel tunnel) {
         tunnelsByQuarterStreamId.remove(quarterStreamId, tunnel);
     }
 
@@ -250,17 +244,17 @@ final class RelayConnection extends Http3ServerConnectionImpl {
             quarterStreamId = QuicVarint.decode(buffer);
         } catch (WireFormatException e) {
             // "a frame too short to hold the Quarter Stream ID": H3_DATAGRAM_ERROR, a connection error
-            quicConnection.close(H3_DATAGRAM_ERROR, "HTTP datagram without a quarter stream ID");
+            quicConnection.close(Http3ErrorCodes.H3_DATAGRAM_ERROR, "HTTP datagram without a quarter stream ID");
             return;
         }
         if (quarterStreamId > (1L << 60) - 1) {
-            quicConnection.close(H3_DATAGRAM_ERROR, "quarter stream ID out of range");
+            quicConnection.close(Http3ErrorCodes.H3_DATAGRAM_ERROR, "quarter stream ID out of range");
             return;
         }
-        BindTunnel tunnel = tunnelsByQuarterStreamId.get(quarterStreamId);
+        UdpTunnel tunnel = tunnelsByQuarterStreamId.get(quarterStreamId);
         if (tunnel != null) {
             // unknown or finished request: dropped (RFC 9297 section 2.1)
-            tunnel.fromClient(datagram, buffer.position(), false);
+            tunnel.fromClient(datagram, buffer.position());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.punchline.relay;
 
+import io.punchline.masque.Http3ErrorCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tech.kwik.core.QuicConnection;
@@ -35,7 +36,7 @@ final class RelayProtocolFactory implements ApplicationProtocolConnectionFactory
             relay.counters().connectionsRefused.increment();
             LOG.info("refusing a connection from {}: too many connections", key);
             // closed once kwik has finished the handshake it is in the middle of, so that the client hears of it
-            relay.timer().execute(() -> quicConnection.close(RelayConnection.H3_EXCESSIVE_LOAD, "too many connections"));
+            relay.timer().execute(() -> quicConnection.close(Http3ErrorCodes.H3_EXCESSIVE_LOAD, "too many connections"));
             return new ApplicationProtocolConnection() { };
         }
         return new RelayConnection(quicConnection, relay, key);

@@ -201,7 +201,7 @@ public final class RelayServer implements AutoCloseable {
     /** kwik's counters (RTT, packets sent and lost) of each open tunnel's connection, by tunnel public address. */
     public java.util.Map<InetSocketAddress, tech.kwik.core.Statistics> tunnelStatistics() {
         java.util.Map<InetSocketAddress, tech.kwik.core.Statistics> result = new java.util.LinkedHashMap<>();
-        for (BindTunnel tunnel : context.directory().tunnels()) {
+        for (UdpTunnel tunnel : context.directory().tunnels()) {
             result.put(tunnel.publicAddress(), tunnel.connection().quic().getStats());
         }
         return result;

@@ -1,5 +1,6 @@
 package io.punchline.relay;
 
+import io.punchline.masque.Http3ErrorCodes;
 import tech.kwik.core.QuicStream;
 
 import java.time.Duration;
@@ -16,9 +17,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class RequestDeadline {
 
-    /** RFC 9114 section 8.1: the client's stream terminated without containing a fully formed request. */
-    static final long H3_REQUEST_INCOMPLETE = 0x010d;
-
     private enum State { PENDING, MET, EXPIRED }
 
     private final AtomicReference<State> state = new AtomicReference<>(State.PENDING);
@@ -28,7 +26,7 @@ final class RequestDeadline {
         this.timer = scheduler.schedule(() -> {
             if (state.compareAndSet(State.PENDING, State.EXPIRED)) {
                 onExpiry.run();
-                stream.abortReading(H3_REQUEST_INCOMPLETE);
+                stream.abortReading(Http3ErrorCodes.H3_REQUEST_INCOMPLETE);
             }
         }, limit.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -1,14 +1,14 @@
 package io.punchline.relay;
 
 import io.punchline.crypto.RelayAuthProof;
+import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.masque.BindHeaders;
-import io.punchline.masque.Capsule;
-import io.punchline.masque.CapsuleParser;
+import io.punchline.masque.Http3ErrorCodes;
 import io.punchline.masque.ProxyPublicAddress;
 import io.punchline.masque.RelayAuthRequests;
-import io.punchline.masque.ReplyBacklogExceededException;
 import io.punchline.masque.RequestStreamReader;
 import io.punchline.masque.RequestStreamWriter;
+import io.punchline.masque.TunnelStream;
 import io.punchline.masque.UdpProxyingPath;
 import io.punchline.masque.UdpTarget;
 import io.punchline.wire.WireFormatException;
@@ -23,7 +23,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +125,7 @@ final class RequestDispatch {
                 respondAndFinish(502, proxyStatus("dns_error"));
                 return;
             }
-            BindTunnel sibling = connection.relay().directory().tunnelAt(uriTarget);
+            UdpTunnel sibling = connection.relay().directory().tunnelAt(uriTarget);
             if (sibling == null && !connection.relay().targetPolicy().allows(uriTarget)) {
                 connection.relay().counters().targetsRefused.increment();
                 respondAndFinish(403, proxyStatus("destination_ip_prohibited"));
@@ -179,7 +178,7 @@ final class RequestDispatch {
         }
         DatagramSocket socket;
         try {
-            socket = BindTunnel.openSocket(new InetSocketAddress(relay.config().listen().getAddress(), 0));
+            socket = UdpTunnel.openSocket(new InetSocketAddress(relay.config().listen().getAddress(), 0));
         } catch (IOException e) {
             relay.directory().release(client);
             LOG.warn("cannot bind a UDP socket for {}: {}", connection.client(), e.getMessage());
@@ -188,12 +187,16 @@ final class RequestDispatch {
         }
         InetSocketAddress publicAddress = new InetSocketAddress(relay.announcedAddress(), socket.getLocalPort());
         long quarterStreamId = stream.getStreamId() / 4;
-        BindTunnel[] holder = new BindTunnel[1];
-        BindTunnel tunnel = new BindTunnel(connection, stream, writer, socket, publicAddress, uriTarget, bind, () -> {
+        UdpTunnel[] holder = new UdpTunnel[1];
+        Runnable onClosed = () -> {
             relay.directory().unregister(holder[0]);
             connection.detach(quarterStreamId, holder[0]);
             relay.directory().release(client);
-        });
+        };
+        TunnelStream tunnelStream = new TunnelStream(connection.quic(), stream, writer, connection::maxDatagramFrameData);
+        UdpTunnel tunnel = bind
+                ? new BindTunnel(connection, tunnelStream, socket, publicAddress, uriTarget, onClosed)
+                : new ConnectUdpTunnel(connection, tunnelStream, socket, publicAddress, uriTarget, onClosed);
         holder[0] = tunnel;
         relay.directory().register(tunnel);
         connection.attach(quarterStreamId, tunnel);
@@ -213,35 +216,7 @@ final class RequestDispatch {
         LOG.debug("{} request {} of {}: UDP socket {}", bind ? "bind" : "connect-udp", stream.getStreamId(),
                 connection.client(), publicAddress);
         tunnel.start();
-        readCapsules(tunnel);
-    }
-
-    private void readCapsules(BindTunnel tunnel) {
-        CapsuleParser parser = new CapsuleParser();
-        try {
-            while (!tunnel.isClosed()) {
-                RequestStreamReader.Item item = reader.next(RelayConnection.MAX_REQUEST_HEADERS);
-                if (item instanceof RequestStreamReader.End) {
-                    parser.finish();
-                    tunnel.close("client ended the request");
-                    return;
-                }
-                if (item instanceof RequestStreamReader.Data data) {
-                    for (Capsule capsule : parser.feed(ByteBuffer.wrap(data.buffer(), 0, data.length()))) {
-                        tunnel.onCapsule(capsule);
-                    }
-                }
-                // a trailing HEADERS section carries nothing for a tunnel
-            }
-        } catch (WireFormatException e) {
-            // draft -13 section 4: malformed capsules are an error processing the Capsule Protocol: H3_MESSAGE_ERROR
-            tunnel.abort(e.getMessage());
-        } catch (ReplyBacklogExceededException e) {
-            // draft -13 section 4: a proxy that cannot send its replies MUST abort the request stream
-            tunnel.abort(e.getMessage());
-        } catch (IOException e) {
-            tunnel.close("request stream failed: " + e.getMessage());
-        }
+        tunnel.readCapsules(reader);
     }
 
     /** The relay-authentication requests (docs/SECURITY.md section 6.4): POST only, bodies of bounded size. */
@@ -277,7 +252,7 @@ final class RequestDispatch {
         }
         byte[] body;
         try {
-            body = readBody(io.punchline.pairing.MailboxProtocol.MAX_BODY);
+            body = readBody(MailboxProtocol.MAX_BODY);
         } catch (IOException | WireFormatException e) {
             unreadableBody("unreadable pairing request: " + e.getMessage());
             return;
@@ -348,8 +323,8 @@ final class RequestDispatch {
 
     private void messageError(String why) {
         LOG.debug("malformed request from {}: {}", connection.client(), why);
-        stream.resetStream(RelayConnection.H3_MESSAGE_ERROR);
-        stream.abortReading(RelayConnection.H3_MESSAGE_ERROR);
+        stream.resetStream(Http3ErrorCodes.H3_MESSAGE_ERROR);
+        stream.abortReading(Http3ErrorCodes.H3_MESSAGE_ERROR);
     }
 
     private void respondAndFinish(int status, Map<String, List<String>> fields) {
@@ -359,7 +334,7 @@ final class RequestDispatch {
     private void finish() {
         writer.close();
         // RFC 9114 section 4.1.2: after a complete response the server may stop reading with H3_NO_ERROR
-        stream.abortReading(RelayConnection.H3_NO_ERROR);
+        stream.abortReading(Http3ErrorCodes.H3_NO_ERROR);
     }
 
     static Map<String, List<String>> proxyStatus(String value) {

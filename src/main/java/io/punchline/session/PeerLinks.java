@@ -8,9 +8,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.quic.BoringSSLContextOption;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.EpollQuicUtils;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
-import io.netty.handler.codec.quic.QuicCodecBuilder;
-import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.handler.codec.quic.QuicConnectionAddress;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -25,7 +26,6 @@ import io.punchline.crypto.PeerPolicy;
 import io.punchline.crypto.SessionSecrets;
 import io.punchline.path.EngineSocket;
 import io.punchline.path.PathRouter;
-import io.punchline.path.QuicPacketHeader;
 import io.punchline.quic.TlsGroup;
 import io.punchline.tls.TlsIdentity;
 import org.slf4j.Logger;
@@ -51,38 +51,19 @@ import java.util.function.Consumer;
  * server codec for those it accepts; runs the post-quantum handshake on the first bidirectional stream before anything
  * else, and hands out {@link PeerSession}s.
  *
- * <p>Transport choices: BBR congestion control (loss-tolerant, measured in docs/BENCHMARKS.md); at most 1200-byte UDP
- * payloads, so each packet fits one HTTP datagram on a relay hop with its header; TLS offers the hybrid
- * post-quantum group X25519MLKEM768 first, so even the QUIC layer under the post-quantum channel is hybrid.
+ * <p>Transport settings (BBR, 1200-byte packets, windows, TLS groups with X25519MLKEM768 first): {@link PeerTransport};
+ * where the socket can, quiche hands over several packets to one peer as one segmented write (UDP GSO).
  */
 public final class PeerLinks implements AutoCloseable {
 
     /** ALPN of Punchline peer connections. */
     public static final String ALPN = "punchline/2";
-    /**
-     * A session whose peer stays silent this long is over (a killed process, a lost network): short, so a transfer
-     * notices and resumes on a new session soon. Keepalives every third of it keep a quiet session open.
-     */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(15);
-    /** The largest UDP payload a peer connection sends: one HTTP datagram on a relay hop carries it whole. */
-    static final int MAX_UDP_PAYLOAD = 1200;
-    static final int MAX_PEER_STREAMS = 256;
-    static final long STREAM_WINDOW = 8L * 1024 * 1024;
-    static final long CONNECTION_WINDOW = 32L * 1024 * 1024;
     /** Connections that have not yet finished the post-quantum handshake; more are refused at once. */
     static final int MAX_PENDING_HANDSHAKES = 16;
     /** Streams a dialler may open before this side finished verifying its handshake; more are reset. */
     static final int MAX_EARLY_STREAMS = 4;
     /** Sessions accepted and open at once. */
     static final int MAX_ACCEPTED_SESSIONS = 128;
-    /**
-     * quiche's congestion controller for peer sessions; {@code -Dpunchline.quic.cc=cubic|reno|bbr} picks another for a
-     * benchmark that compares them (docs/BENCHMARKS.md).
-     */
-    static final QuicCongestionControlAlgorithm CONGESTION_CONTROL = QuicCongestionControlAlgorithm.valueOf(
-            System.getProperty("punchline.quic.cc", "bbr").toUpperCase(java.util.Locale.ROOT));
-    /** TLS key-exchange groups offered, best first: hybrid post-quantum, then classical for old peers. */
-    static final String[] GROUPS = {"X25519MLKEM768", "X25519"};
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerLinks.class);
     private static final AttributeKey<Consumer<StreamBridge>> STREAMS = AttributeKey.valueOf("punchline.peer.streams");
@@ -96,6 +77,7 @@ public final class PeerLinks implements AutoCloseable {
     private final AtomicInteger acceptedSessions = new AtomicInteger();
     private final ChannelHandler serverCodec;
     private final ChannelHandler clientCodec;
+    private final SegmentedDatagramPacketAllocator segments;
     private volatile PeerPolicy policy = PeerPolicy.ANY;
     private volatile Consumer<PeerSession> onAccepted = session -> { };
 
@@ -119,38 +101,25 @@ public final class PeerLinks implements AutoCloseable {
         TlsIdentity tls = TlsIdentity.generate("punchline peer");
         QuicSslContext serverTls = QuicSslContextBuilder.forServer(tls.privateKey(), null, tls.certificate())
                 .applicationProtocols(ALPN)
-                .option(BoringSSLContextOption.GROUPS, GROUPS)
+                .option(BoringSSLContextOption.GROUPS, PeerTransport.GROUPS)
                 .build();
         // peers authenticate each other in the post-quantum handshake above QUIC; the certificate is not checked
         QuicSslContext clientTls = QuicSslContextBuilder.forClient()
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .applicationProtocols(ALPN)
-                .option(BoringSSLContextOption.GROUPS, GROUPS)
+                .option(BoringSSLContextOption.GROUPS, PeerTransport.GROUPS)
                 .build();
-        this.serverCodec = transport(new QuicServerCodecBuilder())
+        this.segments = socket.maxSegments() > 0 ? EpollQuicUtils.newSegmentedAllocator(socket.maxSegments())
+                : SegmentedDatagramPacketAllocator.NONE;
+        this.serverCodec = PeerTransport.configure(new QuicServerCodecBuilder())
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, segments)
                 .sslContext(serverTls)
                 .tokenHandler(null)
                 .handler(new AcceptedConnections())
                 .streamHandler(new PeerStreams())
                 .build();
-        this.clientCodec = transport(new QuicClientCodecBuilder()).sslContext(clientTls).build();
+        this.clientCodec = PeerTransport.configure(new QuicClientCodecBuilder()).sslContext(clientTls).build();
         socket.installPeerCodecs(serverCodec, clientCodec, router);
-    }
-
-    private static <B extends QuicCodecBuilder<B>> B transport(B builder) {
-        return builder
-                .congestionControlAlgorithm(CONGESTION_CONTROL)
-                .maxIdleTimeout(IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .maxSendUdpPayloadSize(MAX_UDP_PAYLOAD)
-                .maxRecvUdpPayloadSize(MAX_UDP_PAYLOAD)
-                .localConnectionIdLength(QuicPacketHeader.CONNECTION_ID_LENGTH)
-                .initialMaxData(CONNECTION_WINDOW)
-                .initialMaxStreamDataBidirectionalLocal(STREAM_WINDOW)
-                .initialMaxStreamDataBidirectionalRemote(STREAM_WINDOW)
-                .initialMaxStreamsBidirectional(MAX_PEER_STREAMS)
-                .initialMaxStreamsUnidirectional(0)
-                .activeMigration(false)
-                .datagram(64, 64);
     }
 
     /** Who may dial this engine (checked on the dialler's PeerId before any key material is spent). */
@@ -177,6 +146,7 @@ public final class PeerLinks implements AutoCloseable {
                     .attr(STREAMS, bridge -> streams.thenAccept(handler -> handler.accept(bridge)))
                     .handler(new ConnectionHandler())
                     .streamHandler(new PeerStreams())
+                    .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, segments)
                     .remoteAddress(virtual)
                     .connectionAddress(new QuicConnectionAddress(connectionId))
                     .connect()

@@ -77,11 +77,11 @@ public final class PeerSession implements AutoCloseable {
         this.executor = executor;
         // quiche sends no PINGs of its own: an ack-eliciting DATAGRAM frame keeps a quiet session (and its NAT
         // mappings) alive well inside the idle timeout
-        long every = PeerLinks.IDLE_TIMEOUT.toMillis() / 3;
+        long every = PeerTransport.IDLE_TIMEOUT.toMillis() / 3;
         this.keepalive = quic.eventLoop().scheduleAtFixedRate(
                 () -> quic.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0})), every, every, TimeUnit.MILLISECONDS);
         quic.closeFuture().addListener(done -> close(quic.isTimedOut()
-                ? "the peer was silent for " + PeerLinks.IDLE_TIMEOUT.toSeconds() + " s" : "connection closed"));
+                ? "the peer was silent for " + PeerTransport.IDLE_TIMEOUT.toSeconds() + " s" : "connection closed"));
     }
 
     public Side side() {

@@ -29,8 +29,4 @@ final class Format {
     static String clock(long millis) {
         return CLOCK.format(Instant.ofEpochMilli(millis));
     }
-
-    static String shortId(String fingerprint) {
-        return fingerprint == null || fingerprint.length() <= 16 ? fingerprint : fingerprint.substring(0, 16) + "…";
-    }
 }

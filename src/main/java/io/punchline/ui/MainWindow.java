@@ -1,7 +1,9 @@
 package io.punchline.ui;
 
 import io.punchline.ui.model.DashboardModel;
+import io.punchline.ui.model.PairingModel;
 import io.punchline.ui.settings.Settings;
+import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonType;
@@ -25,6 +27,7 @@ import io.punchline.engine.PairingInvite;
 import io.punchline.pairing.RememberedPeers;
 import io.punchline.transfer.IncomingOffer;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -47,15 +50,10 @@ final class MainWindow {
     private final Actions actions;
     final TransfersPane transfers;
     final PeersPane peers;
-    private final java.util.concurrent.ExecutorService pairingThread = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread thread = new Thread(r, "ui-pairing");
-        thread.setDaemon(true);
-        return thread;
-    });
     private PairingDialog pairingDialog;
 
-    /** What the window asks of its controller. */
-    interface Actions {
+    /** What the window asks of its controller ({@link WindowController}); futures complete on the FX thread. */
+    interface Actions extends PairingModel.Pairing {
         void dial(String contact);
 
         /** Sends test data to a peer (checked by SHA-256 on its side). */
@@ -66,27 +64,33 @@ final class MainWindow {
 
         Settings settings();
 
-        /** Creates a pairing code; blocking (called off the FX thread). */
-        default PairingInvite invite() throws Exception {
-            throw new java.io.IOException("the engine is not running");
+        /** Creates a pairing code on the relay. */
+        @Override
+        default CompletableFuture<PairingInvite> invite() {
+            return notRunning();
         }
 
         /** Enters the other side's code. */
+        @Override
         default CompletableFuture<RememberedPeers.Peer> join(String code) {
-            return CompletableFuture.failedFuture(new java.io.IOException("the engine is not running"));
+            return notRunning();
+        }
+
+        @Override
+        default void cancel(PairingInvite invite) {
         }
 
         default CompletableFuture<Void> renamePeer(String name, String newName) {
-            return CompletableFuture.failedFuture(new java.io.IOException("the engine is not running"));
+            return notRunning();
         }
 
         default CompletableFuture<Void> forgetPeer(String name) {
-            return CompletableFuture.failedFuture(new java.io.IOException("the engine is not running"));
+            return notRunning();
         }
 
         /** Connects to a paired peer and offers files and folders. */
         default CompletableFuture<Void> sendFiles(String peerName, List<Path> paths) {
-            return CompletableFuture.failedFuture(new java.io.IOException("the engine is not running"));
+            return notRunning();
         }
 
         /** Accepts an offer, all of it ({@code selection} null) or the manifest paths selected, into a folder. */
@@ -101,6 +105,10 @@ final class MainWindow {
 
         /** Opens a folder in the desktop's file manager (no-op where there is none). */
         default void openFolder(String folder) {
+        }
+
+        private static <T> CompletableFuture<T> notRunning() {
+            return CompletableFuture.failedFuture(new IOException("the engine is not running"));
         }
     }
 
@@ -255,17 +263,8 @@ final class MainWindow {
             pairingDialog.getDialogPane().getScene().getWindow().requestFocus();
             return pairingDialog;
         }
-        pairingDialog = new PairingDialog(stage, new PairingDialog.Pairing() {
-            @Override
-            public PairingInvite invite() throws Exception {
-                return actions.invite();
-            }
-
-            @Override
-            public CompletableFuture<RememberedPeers.Peer> join(String code) {
-                return actions.join(code);
-            }
-        }, pairingThread, enterCode);
+        pairingDialog = new PairingDialog(stage, new PairingModel(actions, Platform::runLater, System::currentTimeMillis),
+                enterCode);
         pairingDialog.initModality(javafx.stage.Modality.NONE);
         pairingDialog.show();
         return pairingDialog;
@@ -290,7 +289,7 @@ final class MainWindow {
 
     /** Opens the settings dialog after the current event (menu actions and tests). */
     void openSettingsLater() {
-        javafx.application.Platform.runLater(this::openSettings);
+        Platform.runLater(this::openSettings);
     }
 
     void openSettings() {

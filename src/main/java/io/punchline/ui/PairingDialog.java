@@ -1,13 +1,11 @@
 package io.punchline.ui;
 
-import io.punchline.engine.PairingInvite;
-import io.punchline.pairing.PairingCode;
-import io.punchline.pairing.PairingException;
 import io.punchline.pairing.PairingWords;
-import io.punchline.pairing.RememberedPeers;
+import io.punchline.ui.model.PairingModel;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
-import javafx.application.Platform;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.StringProperty;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
@@ -30,48 +28,23 @@ import org.controlsfx.control.textfield.TextFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 
 /**
  * Pairing with another device by a one-time code: "Show my code" creates an invite on the relay's mailbox and shows the
  * code large, copyable, with a countdown; "Enter their code" takes the other side's code with word completion and
- * checks it as it is typed. Everything that touches the network runs on {@code background}; results come back to the
- * FX thread. Closing the dialog voids a code nobody used.
+ * checks it as it is typed. The view of a {@link PairingModel}, which holds the state and reaches the network; closing
+ * the dialog voids a code nobody used.
  */
 final class PairingDialog extends Dialog<Void> {
 
-    /** Where the dialog gets codes and pairs. */
-    interface Pairing {
-        PairingInvite invite() throws Exception;
-
-        CompletableFuture<RememberedPeers.Peer> join(String code);
-    }
-
-    private final Pairing pairing;
-    private final Executor background;
+    private final PairingModel model;
     private final TabPane tabs = new TabPane();
     final TextField code = new TextField();
-    private final Label countdown = new Label();
-    private final Label showStatus = new Label();
-    private final Button newCode = new Button("_New code");
-    private final Button copy = new Button("_Copy");
-    private final ProgressIndicator showBusy = new ProgressIndicator();
     final TextField entered = new TextField();
-    private final Label hint = new Label();
-    private final Label joinStatus = new Label();
-    private final Button join = new Button("_Pair");
-    private final ProgressIndicator joinBusy = new ProgressIndicator();
     private final Timeline ticker = new Timeline();
-    private PairingInvite invite;
-    private long expiresAt;
-    private boolean joining;
 
-    PairingDialog(Window owner, Pairing pairing, Executor background, boolean enterCode) {
-        this.pairing = pairing;
-        this.background = background;
+    PairingDialog(Window owner, PairingModel model, boolean enterCode) {
+        this.model = model;
         initOwner(owner);
         setTitle("Pair with a device");
         setHeaderText("Pairing is done once per device: one side shows a code, the other enters it.");
@@ -87,17 +60,23 @@ final class PairingDialog extends Dialog<Void> {
         code.getStyleClass().add("pairing-code");
         code.setPrefColumnCount(26);
         code.setFocusTraversable(false);
+        code.textProperty().bind(model.codeProperty());
+        code.textProperty().addListener((o, old, now) -> widenTo(now));
+        Button copy = new Button("_Copy");
         copy.setId("copyCode");
         copy.disableProperty().bind(code.textProperty().isEmpty());
         copy.setOnAction(e -> copyCode());
-        countdown.setId("codeCountdown");
-        showStatus.setId("showStatus");
-        showStatus.setWrapText(true);
+        Label countdown = label("codeCountdown", model.countdownProperty());
+        Label showStatus = label("showStatus", model.showStatusProperty());
+        toned(showStatus, model.showToneProperty());
+        Button newCode = new Button("_New code");
         newCode.setId("newCode");
-        newCode.setOnAction(e -> createCode());
-        newCode.setVisible(false);
+        newCode.setOnAction(e -> model.createCode());
+        newCode.visibleProperty().bind(model.newCodeOfferedProperty());
         newCode.managedProperty().bind(newCode.visibleProperty());
+        ProgressIndicator showBusy = new ProgressIndicator();
         showBusy.setPrefSize(18, 18);
+        showBusy.visibleProperty().bind(model.showBusyProperty());
         VBox show = new VBox(10, new Label("Read this code to the other person; they choose \"Enter their code\":"),
                 new HBox(8, code, copy), countdown, new HBox(8, showBusy, showStatus), newCode);
         show.getStyleClass().add("pairing-pane");
@@ -105,23 +84,22 @@ final class PairingDialog extends Dialog<Void> {
         entered.setId("codeField");
         entered.setPromptText("42-word-word-word-word");
         entered.setPrefColumnCount(30);
+        entered.textProperty().bindBidirectional(model.enteredProperty());
+        entered.editableProperty().bind(model.joiningProperty().not());
         TextFields.bindAutoCompletion(entered, request -> suggestions(request.getUserText()));
-        entered.textProperty().addListener((o, old, now) -> validate(now));
-        entered.setOnAction(e -> {
-            if (!join.isDisabled()) {
-                joinNow();
-            }
-        });
-        hint.setId("codeHint");
-        hint.setWrapText(true);
-        joinStatus.setId("joinStatus");
-        joinStatus.setWrapText(true);
+        entered.setOnAction(e -> model.join());
+        Label hint = label("codeHint", model.hintProperty());
+        toned(hint, model.hintToneProperty());
+        Label joinStatus = label("joinStatus", model.joinStatusProperty());
+        toned(joinStatus, model.joinToneProperty());
+        Button join = new Button("_Pair");
         join.setId("joinButton");
         join.setDefaultButton(false);
-        join.setDisable(true);
-        join.setOnAction(e -> joinNow());
+        join.disableProperty().bind(model.joinableProperty().not());
+        join.setOnAction(e -> model.join());
+        ProgressIndicator joinBusy = new ProgressIndicator();
         joinBusy.setPrefSize(18, 18);
-        joinBusy.setVisible(false);
+        joinBusy.visibleProperty().bind(model.joiningProperty());
         VBox enter = new VBox(10, new Label("Type the code the other side shows (words complete as you type):"),
                 new HBox(8, entered, join), hint, new HBox(8, joinBusy, joinStatus));
         enter.getStyleClass().add("pairing-pane");
@@ -136,13 +114,20 @@ final class PairingDialog extends Dialog<Void> {
         tabs.setPrefSize(560, 260);
         getDialogPane().setContent(tabs);
         tabs.getSelectionModel().selectedIndexProperty().addListener((o, old, now) -> {
-            if (now.intValue() == 0 && invite == null && code.getText().isEmpty()) {
-                createCode();
+            if (now.intValue() == 0) {
+                model.showing();
             }
         });
 
-        ticker.getKeyFrames().add(new KeyFrame(Duration.seconds(1), e -> tick()));
+        ticker.getKeyFrames().add(new KeyFrame(Duration.seconds(1), e -> model.tick()));
         ticker.setCycleCount(Timeline.INDEFINITE);
+        model.countingProperty().addListener((o, was, now) -> {
+            if (now) {
+                ticker.play();
+            } else {
+                ticker.stop();
+            }
+        });
         setOnShown(e -> {
             getDialogPane().getScene().getAccelerators().put(new KeyCodeCombination(KeyCode.C,
                     KeyCombination.SHORTCUT_DOWN), () -> {
@@ -156,18 +141,39 @@ final class PairingDialog extends Dialog<Void> {
                 tabs.getSelectionModel().select(1);
                 entered.requestFocus();
             } else {
-                createCode();
+                model.createCode();
             }
         });
-        setOnHidden(e -> {
-            ticker.stop();
-            PairingInvite open = invite;
-            invite = null;
-            if (open != null && !open.paired().isDone()) {
-                background.execute(open::cancel);
-            }
-        });
+        setOnHidden(e -> model.closed());
         setResultConverter(button -> null);
+    }
+
+    private static Label label(String id, StringProperty text) {
+        Label label = new Label();
+        label.setId(id);
+        label.setWrapText(true);
+        label.textProperty().bind(text);
+        return label;
+    }
+
+    /** A label's style follows its tone: {@code hint-ok}, {@code hint-error} or none. */
+    private static void toned(Label label, ObjectProperty<PairingModel.Tone> tone) {
+        tone.addListener((o, old, now) -> label.getStyleClass().setAll(switch (now) {
+            case OK -> List.of("label", "hint-ok");
+            case ERROR -> List.of("label", "hint-error");
+            case PLAIN -> List.of("label");
+        }));
+    }
+
+    /** The whole code must show: widen the field to it and let the dialog grow. */
+    private void widenTo(String shown) {
+        if (shown == null || shown.isEmpty()) {
+            return;
+        }
+        code.setPrefColumnCount(Math.max(26, shown.length()));
+        if (getDialogPane().getScene() != null && getDialogPane().getScene().getWindow() != null) {
+            getDialogPane().getScene().getWindow().sizeToScene();
+        }
     }
 
     /** Word completion: the typed text with its last word completed. */
@@ -191,153 +197,13 @@ final class PairingDialog extends Dialog<Void> {
         return out;
     }
 
-    private void validate(String text) {
-        joinStatus.setText("");
-        if (text == null || text.isBlank()) {
-            hint.setText("");
-            join.setDisable(true);
-            return;
-        }
-        try {
-            PairingCode parsed = PairingCode.parse(text);
-            hint.setText("✓ " + parsed);
-            hint.getStyleClass().setAll("label", "hint-ok");
-            join.setDisable(joining);
-        } catch (IllegalArgumentException e) {
-            hint.setText(e.getMessage());
-            hint.getStyleClass().setAll("label", "hint-error");
-            join.setDisable(true);
-        }
-    }
-
     private void copyCode() {
         if (!code.getText().isEmpty()) {
             ClipboardContent content = new ClipboardContent();
             content.putString(code.getText());
             Clipboard.getSystemClipboard().setContent(content);
-            showStatus.setText("Code copied. " + waitingText());
+            model.copied();
         }
-    }
-
-    private String waitingText() {
-        return "Waiting for the other side…";
-    }
-
-    void createCode() {
-        PairingInvite previous = invite;
-        invite = null;
-        if (previous != null && !previous.paired().isDone()) {
-            background.execute(previous::cancel);
-        }
-        ticker.stop();
-        code.clear();
-        countdown.setText("");
-        newCode.setVisible(false);
-        showBusy.setVisible(true);
-        showStatus.setText("Creating a code on the relay…");
-        CompletableFuture.supplyAsync(() -> {
-            try {
-                return pairing.invite();
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        }, background).whenComplete((created, error) -> Platform.runLater(() -> {
-            if (!isShowing()) {
-                if (created != null) {
-                    background.execute(created::cancel);
-                }
-                return;
-            }
-            if (error != null) {
-                showFailed(message(error));
-                return;
-            }
-            invite = created;
-            code.setText(created.code());
-            // the whole code must show: widen the field to it and let the dialog grow
-            code.setPrefColumnCount(Math.max(26, created.code().length()));
-            if (getDialogPane().getScene() != null && getDialogPane().getScene().getWindow() != null) {
-                getDialogPane().getScene().getWindow().sizeToScene();
-            }
-            expiresAt = System.currentTimeMillis() + created.lifetime().toMillis();
-            tick();
-            ticker.play();
-            showStatus.setText(waitingText());
-            created.paired().whenComplete((peer, failure) -> Platform.runLater(() -> {
-                if (invite != created) {
-                    return; // a newer code, or the dialog closed
-                }
-                ticker.stop();
-                if (failure != null) {
-                    code.setText("");
-                    showFailed(message(failure));
-                } else {
-                    showBusy.setVisible(false);
-                    countdown.setText("");
-                    showStatus.setText("Paired with " + peer.name() + ". You can send files to each other now.");
-                    showStatus.getStyleClass().setAll("label", "hint-ok");
-                }
-            }));
-        }));
-    }
-
-    private void showFailed(String message) {
-        showBusy.setVisible(false);
-        countdown.setText("");
-        showStatus.setText(message);
-        showStatus.getStyleClass().setAll("label", "hint-error");
-        newCode.setVisible(true);
-    }
-
-    private void tick() {
-        long left = Math.max(0, (expiresAt - System.currentTimeMillis() + 999) / 1000);
-        countdown.setText(left > 0 ? String.format("Expires in %d:%02d", left / 60, left % 60) : "Expired");
-        if (left == 0) {
-            ticker.stop();
-        }
-    }
-
-    private void joinNow() {
-        String text = entered.getText();
-        joining = true;
-        join.setDisable(true);
-        entered.setEditable(false);
-        joinBusy.setVisible(true);
-        joinStatus.getStyleClass().setAll("label");
-        joinStatus.setText("Pairing: proving both sides know the code…");
-        pairing.join(text).whenComplete((peer, error) -> Platform.runLater(() -> {
-            joining = false;
-            joinBusy.setVisible(false);
-            entered.setEditable(true);
-            if (error != null) {
-                joinStatus.setText(message(error));
-                joinStatus.getStyleClass().setAll("label", "hint-error");
-                join.setDisable(false);
-            } else {
-                joinStatus.setText("Paired with " + peer.name() + ". You can send files to each other now.");
-                joinStatus.getStyleClass().setAll("label", "hint-ok");
-            }
-        }));
-    }
-
-    /** What a pairing failure says to people. */
-    static String message(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof PairingException pairing) {
-            if (pairing.reason() == PairingException.Reason.PEER_GAVE_WRONG_CODE) {
-                return "The other side entered a wrong code, or someone else tried to guess it; this code is now void."
-                        + " Make a new code and read it again.";
-            }
-            return capitalize(pairing.getMessage());
-        }
-        return "Pairing failed: " + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
-    }
-
-    private static String capitalize(String text) {
-        return text == null || text.isEmpty() ? "" : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     /** The code shown, for tests. */

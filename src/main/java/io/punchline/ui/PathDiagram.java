@@ -91,7 +91,7 @@ final class PathDiagram extends ResizableCanvas {
         node(g, youX, endY, "You", model.relay().publicAddressProperty().get());
         node(g, midX, relayY, model.relay().embeddedProperty().get() ? "Relay (embedded)" : "Relay",
                 model.relay().addressProperty().get());
-        node(g, peerX, endY, shown == null ? "Peer" : "Peer " + shown.shortPeer().substring(0, Math.min(8, shown.shortPeer().length())), shown == null ? "" : shown.virtualAddressProperty().get());
+        node(g, peerX, endY, shown == null ? "Peer" : "Peer " + shown.shortPeer(), shown == null ? "" : shown.virtualAddressProperty().get());
 
         g.setTextAlign(TextAlignment.CENTER);
         g.setTextBaseline(VPos.TOP);

@@ -1,21 +1,23 @@
 package io.punchline.ui;
 
+import io.punchline.crypto.PeerId;
+import io.punchline.discovery.ChosenRelay;
 import io.punchline.engine.Engine;
 import io.punchline.engine.EngineEvent;
 import io.punchline.engine.PairingInvite;
-import io.punchline.pairing.PairingException;
+import io.punchline.masque.RelayAddress;
 import io.punchline.pairing.RememberedPeers;
 import io.punchline.session.PeerSession;
 import io.punchline.transfer.IncomingOffer;
 import io.punchline.transfer.OutgoingTransfer;
-import io.punchline.masque.RelayAddress;
+import io.punchline.transfer.Transfer;
 import io.punchline.ui.host.EngineHost;
-import io.punchline.ui.host.RelayChoice;
 import io.punchline.ui.model.DashboardModel;
 import io.punchline.ui.model.EventPump;
 import io.punchline.ui.model.Meter;
 import io.punchline.ui.settings.Settings;
 import io.punchline.ui.settings.SettingsStore;
+import javafx.application.HostServices;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import org.slf4j.Logger;
@@ -26,73 +28,78 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Connects the window to its engine. Starting, stopping and dialling run on one background thread; events reach the
- * model in batches through an {@link EventPump}; throughput and RTT are read by a sampler thread four times a second
- * and handed to the FX thread at most once per pending sample. Nothing here blocks the FX thread.
+ * The window's actions, carried out on its engine. Everything that blocks runs through one {@link WindowWork} (its
+ * futures complete on the FX thread; starting, stopping and dialling in order); events reach the model in batches
+ * through an {@link EventPump}; throughput and RTT are sampled four times a second and handed to the FX thread at most
+ * once per pending sample. The action methods are called on the FX thread, and nothing here blocks it.
  */
-final class WindowController implements AutoCloseable {
+final class WindowController implements MainWindow.Actions, AutoCloseable {
 
-    static final long SAMPLE_MILLIS = 250;
+    static final Duration SAMPLE_PERIOD = Duration.ofMillis(250);
     static final long TEST_BYTES = 20_000_000;
     private static final Logger LOG = LoggerFactory.getLogger(WindowController.class);
 
     private final DashboardModel model;
-    private final Executor fx;
+    private final WindowWork work;
     private final Path identityFolder;
     private final Path configBase;
     private final SettingsStore store;
     private final InetSocketAddress listen;
     private final InetAddress relayBind;
+    private final HostServices desktop;
     private final ObjectProperty<Settings> settings = new SimpleObjectProperty<>();
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> daemon(r, "ui-engine"));
-    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ui-sampler"));
-    private final ExecutorService transfersThread = Executors.newSingleThreadExecutor(r -> daemon(r, "ui-transfers"));
-    private final ExecutorService testStreams = Executors.newSingleThreadExecutor(r -> daemon(r, "ui-test-stream"));
     private final AtomicBoolean samplePending = new AtomicBoolean();
     private volatile EngineHost host;
     private Runnable unsubscribe = () -> { };
 
+    /** A controller without a desktop to open folders in (tests). */
     WindowController(DashboardModel model, Executor fx, Path identityFolder, Path configBase, SettingsStore store,
                      InetSocketAddress listen, InetAddress relayBind) {
+        this(model, fx, identityFolder, configBase, store, listen, relayBind, null);
+    }
+
+    /** @param desktop opens folders in the file manager; null where there is none */
+    WindowController(DashboardModel model, Executor fx, Path identityFolder, Path configBase, SettingsStore store,
+                     InetSocketAddress listen, InetAddress relayBind, HostServices desktop) {
         this.model = model;
-        this.fx = fx;
+        this.work = new WindowWork(fx);
         this.identityFolder = identityFolder;
         this.configBase = configBase;
         this.store = store;
         this.listen = listen;
         this.relayBind = relayBind;
+        this.desktop = desktop;
         this.settings.set(store.load());
-        sampler.scheduleAtFixedRate(this::sample, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+        work.every(SAMPLE_PERIOD, this::sample);
     }
 
     ObjectProperty<Settings> settingsProperty() {
         return settings;
     }
 
-    Path identityFolder() {
-        return identityFolder;
+    @Override
+    public Settings settings() {
+        return settings.get();
     }
 
-    /** Starts the engine on the background thread with the current settings. */
+    /** Starts the engine with the current settings. */
     void start() {
         Settings current = settings.get();
-        background.execute(() -> startNow(current));
+        work.inOrder(() -> startNow(current));
     }
 
-    private void startNow(Settings current) {
-        fx.execute(() -> {
+    private Void startNow(Settings current) {
+        work.fx(() -> {
             model.reset();
             model.statusProperty().set(current.embeddedRelay() ? "Starting the embedded relay and the engine…"
                     : "Connecting to the relay…");
@@ -101,8 +108,8 @@ final class WindowController implements AutoCloseable {
         try {
             Engine engine = starting.start();
             host = starting;
-            RelayChoice relay = starting.relay();
-            EventPump pump = new EventPump(fx, batch -> {
+            ChosenRelay relay = starting.relay();
+            EventPump pump = new EventPump(work::fx, batch -> {
                 model.applyAll(batch);
                 if (batch.stream().anyMatch(t -> t.event() instanceof EngineEvent.Paired
                         || t.event() instanceof EngineEvent.SessionOpened)) {
@@ -110,14 +117,14 @@ final class WindowController implements AutoCloseable {
                 }
             });
             unsubscribe = engine.events().subscribe(pump);
-            engine.onOffer(offer -> fx.execute(() -> model.transfers().offered(offer)));
-            java.util.List<io.punchline.pairing.RememberedPeers.Peer> paired = engine.rememberedPeers();
+            engine.onOffer(offer -> work.fx(() -> model.transfers().offered(offer)));
+            List<RememberedPeers.Peer> paired = engine.rememberedPeers();
             // the engine reported its bind while starting, before anyone could subscribe
             EngineEvent bound = new EngineEvent.RelayBound(engine.relay().toString(),
                     engine.contact().bindAddress().toString());
             String contact = engine.contact().toString();
             String identity = engine.peerId().fingerprint();
-            fx.execute(() -> {
+            work.fx(() -> {
                 model.identityProperty().set(identity);
                 model.setRemembered(paired);
                 model.relay().describe(relay.address().toString(), relay.embedded(), relay.origin());
@@ -129,60 +136,58 @@ final class WindowController implements AutoCloseable {
         } catch (Exception e) {
             starting.close();
             LOG.warn("engine did not start", e);
-            fx.execute(() -> {
+            work.fx(() -> {
                 model.relay().describe(current.embeddedRelay() ? "" : current.relay(), current.embeddedRelay(),
                         current.embeddedRelay() ? "embedded relay" : "configured relay");
                 model.lastErrorProperty().set(e.getMessage());
                 model.statusProperty().set("The engine did not start: " + e.getMessage() + " (check the relay in Settings)");
             });
         }
+        return null;
     }
 
-    /** Dials a contact on the background thread; failures go to the status bar. */
-    void dial(String contact) {
-        fx.execute(() -> model.statusProperty().set("Dialling " + Format.shortId(contact) + "…"));
-        background.execute(() -> {
+    /** Dials a contact after the engine's start; failures go to the status bar. */
+    @Override
+    public void dial(String contact) {
+        status("Dialling " + PeerId.shortFingerprint(contact) + "…");
+        work.inOrder(() -> {
             EngineHost running = host;
-            try {
-                if (running == null) {
-                    throw new IOException("the engine is not running");
-                }
-                running.dial(contact);
-            } catch (IllegalArgumentException e) {
-                fx.execute(() -> model.statusProperty().set("Not a contact: " + e.getMessage()));
-            } catch (IOException | RuntimeException e) {
-                fx.execute(() -> {
-                    model.lastErrorProperty().set(e.getMessage());
-                    model.statusProperty().set("Dial failed: " + e.getMessage());
-                });
+            if (running == null) {
+                throw new IOException("the engine is not running");
+            }
+            return running.dial(contact);
+        }).whenComplete((session, error) -> {
+            if (error instanceof IllegalArgumentException) {
+                model.statusProperty().set("Not a contact: " + error.getMessage());
+            } else if (error != null) {
+                model.lastErrorProperty().set(error.getMessage());
+                model.statusProperty().set("Dial failed: " + error.getMessage());
             }
         });
     }
 
-    /** Sends {@link #TEST_BYTES} of test data to a peer on its own thread; the outcome goes to the status bar. */
-    void sendTestData(String peer) {
+    /** Sends {@link #TEST_BYTES} of test data to a peer; the outcome goes to the status bar. */
+    @Override
+    public void sendTestData(String peer) {
         EngineHost running = host;
         if (running == null) {
             return;
         }
-        fx.execute(() -> model.statusProperty().set("Sending " + TEST_BYTES / 1_000_000 + " MB of test data to "
-                + Format.shortId(peer) + "…"));
-        testStreams.execute(() -> {
+        String shortPeer = PeerId.shortFingerprint(peer);
+        status("Sending " + TEST_BYTES / 1_000_000 + " MB of test data to " + shortPeer + "…");
+        work.supply(() -> {
             long start = System.nanoTime();
-            try {
-                running.sendTestData(peer, TEST_BYTES);
-                long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
-                fx.execute(() -> model.statusProperty().set("Test data verified by " + Format.shortId(peer) + ": "
-                        + TEST_BYTES / 1_000_000 + " MB in " + millis + " ms (" + Format.rate(TEST_BYTES * 1000 / millis) + ")"));
-            } catch (IOException | RuntimeException e) {
-                fx.execute(() -> model.statusProperty().set("Test data to " + Format.shortId(peer) + " failed: " + e.getMessage()));
-            }
-        });
+            running.sendTestData(peer, TEST_BYTES);
+            return Math.max(1, (System.nanoTime() - start) / 1_000_000);
+        }).whenComplete((millis, error) -> model.statusProperty().set(error != null
+                ? "Test data to " + shortPeer + " failed: " + error.getMessage()
+                : "Test data verified by " + shortPeer + ": " + TEST_BYTES / 1_000_000 + " MB in " + millis + " ms ("
+                + Format.rate(TEST_BYTES * 1000 / millis) + ")"));
     }
 
     /** Shows a sentence in the status bar. */
     void status(String text) {
-        fx.execute(() -> model.statusProperty().set(text));
+        work.fx(() -> model.statusProperty().set(text));
     }
 
     /** The running engine, or null. */
@@ -207,119 +212,127 @@ final class WindowController implements AutoCloseable {
         }
     }
 
-    /** Creates a pairing code on the relay; blocking (the pairing dialog calls it off the FX thread). */
-    PairingInvite invite() throws PairingException, IOException {
-        return running().invite();
+    /** Creates a pairing code on the relay. */
+    @Override
+    public CompletableFuture<PairingInvite> invite() {
+        return work.supply(() -> running().invite());
     }
 
-    /** Enters the other side's code; completes with the paired peer, or a {@link PairingException}. */
-    CompletableFuture<RememberedPeers.Peer> join(String code) {
+    /** Enters the other side's code; completes with the paired peer, or a {@code PairingException}. */
+    @Override
+    public CompletableFuture<RememberedPeers.Peer> join(String code) {
         try {
-            return running().join(code);
+            return work.onFx(running().join(code));
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    /** Renames a paired peer on the background thread; fails with a message for people (e.g. the name is taken). */
-    CompletableFuture<Void> renamePeer(String name, String newName) {
-        return onBackground(() -> {
-            running().renamePeer(name, newName);
-            return null;
-        });
+    /** Voids a pairing code nobody used. */
+    @Override
+    public void cancel(PairingInvite invite) {
+        work.run(invite::cancel);
     }
 
-    CompletableFuture<Void> forgetPeer(String name) {
-        return onBackground(() -> {
-            running().forgetPeer(name);
-            return null;
-        });
+    /** Renames a paired peer; fails with a message for people (e.g. the name is taken). */
+    @Override
+    public CompletableFuture<Void> renamePeer(String name, String newName) {
+        return work.run(() -> running().renamePeer(name, newName)).thenRun(this::refreshRemembered);
     }
 
-    /** Connects to a paired peer (open session, or found through the relay) and offers the files; off the FX thread. */
-    CompletableFuture<Void> sendFiles(String peerName, List<Path> paths) {
-        fx.execute(() -> model.statusProperty().set("Connecting to " + peerName + "…"));
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                Engine engine = running();
-                RememberedPeers.Peer peer = engine.rememberedPeer(peerName)
-                        .orElseThrow(() -> new IOException("no paired peer named " + peerName));
-                PeerSession session = host.connect(peer);
-                OutgoingTransfer transfer = engine.sendFiles(session, paths);
-                String folder = paths.isEmpty() ? null : (Files.isDirectory(paths.get(0)) ? paths.get(0)
-                        : paths.get(0).toAbsolutePath().getParent()).toString();
-                String id = transfer.id().hex();
-                String fingerprint = peer.fingerprint();
-                fx.execute(() -> {
-                    model.transfers().rowOrNew(id, fingerprint).folderProperty().set(folder);
-                    model.statusProperty().set("Offered " + paths.size() + " item(s) to " + peerName);
-                });
-                return null;
-            } catch (IOException | RuntimeException e) {
-                fx.execute(() -> model.statusProperty().set("Sending to " + peerName + " failed: " + e.getMessage()));
-                throw new java.util.concurrent.CompletionException(e);
+    @Override
+    public CompletableFuture<Void> forgetPeer(String name) {
+        return work.run(() -> running().forgetPeer(name)).thenRun(this::refreshRemembered);
+    }
+
+    /** Connects to a paired peer (open session, or found through the relay) and offers the files. */
+    @Override
+    public CompletableFuture<Void> sendFiles(String peerName, List<Path> paths) {
+        status("Connecting to " + peerName + "…");
+        return work.supply(() -> {
+            Engine engine = running();
+            RememberedPeers.Peer peer = engine.rememberedPeer(peerName)
+                    .orElseThrow(() -> new IOException("no paired peer named " + peerName));
+            PeerSession session = host.connect(peer);
+            OutgoingTransfer transfer = engine.sendFiles(session, paths);
+            String folder = paths.isEmpty() ? null : (Files.isDirectory(paths.get(0)) ? paths.get(0)
+                    : paths.get(0).toAbsolutePath().getParent()).toString();
+            return new Offered(transfer.id().hex(), peer.fingerprint(), folder);
+        }).handle((offered, error) -> {
+            if (error != null) {
+                model.statusProperty().set("Sending to " + peerName + " failed: " + error.getMessage());
+                throw new CompletionException(error);
             }
-        }, transfersThread);
+            model.transfers().rowOrNew(offered.id(), offered.fingerprint()).folderProperty().set(offered.folder());
+            model.statusProperty().set("Offered " + paths.size() + " item(s) to " + peerName);
+            return null;
+        });
+    }
+
+    /** A transfer offered to a peer: its ID (hex), the peer's fingerprint, the folder the files are in. */
+    private record Offered(String id, String fingerprint, String folder) {
     }
 
     /** Accepts an offer (all, or the manifest paths in {@code selection}) into {@code folder}. */
-    void accept(IncomingOffer offer, Path folder, Set<String> selection) {
+    @Override
+    public void accept(IncomingOffer offer, Path folder, Set<String> selection) {
         String id = offer.id().hex();
         model.transfers().answered(offer);
         model.transfers().rowOrNew(id, offer.peer().fingerprint()).folderProperty().set(folder.toString());
-        transfersThread.execute(() -> {
+        work.run(() -> {
             try {
                 Files.createDirectories(folder);
                 offer.accept(folder, selection);
             } catch (IOException | RuntimeException e) {
                 offer.decline();
-                fx.execute(() -> model.statusProperty().set("Could not accept the files: " + e.getMessage()));
+                throw e;
+            }
+        }).whenComplete((ok, error) -> {
+            if (error != null) {
+                model.statusProperty().set("Could not accept the files: " + error.getMessage());
             }
         });
     }
 
-    void decline(IncomingOffer offer) {
+    @Override
+    public void decline(IncomingOffer offer) {
         model.transfers().answered(offer);
-        transfersThread.execute(() -> {
-            try {
-                offer.decline();
-            } catch (RuntimeException e) {
-                LOG.debug("decline: {}", e.getMessage());
+        work.run(offer::decline).whenComplete((ok, error) -> {
+            if (error != null) {
+                LOG.debug("decline: {}", error.getMessage());
             }
         });
     }
 
     /** Cancels a running transfer by its ID (hex). */
-    void cancelTransfer(String id) {
+    @Override
+    public void cancelTransfer(String id) {
         Engine engine = engine();
         if (engine == null) {
             return;
         }
-        transfersThread.execute(() -> engine.activeTransfers().stream().filter(t -> t.id().hex().equals(id))
-                .findFirst().ifPresent(io.punchline.transfer.Transfer::cancel));
+        work.run(() -> engine.activeTransfers().stream().filter(t -> t.id().hex().equals(id))
+                .findFirst().ifPresent(Transfer::cancel));
     }
 
-    private <T> CompletableFuture<T> onBackground(Callable<T> work) {
-        CompletableFuture<T> done = new CompletableFuture<>();
-        transfersThread.execute(() -> {
-            try {
-                T value = work.call();
-                fx.execute(() -> {
-                    refreshRemembered();
-                    done.complete(value);
-                });
-            } catch (Exception e) {
-                fx.execute(() -> done.completeExceptionally(e));
-            }
-        });
-        return done;
+    @Override
+    public void openFolder(String folder) {
+        if (desktop == null || folder == null) {
+            return;
+        }
+        try {
+            desktop.showDocument(Path.of(folder).toUri().toString());
+        } catch (RuntimeException e) {
+            status("Could not open " + folder + ": " + e.getMessage());
+        }
     }
 
     /**
      * Saves new settings (temp file, atomic move) and restarts the engine when the relay changed. Returns an error
      * message, or null.
      */
-    String apply(Settings next) {
+    @Override
+    public String apply(Settings next) {
         if (!next.embeddedRelay()) {
             try {
                 RelayAddress.parse(next.relay());
@@ -334,12 +347,12 @@ final class WindowController implements AutoCloseable {
             return "Settings could not be saved: " + e.getMessage();
         }
         settings.set(next);
-        boolean relayChanged = !java.util.Objects.equals(before.relay(), next.relay())
+        boolean relayChanged = !Objects.equals(before.relay(), next.relay())
                 || before.embeddedRelayPort() != next.embeddedRelayPort();
         if (relayChanged) {
-            background.execute(() -> {
+            work.inOrder(() -> {
                 stopNow();
-                startNow(next);
+                return startNow(next);
             });
         }
         model.statusProperty().set("Settings saved to " + store.file() + (relayChanged ? "; restarting the engine" : ""));
@@ -355,7 +368,7 @@ final class WindowController implements AutoCloseable {
         try {
             Meter meter = new Meter(System.currentTimeMillis(), engine.relayedBytes(), engine.directBytes(),
                     engine.relayRttMillis(), engine.relayContexts(), running.sessionRtts());
-            fx.execute(() -> {
+            work.fx(() -> {
                 samplePending.set(false);
                 model.sample(meter);
             });
@@ -374,23 +387,13 @@ final class WindowController implements AutoCloseable {
         }
     }
 
+    /** Stops the engine (waiting up to 5 s) and every thread of the window. */
     @Override
     public void close() {
-        sampler.shutdownNow();
-        testStreams.shutdownNow();
-        transfersThread.shutdownNow();
-        background.execute(this::stopNow);
-        background.shutdown();
-        try {
-            background.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread thread = new Thread(r, name);
-        thread.setDaemon(true);
-        return thread;
+        work.inOrder(() -> {
+            stopNow();
+            return null;
+        });
+        work.close();
     }
 }

@@ -25,6 +25,9 @@ class PeerIdTest {
     void shortFingerprintIsTheFirstTwoGroups() {
         PeerId id = HandshakeFixture.DIALLER.peerId();
         assertThat(id.shortFingerprint()).hasSize(9).isEqualTo(id.fingerprint().substring(0, 9));
+        assertThat(PeerId.shortFingerprint(id.fingerprint())).isEqualTo(id.shortFingerprint());
+        assertThat(PeerId.shortFingerprint("abcd-efg")).isEqualTo("abcd-efg");
+        assertThat(PeerId.shortFingerprint(null)).isNull();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.punchline.pairing;
 
 import io.punchline.crypto.Identity;
+import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.masque.RelayAddress;
 import io.punchline.masque.RelayRequests;
 import io.punchline.pairing.PairingException.Reason;

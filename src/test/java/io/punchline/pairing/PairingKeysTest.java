@@ -1,6 +1,7 @@
 package io.punchline.pairing;
 
 import io.punchline.crypto.PeerId;
+import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.testing.Hex;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;

@@ -2,6 +2,7 @@ package io.punchline.pairing;
 
 import io.punchline.crypto.Identity;
 import io.punchline.crypto.PeerId;
+import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.masque.BindClient;
 import io.punchline.masque.RelayAddress;
 import io.punchline.masque.RelayRequests;

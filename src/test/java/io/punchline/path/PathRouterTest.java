@@ -1,6 +1,8 @@
 package io.punchline.path;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The router sends a peer's datagrams through the relay until a direct path is set, then straight, then back. */
 @Timeout(30)
@@ -71,6 +74,43 @@ class PathRouterTest {
             DatagramPacket echo = new DatagramPacket(new byte[100], 100);
             peer.receive(echo);
             assertThat(echo.getLength()).isEqualTo(3);
+        }
+    }
+
+    /**
+     * What quiche hands over as one segmented write (UDP GSO) leaves as separate datagrams: split by the kernel on the
+     * direct path, by the router into one relay datagram per QUIC packet on the relayed path.
+     */
+    @Test
+    void aSegmentedWriteLeavesAsOneDatagramPerPacketDirectAndThroughTheRelay() throws Exception {
+        List<Relayed> relayed = new CopyOnWriteArrayList<>();
+        InetSocketAddress virtual = new InetSocketAddress(InetAddress.getByName("198.51.100.7"), 40001);
+        try (EngineSocket socket = EngineSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            assumeTrue(socket.maxSegments() > 0, "UDP GSO needs Linux with epoll and UDP_SEGMENT");
+            PathRouter router = new PathRouter((target, data, offset, length) -> relayed.add(new Relayed(target, length)));
+            socket.installPeerCodecs(new ChannelInboundHandlerAdapter(), new ChannelInboundHandlerAdapter(), router);
+            byte[] packets = new byte[1200 + 1200 + 1000];
+            for (int i = 0; i < packets.length; i++) {
+                packets[i] = (byte) (0x40 | i / 1200); // short-header QUIC packets, numbered by their first byte
+            }
+
+            socket.channel().writeAndFlush(new SegmentedDatagramPacket(Unpooled.wrappedBuffer(packets), 1200, virtual))
+                    .sync();
+            assertThat(relayed).containsExactly(new Relayed(virtual, 1200), new Relayed(virtual, 1200),
+                    new Relayed(virtual, 1000));
+
+            router.useDirect(virtual, (InetSocketAddress) peer.getLocalSocketAddress());
+            socket.channel().writeAndFlush(new SegmentedDatagramPacket(Unpooled.wrappedBuffer(packets), 1200, virtual))
+                    .sync();
+            peer.setSoTimeout(5000);
+            for (int i = 0; i < 3; i++) {
+                DatagramPacket datagram = new DatagramPacket(new byte[2048], 2048);
+                peer.receive(datagram);
+                assertThat(datagram.getLength()).isEqualTo(i < 2 ? 1200 : 1000);
+                assertThat(datagram.getData()[0]).isEqualTo((byte) (0x40 | i));
+            }
+            assertThat(router.directBytes()).isEqualTo(packets.length);
         }
     }
 }

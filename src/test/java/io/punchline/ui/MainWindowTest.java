@@ -122,7 +122,7 @@ class MainWindowTest {
         WindowController controller = new WindowController(model, Platform::runLater, folder.resolve("profile"),
                 folder, store, new InetSocketAddress(LOOPBACK, 0), LOOPBACK);
         cleanup.add(controller);
-        MainWindow window = show(model, PunchlineApp.actions(controller));
+        MainWindow window = show(model, controller);
         controller.start();
 
         until("relay pane connected", () -> model.relay().connectedProperty().get());

@@ -102,7 +102,7 @@ class PairingAndTransfersTest {
                 new InetSocketAddress(LOOPBACK, 0), LOOPBACK);
         cleanup.add(controller);
         window = WaitForAsyncUtils.asyncFx(() -> {
-            MainWindow shown = new MainWindow(stage, model, PunchlineApp.actions(controller));
+            MainWindow shown = new MainWindow(stage, model, controller);
             stage.show();
             stage.toFront();
             return shown;
@@ -136,7 +136,7 @@ class PairingAndTransfersTest {
     }
 
     private void pairThroughController(Engine other) throws Exception {
-        PairingInvite invite = controller.invite();
+        PairingInvite invite = controller.invite().get(30, TimeUnit.SECONDS);
         other.join(invite.code()).get(30, TimeUnit.SECONDS);
         invite.paired().get(30, TimeUnit.SECONDS);
         until("paired peer listed", () -> model.remembered().size() == other.rememberedPeers().size()

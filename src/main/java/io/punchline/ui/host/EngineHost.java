@@ -1,11 +1,14 @@
 package io.punchline.ui.host;
 
 import io.punchline.crypto.Identity;
+import io.punchline.discovery.ChosenRelay;
+import io.punchline.discovery.RelayChoice;
 import io.punchline.engine.Engine;
 import io.punchline.engine.EngineConfig;
 import io.punchline.engine.TestStream;
 import io.punchline.masque.BindException;
 import io.punchline.masque.RelayAddress;
+import io.punchline.pairing.RememberedPeers;
 import io.punchline.session.PeerContact;
 import io.punchline.session.PeerSession;
 import io.punchline.ui.settings.Settings;
@@ -21,7 +24,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runs the window's engine: picks the relay (configured, or embedded: {@link EmbeddedRelay}), starts the
+ * Runs the window's engine: picks the relay ({@link RelayChoice}: the configured one, else the relay another
+ * Punchline of this user embeds on this machine, else one embedded here on the settings' port or a free one, with its
+ * identity in {@code relay/} of the configuration folder so its pin stays the same across starts), starts the
  * {@link Engine} with the profile folder as its home (identity, paired peers) and the device name from the settings,
  * lets only paired peers dial in, and dials contacts. The engine answers test data itself. Every
  * method that touches the network blocks: the window calls them on its background executor, never on the FX thread.
@@ -32,16 +37,17 @@ public final class EngineHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineHost.class);
 
     private final Path identityFolder;
-    private final EmbeddedRelay embeddedRelay;
+    private final Path configBase;
+    private final InetAddress relayBind;
     private final InetSocketAddress listen;
     private final Settings settings;
     private final Map<String, PeerSession> sessions = new ConcurrentHashMap<>();
     private volatile Engine engine;
-    private volatile RelayChoice relay;
+    private volatile RelayChoice relays;
 
     /**
      * @param identityFolder  where the engine's identity lives (the window's profile)
-     * @param configBase      the configuration folder (embedded relay identity and contact)
+     * @param configBase      the configuration folder (embedded relay identity)
      * @param settings        relay choice and port
      * @param listen          the engine's UDP socket address
      * @param relayBind       the embedded relay's listen address
@@ -51,46 +57,30 @@ public final class EngineHost implements AutoCloseable {
         this.identityFolder = identityFolder;
         this.settings = settings;
         this.listen = listen;
-        this.embeddedRelay = new EmbeddedRelay(configBase, identityFolder, relayBind, settings.embeddedRelayPort());
+        this.configBase = configBase;
+        this.relayBind = relayBind;
     }
 
-    /** Chooses the relay and starts the engine; blocking. */
+    /** Chooses the relay ({@link RelayChoice}: configured, else shared, else embedded) and starts the engine; blocking. */
     public Engine start() throws IOException, BindException {
         Identity identity = Identity.loadOrCreate(identityFolder);
-        if (!settings.embeddedRelay()) {
-            relay = new RelayChoice(RelayAddress.parse(settings.relay()), null, "configured relay");
-            return started(Engine.start(config(identity, relay)));
-        }
-        RelayChoice shared = embeddedRelay.shared();
-        if (shared != null) {
-            try {
-                relay = shared;
-                return started(Engine.start(config(identity, shared)));
-            } catch (IOException | BindException e) {
-                relay = null;
-                LOG.info("the relay announced on this machine does not answer ({}); embedding one", e.getMessage());
+        RelayAddress configured = settings.embeddedRelay() ? null : RelayAddress.parse(settings.relay());
+        RelayChoice.Embedding embedding = new RelayChoice.Embedding(
+                new InetSocketAddress(relayBind, settings.embeddedRelayPort()), configBase.resolve("relay"),
+                identity.peerId(), identityFolder);
+        relays = new RelayChoice(new RelayChoice.Rules(configured, null, null, embedding), new RelayChoice.Listener() {
+            @Override
+            public void fellBack(String sentence) {
+                LOG.info(sentence);
             }
-        }
-        RelayChoice own = embeddedRelay.startOnPort(identity.peerId());
-        if (own == null) {
-            own = embeddedRelay.startOnFreePort(identity.peerId());
-        }
-        relay = own;
-        try {
-            Engine engine = started(Engine.start(config(identity, own)));
-            embeddedRelay.announce(own);
-            return engine;
-        } catch (IOException | BindException e) {
-            embeddedRelay.stopped(own);
-            relay = null;
-            throw e;
-        }
+        });
+        return relays.start(relay -> started(Engine.start(config(identity, relay))));
     }
 
-    private EngineConfig config(Identity identity, RelayChoice choice) {
+    private EngineConfig config(Identity identity, RelayAddress relay) {
         String name = settings.deviceName() == null || settings.deviceName().isBlank()
                 ? EngineConfig.defaultDeviceName() : settings.deviceName();
-        return EngineConfig.of(identity, choice.address()).withListen(listen).withHome(identityFolder)
+        return EngineConfig.of(identity, relay).withListen(listen).withHome(identityFolder)
                 .withDeviceName(name);
     }
 
@@ -107,8 +97,9 @@ public final class EngineHost implements AutoCloseable {
     }
 
     /** The relay in use, once {@link #start} returned. */
-    public RelayChoice relay() {
-        return relay;
+    public ChosenRelay relay() {
+        RelayChoice choice = relays;
+        return choice == null ? null : choice.chosen();
     }
 
     /** Dials {@code PEER@BIND@RELAY}; blocking until the post-quantum handshake is done. */
@@ -126,7 +117,7 @@ public final class EngineHost implements AutoCloseable {
     /**
      * A session with a paired peer: the open one or a new one through the relay ({@link Engine#connect}); blocking.
      */
-    public PeerSession connect(io.punchline.pairing.RememberedPeers.Peer peer) throws IOException {
+    public PeerSession connect(RememberedPeers.Peer peer) throws IOException {
         Engine running = engine;
         if (running == null) {
             throw new IOException("the engine is not running");
@@ -179,10 +170,10 @@ public final class EngineHost implements AutoCloseable {
         if (running != null) {
             running.close();
         }
-        RelayChoice choice = relay;
-        relay = null;
+        RelayChoice choice = relays;
+        relays = null;
         if (choice != null) {
-            embeddedRelay.stopped(choice);
+            choice.close();
         }
         sessions.clear();
     }

@@ -1,5 +1,6 @@
 package io.punchline.ui.model;
 
+import io.punchline.crypto.PeerId;
 import io.punchline.engine.EngineEvent;
 import io.punchline.engine.EventBus;
 import javafx.beans.property.ObjectProperty;
@@ -65,14 +66,13 @@ public final class DashboardModel {
             names.put(peer.fingerprint(), peer.name());
         }
         remembered.setAll(rows);
-        transfers.setNames(fingerprint -> names.getOrDefault(fingerprint,
-                fingerprint.length() > 16 ? fingerprint.substring(0, 16) : fingerprint));
+        transfers.setNames(fingerprint -> names.getOrDefault(fingerprint, PeerId.shortFingerprint(fingerprint)));
     }
 
     /** The remembered name of a peer, or its short fingerprint. */
     public String nameOf(String fingerprint) {
         RememberedPeerRow row = rememberedRow(fingerprint);
-        return row != null ? row.name() : fingerprint.length() > 16 ? fingerprint.substring(0, 16) : fingerprint;
+        return row != null ? row.name() : PeerId.shortFingerprint(fingerprint);
     }
 
     private void online(String fingerprint, boolean open) {

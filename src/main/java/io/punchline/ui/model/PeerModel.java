@@ -1,5 +1,6 @@
 package io.punchline.ui.model;
 
+import io.punchline.crypto.PeerId;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -44,9 +45,9 @@ public final class PeerModel {
         return peer;
     }
 
-    /** The first 16 characters of the fingerprint, as the list shows it. */
+    /** The short fingerprint, as the list shows it. */
     public String shortPeer() {
-        return peer.length() > 16 ? peer.substring(0, 16) : peer;
+        return PeerId.shortFingerprint(peer);
     }
 
     public StringProperty sideProperty() {

@@ -1,5 +1,6 @@
 package io.punchline.ui.model;
 
+import io.punchline.crypto.PeerId;
 import io.punchline.engine.EngineEvent;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -23,7 +24,7 @@ public final class TransferList {
     private final ObservableList<TransferRow> rows = FXCollections.observableArrayList(row -> new javafx.beans.Observable[]{
             row.stateProperty(), row.bytesProperty(), row.currentFileProperty(), row.networkPathProperty()});
     private final List<Consumer<Notice>> listeners = new CopyOnWriteArrayList<>();
-    private Function<String, String> names = fingerprint -> fingerprint.length() > 16 ? fingerprint.substring(0, 16) : fingerprint;
+    private Function<String, String> names = PeerId::shortFingerprint;
 
     private final ObservableList<io.punchline.transfer.IncomingOffer> offers = FXCollections.observableArrayList();
 

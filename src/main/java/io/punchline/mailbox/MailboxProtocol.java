@@ -1,4 +1,4 @@
-package io.punchline.pairing;
+package io.punchline.mailbox;
 
 import io.punchline.wire.WireFormatException;
 
@@ -8,8 +8,8 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * The relay mailbox's wire form, version {@value #VERSION} (docs/SECURITY.md section 7.4), shared by the relay
- * ({@code io.punchline.relay.Mailbox}) and the client ({@link MailboxClient}). Every request is a POST to
- * {@code PREFIX "v2/" name} whose body is one of these messages; every error response carries a one-byte
+ * ({@code io.punchline.relay.Mailbox}) and the client ({@code io.punchline.pairing.MailboxClient}). Every request is a
+ * POST to {@code PREFIX "v2/" name} whose body is one of these messages; every error response carries a one-byte
  * {@link Failure} code as its body. All integers are unsigned big-endian.
  * <pre>
  *   allocate  ()                                        -> Allocated(nameplate u32, token 16, lifetime_seconds u32)
@@ -48,6 +48,8 @@ public final class MailboxProtocol {
     /** A claim proof and its commitment (SHA-256 of the proof). */
     public static final int CLAIM_PROOF_LENGTH = 32;
     public static final int COMMITMENT_LENGTH = 32;
+    /** Nameplates, the number a pairing code starts with, are 1 to 7 decimal digits. */
+    public static final int MAX_NAMEPLATE = 9_999_999;
     /** Longest a wait request is held on the relay. */
     public static final int MAX_WAIT_MILLIS = 20_000;
 
@@ -290,7 +292,7 @@ public final class MailboxProtocol {
 
         int nameplate() throws WireFormatException {
             int value = u32();
-            if (value < 1 || value > PairingCode.MAX_NAMEPLATE) {
+            if (value < 1 || value > MAX_NAMEPLATE) {
                 throw new WireFormatException("nameplate out of range");
             }
             return value;

@@ -1,4 +1,4 @@
-package io.punchline.ui.host;
+package io.punchline.discovery;
 
 import io.punchline.crypto.Identity;
 import io.punchline.engine.Engine;
@@ -43,19 +43,22 @@ class EmbeddedRelayTest {
     Path dir;
 
     private final Identity owner = Identity.generate(new SecureRandom());
-    private EmbeddedRelay embedded;
     private RelayChoice choice;
 
+    /** The relay a window embeds (nothing configured, nothing announced in the test's own folder). */
     private RelayAddress startEmbedded() throws Exception {
-        embedded = new EmbeddedRelay(dir.resolve("config"), dir.resolve("owner"), LOOPBACK, 0);
-        choice = embedded.startOnFreePort(owner.peerId());
-        return choice.address();
+        choice = new RelayChoice(new RelayChoice.Rules(null, null, null, new RelayChoice.Embedding(
+                new InetSocketAddress(LOOPBACK, 0), dir.resolve("config/relay"), owner.peerId(), dir.resolve("owner"))),
+                new RelayChoice.Listener() { }, dir.resolve("run"), 0);
+        ChosenRelay chosen = choice.choose();
+        assertThat(chosen.source()).isEqualTo(ChosenRelay.Source.EMBEDDED);
+        return chosen.address();
     }
 
     @AfterEach
     void stop() {
         if (choice != null) {
-            embedded.stopped(choice);
+            choice.close();
         }
     }
 

@@ -1,0 +1,50 @@
+package io.punchline.cli;
+
+import io.netty.channel.epoll.Epoll;
+import io.netty.handler.codec.quic.Quic;
+import io.punchline.crypto.CipherWarmUp;
+import io.punchline.tls.TlsIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+
+/**
+ * Work a peer command will need, started on a second thread as soon as the command is known, so that it runs beside the
+ * main thread's relay connection instead of after it (docs/BENCHMARKS.md, "Quick start"): the native QUIC and epoll
+ * libraries, the classes that make the peer listener's certificate, the event printer's JSON serializers
+ * ({@link EventPrinter#warmUp}) and the JIT warm-up of the record layer's cipher ({@link CipherWarmUp}). Nothing here
+ * has an effect a user could see except time: each step only loads and exercises code, and a failure is left for the
+ * real use to report.
+ */
+final class Preload {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Preload.class);
+    private static final Set<String> PEER_COMMANDS = Set.of("app", "send", "receive", "dial", "listen", "self-check");
+
+    private Preload() {
+    }
+
+    /** Starts the preload thread when {@code command} runs a peer engine. */
+    static void startFor(String command) {
+        if (!PEER_COMMANDS.contains(command)) {
+            return;
+        }
+        Thread thread = new Thread(Preload::run, "punchline-preload");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.NORM_PRIORITY - 1);
+        thread.start();
+    }
+
+    private static void run() {
+        try {
+            Quic.isAvailable();
+            Epoll.isAvailable();
+            TlsIdentity.generate("preload");
+            EventPrinter.warmUp();
+            CipherWarmUp.run();
+        } catch (Exception | LinkageError e) {
+            LOG.debug("preload: {}", e.toString());
+        }
+    }
+}

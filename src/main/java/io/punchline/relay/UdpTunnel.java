@@ -1,0 +1,281 @@
+package io.punchline.relay;
+
+import io.punchline.masque.Capsule;
+import io.punchline.masque.DatagramCapsule;
+import io.punchline.masque.ReplyBacklogExceededException;
+import io.punchline.masque.RequestStreamReader;
+import io.punchline.masque.TunnelStream;
+import io.punchline.wire.WireFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The relay's side of one accepted CONNECT-UDP request (RFC 9298 section 5): a UDP socket of its own, forwarding both
+ * ways, rate limits, the idle timeout, and the request stream's capsule loop. What a datagram from the client means,
+ * and which packets go back to it, is up to the kind of request: {@link ConnectUdpTunnel} (plain CONNECT-UDP to the
+ * URI target) or {@link BindTunnel} (connect-udp-bind, draft-ietf-masque-connect-udp-listen-13).
+ *
+ * <p>From the client: HTTP datagrams (QUIC DATAGRAM frames, or DATAGRAM capsules on the request stream). To the
+ * client: a payload whose datagram would not fit one QUIC DATAGRAM frame travels as a DATAGRAM capsule instead, never
+ * dropped for size ({@link TunnelStream#sendDatagram}).
+ */
+abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTunnel, ConnectUdpTunnel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UdpTunnel.class);
+    private static final int RECEIVE_BUFFER = 65_535;
+
+    protected final RelayConnection connection;
+    protected final TunnelStream stream;
+    protected final InetSocketAddress publicAddress;
+    protected final InetSocketAddress uriTarget;
+    private final DatagramSocket socket;
+    private final TokenBucket toTarget;
+    private final TokenBucket toClient;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong lastActivityNanos = new AtomicLong(System.nanoTime());
+    private final long openedNanos = System.nanoTime();
+    private final Runnable onClosed;
+    private volatile ScheduledFuture<?> idleCheck;
+
+    /** @param uriTarget the target named in the request's URI, or null for a bind to any target ({@code *}) */
+    UdpTunnel(RelayConnection connection, TunnelStream stream, DatagramSocket socket, InetSocketAddress publicAddress,
+              InetSocketAddress uriTarget, Runnable onClosed) {
+        RelayConfig config = connection.relay().config();
+        this.connection = connection;
+        this.stream = stream;
+        this.socket = socket;
+        this.publicAddress = publicAddress;
+        this.uriTarget = uriTarget;
+        this.onClosed = onClosed;
+        this.toTarget = new TokenBucket(config.bytesPerSecond());
+        this.toClient = new TokenBucket(config.bytesPerSecond());
+    }
+
+    /**
+     * A UDP socket for one request on {@code address} (port 0: any), with SO_BROADCAST off: Java turns it on for
+     * every datagram socket, and the relay never sends a broadcast, whatever a target check might miss.
+     */
+    static DatagramSocket openSocket(InetSocketAddress address) throws SocketException {
+        DatagramSocket socket = new DatagramSocket(address);
+        try {
+            socket.setBroadcast(false);
+        } catch (SocketException e) {
+            socket.close();
+            throw e;
+        }
+        return socket;
+    }
+
+    InetSocketAddress publicAddress() {
+        return publicAddress;
+    }
+
+    /** When the tunnel was opened ({@link System#nanoTime()}): peer finding answers with a PeerId's newest bind. */
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    RelayConnection connection() {
+        return connection;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Starts the socket reader and the idle timer. */
+    void start() {
+        Thread reader = new Thread(this::readSocket, "relay-bind-" + publicAddress.getPort());
+        reader.setDaemon(true);
+        reader.start();
+        long checkEvery = Math.max(1, connection.relay().config().idleTimeout().toMillis() / 4);
+        idleCheck = connection.relay().timer().scheduleAtFixedRate(this::checkIdle, checkEvery, checkEvery,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Reads the request's capsules until the stream ends or the tunnel closes; on the request's worker thread. */
+    void readCapsules(RequestStreamReader reader) {
+        stream.readCapsules(reader, RelayConnection.MAX_REQUEST_HEADERS, this::isClosed, this);
+    }
+
+    // ---- from the client ----
+
+    /** One HTTP datagram payload from the client: {@code datagram[offset..]} starts at the Context ID. */
+    final void fromClient(byte[] datagram, int offset) {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            fromClientPayload(datagram, offset);
+        } catch (WireFormatException e) {
+            // a malformed HTTP datagram payload is dropped; it says nothing about the request stream
+            LOG.debug("dropped malformed datagram on {}: {}", publicAddress, e.getMessage());
+        }
+    }
+
+    /** What the datagram's Context ID means for this kind of request; forwards the payload, drops it, or aborts. */
+    abstract void fromClientPayload(byte[] datagram, int offset) throws WireFormatException;
+
+    @Override
+    public final void onCapsule(Capsule capsule) throws IOException, WireFormatException,
+            ReplyBacklogExceededException {
+        if (capsule instanceof DatagramCapsule datagramCapsule) {
+            fromClient(datagramCapsule.payload(), 0);
+        } else {
+            onControlCapsule(capsule);
+        }
+    }
+
+    /** A capsule other than DATAGRAM from the request stream. */
+    abstract void onControlCapsule(Capsule capsule) throws IOException, WireFormatException,
+            ReplyBacklogExceededException;
+
+    @Override
+    public void onEnd() {
+        close("client ended the request");
+    }
+
+    @Override
+    public void onMalformed(Exception cause) {
+        // draft -13 section 4: malformed capsules are an error processing the Capsule Protocol: H3_MESSAGE_ERROR; and a
+        // proxy that cannot send its replies MUST abort the request stream
+        abort(cause.getMessage());
+    }
+
+    @Override
+    public void onFailure(IOException e) {
+        close("request stream failed: " + e.getMessage());
+    }
+
+    final void forward(InetSocketAddress target, byte[] data, int offset, int length) {
+        touch();
+        RelayCounters counters = connection.relay().counters();
+        if (!toTarget.tryTake(length)) {
+            counters.rateLimited.increment();
+            return;
+        }
+        UdpTunnel local = connection.relay().directory().tunnelAt(target);
+        if (local != null) {
+            local.fromUdp(publicAddress, data, offset, length);
+            return;
+        }
+        if (!connection.relay().targetPolicy().allows(target)) {
+            counters.targetsRefused.increment();
+            return;
+        }
+        try {
+            socket.send(new DatagramPacket(data, offset, length, target));
+        } catch (IOException e) {
+            socketFailed("UDP send to " + target + " failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A send or receive on the socket failed (not the socket itself). RFC 9298 section 3.3 asks to close the stream on
+     * such failures, ICMP unreachable for instance.
+     */
+    abstract void socketFailed(String why);
+
+    // ---- to the client ----
+
+    private void readSocket() {
+        byte[] buffer = new byte[RECEIVE_BUFFER];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        while (!closed.get()) {
+            try {
+                packet.setLength(buffer.length);
+                socket.receive(packet);
+                fromUdp((InetSocketAddress) packet.getSocketAddress(), buffer, 0, packet.getLength());
+            } catch (SocketException e) {
+                if (!closed.get()) {
+                    close("UDP socket failed: " + e.getMessage());
+                }
+                return;
+            } catch (IOException e) {
+                socketFailed("UDP receive failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A UDP packet for the client, from {@code source} (a real sender or another tunnel of this relay). */
+    final void fromUdp(InetSocketAddress source, byte[] data, int offset, int length) {
+        if (closed.get()) {
+            return;
+        }
+        byte[] datagram = toClientDatagram(source, data, offset, length);
+        if (datagram == null) {
+            return;
+        }
+        touch();
+        if (!toClient.tryTake(length)) {
+            connection.relay().counters().rateLimited.increment();
+            return;
+        }
+        if (!connection.admitToSendQueue(datagram.length)) {
+            return; // the client's send queue is at its cap: dropped, like any datagram (RFC 9221 section 5)
+        }
+        try {
+            stream.sendDatagram(datagram);
+        } catch (IOException e) {
+            close("request stream failed: " + e.getMessage());
+        }
+    }
+
+    /** The HTTP datagram that carries a packet from {@code source} to the client, or null when none may. */
+    abstract byte[] toClientDatagram(InetSocketAddress source, byte[] data, int offset, int length);
+
+    // ---- lifetime ----
+
+    private void touch() {
+        lastActivityNanos.set(System.nanoTime());
+    }
+
+    private void checkIdle() {
+        long idle = System.nanoTime() - lastActivityNanos.get();
+        if (idle >= connection.relay().config().idleTimeout().toNanos()) {
+            close("idle for " + TimeUnit.NANOSECONDS.toSeconds(idle) + " s");
+        }
+    }
+
+    /** Aborts the request stream with H3_MESSAGE_ERROR: the client sent something the draft calls malformed. */
+    void abort(String why) {
+        if (closed.get()) {
+            return;
+        }
+        LOG.info("aborting request {} of {}: {}", stream.streamId(), connection.client(), why);
+        stream.abort();
+        release();
+    }
+
+    /** Ends the tunnel cleanly: the socket closes with the request stream (RFC 9298 section 3.3). */
+    void close(String why) {
+        if (closed.get()) {
+            return;
+        }
+        LOG.debug("closing request {} of {}: {}", stream.streamId(), connection.client(), why);
+        stream.finish();
+        release();
+    }
+
+    private void release() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        ScheduledFuture<?> check = idleCheck;
+        if (check != null) {
+            check.cancel(false);
+        }
+        socket.close();
+        onClosed.run();
+    }
+}
