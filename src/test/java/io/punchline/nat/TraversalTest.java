@@ -1,6 +1,12 @@
 package io.punchline.nat;
 
 import static io.punchline.nat.Addresses.address;
+import static io.punchline.nat.TraversalScript.advance;
+import static io.punchline.nat.TraversalScript.challengeTargets;
+import static io.punchline.nat.TraversalScript.challengeTo;
+import static io.punchline.nat.TraversalScript.of;
+import static io.punchline.nat.TraversalScript.punchMeNow;
+import static io.punchline.nat.TraversalScript.silence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,10 +26,8 @@ import io.punchline.wire.QuicVarint;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.LongFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -387,45 +391,7 @@ class TraversalTest {
         assertThat(client.onProbe(challenge.answer(CLIENT_PROBE_ID), target, atMillis)).contains(new UseDirect(target));
     }
 
-    /**
-     * Runs {@code traversal}'s timer at each deadline up to {@code toMillis}, giving it {@code traffic} of that time
-     * when it asks for it; returns every action.
-     */
-    private static List<TraversalAction> advance(Traversal traversal, long toMillis,
-                                                 LongFunction<DirectTraffic> traffic) {
-        List<TraversalAction> actions = new ArrayList<>();
-        for (OptionalLong due = traversal.nextDeadlineMillis(); due.isPresent() && due.getAsLong() <= toMillis;
-             due = traversal.nextDeadlineMillis()) {
-            long now = due.getAsLong();
-            actions.addAll(traversal.onTimer(now, traversal.wantsDirectTraffic(now) ? traffic.apply(now) : null));
-        }
-        return actions;
-    }
-
-    private static DirectTraffic silence() {
-        return new DirectTraffic(0, 0, 0);
-    }
-
     private static String pair(int server) {
         return C + "->" + S.get(server);
-    }
-
-    private static <T extends TraversalAction> List<T> of(List<TraversalAction> actions, Class<T> type) {
-        return actions.stream().filter(type::isInstance).map(type::cast).toList();
-    }
-
-    private static List<PunchMeNow> punchMeNow(List<TraversalAction> actions) {
-        return of(actions, SendControl.class).stream().flatMap(r -> r.messages().stream())
-                .map(PunchMeNow.class::cast).toList();
-    }
-
-    private static List<InetSocketAddress> challengeTargets(List<TraversalAction> actions) {
-        return of(actions, SendProbe.class).stream().filter(p -> p.probe().kind() == PathProbe.Kind.CHALLENGE)
-                .map(SendProbe::target).toList();
-    }
-
-    private static PathProbe challengeTo(List<TraversalAction> actions, InetSocketAddress target) {
-        return of(actions, SendProbe.class).stream().filter(p -> p.target().equals(target)
-                && p.probe().kind() == PathProbe.Kind.CHALLENGE).findFirst().orElseThrow().probe();
     }
 }
