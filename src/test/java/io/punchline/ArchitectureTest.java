@@ -9,6 +9,14 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Timer;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /** DESIGN.md section 7: the engine has no JavaFX in it, and only the window (io.punchline.ui) uses a UI toolkit. */
@@ -56,6 +64,30 @@ class ArchitectureTest {
     void theRelayDoesNotImportPairing() {
         noClasses().that().resideInAPackage("io.punchline.relay..")
                 .should().dependOnClassesThat().resideInAPackage("io.punchline.pairing..")
+                .check(classes);
+    }
+
+    /**
+     * {@code nat} is pure protocol logic (traversal messages, rounds, probes, the traversal state machine): time comes
+     * in as an argument and what to send goes out as return values. Addresses are values, so {@code InetAddress} and
+     * {@code InetSocketAddress} are allowed; sockets, channels, files, streams, Netty, threads, executors, timers and
+     * clocks are not.
+     */
+    @Test
+    void theNatPackageDoesNoIoStartsNoThreadAndReadsNoClock() {
+        DescribedPredicate<JavaClass> addressValues = assignableTo(InetAddress.class)
+                .or(assignableTo(SocketAddress.class));
+        noClasses().that().resideInAPackage("io.punchline.nat..")
+                .should().dependOnClassesThat(resideInAnyPackage("java.net..").and(DescribedPredicate.not(addressValues))
+                        .as("are in java.net but are not addresses"))
+                .orShould().dependOnClassesThat().resideInAnyPackage("java.io..", "java.nio.channels..",
+                        "java.nio.file..", "io.netty..", "java.util.concurrent..")
+                .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
+                .orShould().dependOnClassesThat().areAssignableTo(Timer.class)
+                .orShould().dependOnClassesThat().areAssignableTo(InstantSource.class)
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().callMethod(Instant.class, "now")
                 .check(classes);
     }
 }

@@ -167,7 +167,7 @@ public final class Engine implements AutoCloseable {
         if (peerBook != null) {
             peerBook.seen(session.peer(), null);
         }
-        Traversal traversal = config.traversal() ? traversals.create(session) : null;
+        SessionTraversal traversal = config.traversal() ? traversals.create(session) : null;
         events.publish(new EngineEvent.SessionOpened(session.peer().fingerprint(),
                 session.side() == PeerSession.Side.DIALLER ? EngineEvent.SessionSide.DIALLER : EngineEvent.SessionSide.LISTENER,
                 session.virtualAddress().toString(), session.tlsGroup()));

@@ -147,11 +147,6 @@ public sealed interface EngineEvent {
 
     /** A candidate address, ours ({@code local}) or the peer's, with its ICE type. */
     record CandidateAdded(String peer, boolean local, CandidateType type, String address) implements EngineEvent {
-        /** The type by its JSON name ({@code host}, {@code srflx}...), for Traversal until it passes the enum. */
-        public CandidateAdded(String peer, boolean local, String type, String address) {
-            this(peer, local, Named.of(CandidateType.class, type), address);
-        }
-
         public String name() {
             return "candidate.added";
         }
@@ -172,11 +167,6 @@ public sealed interface EngineEvent {
 
     /** A punch round ended: validated (with the pair) or failed. */
     record PunchFinished(String peer, long round, PunchOutcome outcome, String pair) implements EngineEvent {
-        /** The outcome by its JSON name, for Traversal until it passes the enum. */
-        public PunchFinished(String peer, long round, String outcome, String pair) {
-            this(peer, round, Named.of(PunchOutcome.class, outcome), pair);
-        }
-
         public String name() {
             return "punch.finished";
         }
@@ -191,11 +181,6 @@ public sealed interface EngineEvent {
 
     /** The peer's traffic now goes {@code path} (direct or relay) via {@code address}. */
     record PathSwitched(String peer, NetworkPath path, String address) implements EngineEvent {
-        /** The path by its JSON name, for Traversal until it passes the enum. */
-        public PathSwitched(String peer, String path, String address) {
-            this(peer, Named.of(NetworkPath.class, path), address);
-        }
-
         public String name() {
             return "path.switched";
         }

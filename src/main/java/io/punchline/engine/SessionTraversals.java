@@ -19,7 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
- * The engine's side of NAT traversal (draft-seemann-quic-nat-traversal-02): one {@link Traversal} per session, this
+ * The engine's side of NAT traversal (draft-seemann-quic-nat-traversal-02): one {@link SessionTraversal} per session, this
  * engine's candidates, and the socket's Punchline datagrams (reflexive-address echoes and path probes) handed to
  * their owners.
  */
@@ -31,7 +31,7 @@ final class SessionTraversals implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ReflexiveAddress reflexive;
     private final Supplier<List<InetSocketAddress>> relayAddresses;
-    private final Map<Long, Traversal> traversals = new ConcurrentHashMap<>();
+    private final Map<Long, SessionTraversal> traversals = new ConcurrentHashMap<>();
 
     SessionTraversals(EngineSocket socket, PathRouter router, EventBus events, ScheduledExecutorService timer,
                       ReflexiveAddress reflexive, Supplier<List<InetSocketAddress>> relayAddresses) {
@@ -44,12 +44,12 @@ final class SessionTraversals implements AutoCloseable {
     }
 
     /** A traversal for a new session, not started yet. */
-    Traversal create(PeerSession session) {
-        return new Traversal(session, socket, router, events, timer, Set.copyOf(relayAddresses.get()));
+    SessionTraversal create(PeerSession session) {
+        return new SessionTraversal(session, socket, router, events, timer, Set.copyOf(relayAddresses.get()));
     }
 
     /** Makes the traversal reachable by its probes and starts it with this engine's candidates. */
-    void start(Traversal traversal, PeerSession session) {
+    void start(SessionTraversal traversal, PeerSession session) {
         traversals.put(traversal.ownProbeId(), traversal);
         try {
             traversal.start(localCandidates());
@@ -60,7 +60,7 @@ final class SessionTraversals implements AutoCloseable {
     }
 
     /** The session of {@code traversal} closed. */
-    void ended(Traversal traversal) {
+    void ended(SessionTraversal traversal) {
         traversal.close();
         traversals.remove(traversal.ownProbeId(), traversal);
     }
@@ -91,11 +91,11 @@ final class SessionTraversals implements AutoCloseable {
         }
         ByteBuffer buffer = ByteBuffer.wrap(data, offset, length);
         ProbeVerdict verdict = PathProbe.decode(buffer, sessionId -> {
-            Traversal traversal = traversals.get(sessionId);
+            SessionTraversal traversal = traversals.get(sessionId);
             return traversal != null ? traversal.probeKey() : null;
         });
         if (verdict instanceof ProbeVerdict.Accepted accepted) {
-            Traversal traversal = traversals.get(accepted.probe().sessionId());
+            SessionTraversal traversal = traversals.get(accepted.probe().sessionId());
             if (traversal != null) {
                 traversal.onProbe(accepted.probe(), source);
             }
@@ -104,6 +104,6 @@ final class SessionTraversals implements AutoCloseable {
 
     @Override
     public void close() {
-        traversals.values().forEach(Traversal::close);
+        traversals.values().forEach(SessionTraversal::close);
     }
 }

@@ -1,0 +1,266 @@
+package io.punchline.engine;
+
+import io.punchline.engine.EngineEvent.CandidateType;
+import io.punchline.engine.EngineEvent.Named;
+import io.punchline.engine.EngineEvent.NetworkPath;
+import io.punchline.engine.EngineEvent.PunchOutcome;
+import io.punchline.nat.Candidate;
+import io.punchline.nat.PathProbe;
+import io.punchline.nat.Traversal;
+import io.punchline.nat.Traversal.DirectTraffic;
+import io.punchline.nat.TraversalAction;
+import io.punchline.nat.TraversalAction.AcceptFrom;
+import io.punchline.nat.TraversalAction.CandidateAdded;
+import io.punchline.nat.TraversalAction.CandidateRemoved;
+import io.punchline.nat.TraversalAction.PathValidated;
+import io.punchline.nat.TraversalAction.RoundFinished;
+import io.punchline.nat.TraversalAction.RoundStarted;
+import io.punchline.nat.TraversalAction.SendControl;
+import io.punchline.nat.TraversalAction.SendProbe;
+import io.punchline.nat.TraversalAction.UseDirect;
+import io.punchline.nat.TraversalAction.UseRelay;
+import io.punchline.nat.TraversalCodec;
+import io.punchline.nat.TraversalMessage;
+import io.punchline.nat.TraversalProtocolException;
+import io.punchline.nat.TraversalRole;
+import io.punchline.path.EngineSocket;
+import io.punchline.path.PathRouter;
+import io.punchline.session.PeerSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * NAT traversal for one peer session: the {@link Traversal} state machine of {@code nat} (the rules, the draft
+ * sections) driven by this session's control stream, the engine socket and one timer. Each input is applied under this
+ * object's lock, which covers nothing but the state machine and the timer; the actions it returns (control messages,
+ * probes, path switches, events) are carried out after the lock is released, in the order returned, on the thread that
+ * brought the input: the control stream's reader, the socket's event loop (probes, which never make control
+ * messages), the engine's timer, or the caller of {@link #start}.
+ */
+final class SessionTraversal {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionTraversal.class);
+
+    private final PeerSession session;
+    private final boolean client;
+    private final EngineSocket socket;
+    private final PathRouter router;
+    private final EventBus events;
+    private final ScheduledExecutorService timer;
+    private final byte[] probeKey;
+    private final long ownProbeId;
+    private final String peer;
+    private final InetSocketAddress virtualAddress;
+    /** Guarded by this, like the timer fields below. */
+    private final Traversal traversal;
+    /** The armed timer, when it fires, and its number (a timer that fired knows whether it is still the armed one). */
+    private ScheduledFuture<?> wakeUp;
+    private long wakeUpAt;
+    private long wakeUps;
+
+    SessionTraversal(PeerSession session, EngineSocket socket, PathRouter router, EventBus events,
+                     ScheduledExecutorService timer, Collection<InetSocketAddress> ownRelayAddresses) {
+        this.session = session;
+        this.client = session.side() == PeerSession.Side.DIALLER;
+        this.socket = socket;
+        this.router = router;
+        this.events = events;
+        this.timer = timer;
+        this.probeKey = session.secrets().probeMacKey();
+        long diallerId = ByteBuffer.wrap(session.secrets().deriveKey("punchline/1-probe-id-dialler", 8)).getLong();
+        long listenerId = ByteBuffer.wrap(session.secrets().deriveKey("punchline/1-probe-id-listener", 8)).getLong();
+        this.ownProbeId = client ? diallerId : listenerId;
+        this.peer = session.peer().fingerprint();
+        this.virtualAddress = session.virtualAddress();
+        // the peer's relayed candidate is its bind address, the session's virtual address: never punched
+        this.traversal = new Traversal(client ? TraversalRole.CLIENT : TraversalRole.SERVER,
+                client ? listenerId : diallerId, virtualAddress, Set.copyOf(ownRelayAddresses), new SecureRandom());
+    }
+
+    /** The session ID peers put in probes meant for this traversal. */
+    long ownProbeId() {
+        return ownProbeId;
+    }
+
+    byte[] probeKey() {
+        return probeKey;
+    }
+
+    /** Starts the control stream exchange with this side's candidates. */
+    void start(List<Candidate> localCandidates) throws IOException {
+        session.readControl(this::readControl);
+        List<TraversalAction> actions;
+        synchronized (this) {
+            actions = traversal.start(localCandidates, now());
+            rearm();
+        }
+        carryOut(actions);
+    }
+
+    private void readControl(InputStream control) throws IOException {
+        TraversalCodec codec = new TraversalCodec(client ? TraversalRole.CLIENT : TraversalRole.SERVER);
+        byte[] buffer = new byte[4096];
+        try {
+            for (int n; (n = control.read(buffer)) >= 0; ) {
+                for (TraversalMessage message : codec.feed(ByteBuffer.wrap(buffer, 0, n))) {
+                    List<TraversalAction> actions;
+                    synchronized (this) {
+                        actions = traversal.onMessage(message, now());
+                        rearm();
+                    }
+                    carryOut(actions);
+                }
+            }
+            codec.finish();
+        } catch (TraversalProtocolException e) {
+            throw new IOException("traversal protocol error from the peer: " + e.getMessage(), e);
+        }
+    }
+
+    /** A probe with this side's session ID and a valid MAC arrived from {@code source}. */
+    void onProbe(PathProbe probe, InetSocketAddress source) {
+        List<TraversalAction> actions;
+        synchronized (this) {
+            actions = traversal.onProbe(probe, source, now());
+            rearm();
+        }
+        carryOutQuietly(actions);
+    }
+
+    private void onTimer(long wakeUpNumber) {
+        long now = now();
+        boolean wantsTraffic;
+        synchronized (this) {
+            if (wakeUpNumber == wakeUps) {
+                wakeUp = null;
+            }
+            wantsTraffic = traversal.wantsDirectTraffic(now);
+        }
+        DirectTraffic traffic = wantsTraffic ? directTraffic() : null; // outside the lock: it asks the event loop
+        List<TraversalAction> actions;
+        synchronized (this) {
+            actions = traversal.onTimer(now, traffic);
+            rearm();
+        }
+        carryOutQuietly(actions);
+    }
+
+    /** Arms the one timer for the state machine's next deadline. Holds the lock. */
+    private void rearm() {
+        OptionalLong next = traversal.nextDeadlineMillis();
+        if (wakeUp != null && next.isPresent() && next.getAsLong() == wakeUpAt) {
+            return;
+        }
+        if (wakeUp != null) {
+            wakeUp.cancel(false);
+            wakeUp = null;
+        }
+        if (next.isPresent()) {
+            wakeUpAt = next.getAsLong();
+            long number = ++wakeUps;
+            try {
+                wakeUp = timer.schedule(() -> onTimer(number), Math.max(0, wakeUpAt - now()), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("engine closing: traversal timer not armed");
+            }
+        }
+    }
+
+    /**
+     * What the engine socket saw of the peer on the direct path. Asks the socket's event loop for the QUIC stack's
+     * count of authenticated packets: never under the lock.
+     */
+    private DirectTraffic directTraffic() {
+        long direct = router.directPacketsReceived(virtualAddress);
+        long lastArrival = router.lastDirectReceiveNanos(virtualAddress) / 1_000_000;
+        return new DirectTraffic(direct, lastArrival, session.packetsReceived());
+    }
+
+    private void carryOutQuietly(List<TraversalAction> actions) {
+        try {
+            carryOut(actions);
+        } catch (IOException e) {
+            LOG.debug("traversal control failed: {}", e.getMessage());
+        }
+    }
+
+    /** Carries out {@code actions} in order; a control message that cannot be sent ends it with the exception. */
+    private void carryOut(List<TraversalAction> actions) throws IOException {
+        for (TraversalAction action : actions) {
+            if (action instanceof SendControl send) {
+                ByteArrayOutputStream record = new ByteArrayOutputStream();
+                for (TraversalMessage message : send.messages()) {
+                    record.writeBytes(TraversalCodec.encode(message));
+                }
+                session.sendControl(record.toByteArray());
+            } else if (action instanceof SendProbe send) {
+                sendProbe(send.probe(), send.target());
+            } else if (action instanceof AcceptFrom accept) {
+                router.acceptFrom(virtualAddress, accept.source());
+            } else if (action instanceof UseDirect use) {
+                router.useDirect(virtualAddress, use.path());
+                events.publish(new EngineEvent.PathSwitched(peer, NetworkPath.DIRECT, use.path().toString()));
+            } else if (action instanceof UseRelay use) {
+                router.useRelay(virtualAddress);
+                events.publish(new EngineEvent.PathFallback(peer, use.lost().toString(), use.reason()));
+                events.publish(new EngineEvent.PathSwitched(peer, NetworkPath.RELAY, virtualAddress.toString()));
+            } else {
+                events.publish(event(action));
+            }
+        }
+    }
+
+    /** The engine event reporting one of the state machine's steps. */
+    private EngineEvent event(TraversalAction report) {
+        if (report instanceof CandidateAdded added) {
+            return new EngineEvent.CandidateAdded(peer, added.local(), Named.of(CandidateType.class, added.type()),
+                    added.address().toString());
+        } else if (report instanceof CandidateRemoved removed) {
+            return new EngineEvent.CandidateRemoved(peer, removed.local(), removed.address().toString());
+        } else if (report instanceof RoundStarted round) {
+            return new EngineEvent.PunchStarted(peer, round.round(), round.pairs());
+        } else if (report instanceof RoundFinished round) {
+            return new EngineEvent.PunchFinished(peer, round.round(), round.validated() ? PunchOutcome.VALIDATED : PunchOutcome.FAILED,
+                    round.validated() ? round.path().toString() : null);
+        } else if (report instanceof PathValidated validated) {
+            return new EngineEvent.PathValidated(peer, validated.path().toString(), validated.rttMillis());
+        }
+        throw new IllegalArgumentException("not a report: " + report);
+    }
+
+    private void sendProbe(PathProbe probe, InetSocketAddress target) {
+        byte[] datagram = probe.encode(probeKey);
+        try {
+            socket.send(datagram, 0, datagram.length, target);
+        } catch (IOException e) {
+            LOG.debug("probe to {} failed: {}", target, e.getMessage());
+        }
+    }
+
+    synchronized void close() {
+        traversal.close();
+        if (wakeUp != null) {
+            wakeUp.cancel(false);
+            wakeUp = null;
+        }
+    }
+
+    private static long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+}
