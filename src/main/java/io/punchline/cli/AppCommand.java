@@ -1,5 +1,6 @@
 package io.punchline.cli;
 
+import io.punchline.ui.DesktopMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -17,6 +18,6 @@ final class AppCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // the only place the CLI reaches the ui package; JavaFX classes load from here on, never before
-        return io.punchline.ui.DesktopMain.open(toolkitArgs);
+        return DesktopMain.open(toolkitArgs);
     }
 }

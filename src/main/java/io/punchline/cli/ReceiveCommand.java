@@ -2,6 +2,7 @@ package io.punchline.cli;
 
 import io.punchline.crypto.PeerId;
 import io.punchline.engine.Engine;
+import io.punchline.engine.EngineEvent;
 import io.punchline.masque.RelayAddress;
 import io.punchline.pairing.PairingCode;
 import io.punchline.pairing.PairingException;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,7 +75,7 @@ final class ReceiveCommand implements Callable<Integer> {
         }
         try {
             Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.err.println("punchline receive: cannot create the folder " + dir + ": " + e.getMessage());
             return ExitCodes.FAILURE;
         }
@@ -100,7 +102,7 @@ final class ReceiveCommand implements Callable<Integer> {
             BlockingQueue<Object> offers = new LinkedBlockingQueue<>();
             engine.onOffer(offers::add);
             engine.events().subscribe(timed -> {
-                if (timed.event() instanceof io.punchline.engine.EngineEvent.TransferRefused refused) {
+                if (timed.event() instanceof EngineEvent.TransferRefused refused) {
                     offers.add(refused);
                 }
             });
@@ -140,7 +142,7 @@ final class ReceiveCommand implements Callable<Integer> {
         List<ManifestEntry> accepted = null;
         while (true) {
             Object next = accepted == null ? offers.take() : offers.poll(resumeWaitSeconds, TimeUnit.SECONDS);
-            if (next instanceof io.punchline.engine.EngineEvent.TransferRefused refused) {
+            if (next instanceof EngineEvent.TransferRefused refused) {
                 System.err.println("punchline receive: " + refused.message() + "; nothing was written");
                 if (keep) {
                     continue;

@@ -1,6 +1,7 @@
 package io.punchline.crypto;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Relay to client, after a valid proof: {@code relay ML-DSA-65 public key(1952) || signature(3309)}, the signature
@@ -56,12 +57,12 @@ public record RelayAuthAccept(byte[] publicKey, byte[] signature) {
     @Override
     public boolean equals(Object other) {
         return other instanceof RelayAuthAccept that
-                && java.util.Arrays.equals(publicKey, that.publicKey)
-                && java.util.Arrays.equals(signature, that.signature);
+                && Arrays.equals(publicKey, that.publicKey)
+                && Arrays.equals(signature, that.signature);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(publicKey) * 31 + java.util.Arrays.hashCode(signature);
+        return Arrays.hashCode(publicKey) * 31 + Arrays.hashCode(signature);
     }
 }

@@ -1,6 +1,7 @@
 package io.punchline.crypto;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Client to relay: {@code client ML-DSA-65 public key(1952) || client nonce(32) || signature(3309)}, the signature
@@ -69,14 +70,14 @@ public record RelayAuthProof(byte[] publicKey, byte[] clientNonce, byte[] signat
     @Override
     public boolean equals(Object other) {
         return other instanceof RelayAuthProof that
-                && java.util.Arrays.equals(publicKey, that.publicKey)
-                && java.util.Arrays.equals(clientNonce, that.clientNonce)
-                && java.util.Arrays.equals(signature, that.signature);
+                && Arrays.equals(publicKey, that.publicKey)
+                && Arrays.equals(clientNonce, that.clientNonce)
+                && Arrays.equals(signature, that.signature);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(publicKey) * 31 + java.util.Arrays.hashCode(clientNonce) * 31
-                + java.util.Arrays.hashCode(signature);
+        return Arrays.hashCode(publicKey) * 31 + Arrays.hashCode(clientNonce) * 31
+                + Arrays.hashCode(signature);
     }
 }

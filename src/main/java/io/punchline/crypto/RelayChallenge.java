@@ -2,6 +2,8 @@ package io.punchline.crypto;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
 
 /** Relay to client: {@code version(2) || relay nonce(32)}. Exactly {@value #ENCODED_LENGTH} bytes. */
 public record RelayChallenge(int version, byte[] nonce) {
@@ -57,16 +59,16 @@ public record RelayChallenge(int version, byte[] nonce) {
     @Override
     public boolean equals(Object other) {
         return other instanceof RelayChallenge that && version == that.version
-                && java.util.Arrays.equals(nonce, that.nonce);
+                && Arrays.equals(nonce, that.nonce);
     }
 
     @Override
     public int hashCode() {
-        return version * 31 + java.util.Arrays.hashCode(nonce);
+        return version * 31 + Arrays.hashCode(nonce);
     }
 
     @Override
     public String toString() {
-        return "RelayChallenge[version " + version + ", nonce " + java.util.HexFormat.of().formatHex(nonce) + "]";
+        return "RelayChallenge[version " + version + ", nonce " + HexFormat.of().formatHex(nonce) + "]";
     }
 }

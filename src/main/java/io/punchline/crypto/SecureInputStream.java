@@ -1,10 +1,11 @@
 package io.punchline.crypto;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.Objects;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
 
 import static io.punchline.crypto.RecordException.Reason.BAD_TAG;
 import static io.punchline.crypto.RecordException.Reason.MALFORMED;
@@ -47,7 +48,7 @@ public final class SecureInputStream extends InputStream {
 
     @Override
     public int read(byte[] bytes, int offset, int length) throws IOException {
-        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        Objects.checkFromIndexSize(offset, length, bytes.length);
         if (length == 0) {
             return 0;
         }

@@ -1,8 +1,9 @@
 package io.punchline.crypto;
 
-import javax.crypto.Cipher;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Objects;
+import javax.crypto.Cipher;
 
 /**
  * Writes an application stream as AES-256-GCM records (docs/SECURITY.md, "Secure streams"). Bytes are buffered until
@@ -36,7 +37,7 @@ public final class SecureOutputStream extends OutputStream {
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
         ensureOpen();
-        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        Objects.checkFromIndexSize(offset, length, bytes.length);
         while (length > 0) {
             if (buffered == 0 && length >= RecordType.MAX_PLAINTEXT) {
                 seal(RecordType.DATA, bytes, offset, RecordType.MAX_PLAINTEXT);

@@ -3,8 +3,10 @@ package io.punchline.engine;
 import io.punchline.crypto.Identity;
 import io.punchline.masque.RelayAddress;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -42,7 +44,7 @@ public record EngineConfig(Identity identity, RelayAddress relay, InetSocketAddr
     }
 
     public EngineConfig withDeviceName(String name) {
-        if (name == null || name.isBlank() || name.strip().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64) {
+        if (name == null || name.isBlank() || name.strip().getBytes(StandardCharsets.UTF_8).length > 64) {
             throw new IllegalArgumentException("a device name has 1 to 64 bytes of UTF-8");
         }
         return new EngineConfig(identity, relay, listen, timeout, traversal, home, name.strip());
@@ -54,7 +56,7 @@ public record EngineConfig(Identity identity, RelayAddress relay, InetSocketAddr
         if (name == null || name.isBlank()) {
             try {
                 name = InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 name = null;
             }
         }

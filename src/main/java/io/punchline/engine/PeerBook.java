@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -207,7 +208,7 @@ final class PeerBook {
             return;
         }
         String reason = e instanceof PairingException pairing
-                ? pairing.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                ? pairing.reason().name().toLowerCase(Locale.ROOT).replace('_', '-')
                 : "failed";
         events.publish(new EngineEvent.PairingFailed(reason, e.getMessage()));
         paired.completeExceptionally(e);

@@ -4,6 +4,7 @@ import io.punchline.engine.EngineEvent.CancelledBy;
 import io.punchline.engine.EngineEvent.Direction;
 import io.punchline.engine.EngineEvent.NetworkPath;
 import io.punchline.transfer.TransferId;
+import io.punchline.transfer.TransferUpdate;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,36 +19,36 @@ final class TransferEvents {
         this.events = events;
     }
 
-    void onUpdate(io.punchline.transfer.TransferUpdate update) {
+    void onUpdate(TransferUpdate update) {
         String id = update.id().hex();
-        if (update instanceof io.punchline.transfer.TransferUpdate.Offered offered) {
+        if (update instanceof TransferUpdate.Offered offered) {
             transferPeers.put(update.id(), offered.peer().fingerprint());
         }
         String peer = transferPeers.getOrDefault(update.id(), "");
         EngineEvent event;
-        if (update instanceof io.punchline.transfer.TransferUpdate.Offered o) {
+        if (update instanceof TransferUpdate.Offered o) {
             event = new EngineEvent.TransferOffered(peer, id,
                     o.direction() == io.punchline.transfer.Direction.SEND ? Direction.OUT : Direction.IN, o.files(), o.bytes());
-        } else if (update instanceof io.punchline.transfer.TransferUpdate.Hashing h) {
+        } else if (update instanceof TransferUpdate.Hashing h) {
             event = new EngineEvent.TransferHashing(peer, id, h.bytes(), h.total(), h.currentPath());
-        } else if (update instanceof io.punchline.transfer.TransferUpdate.Progress p) {
+        } else if (update instanceof TransferUpdate.Progress p) {
             event = new EngineEvent.TransferProgress(peer, id, p.bytes(), p.total(), p.bytesPerSecond(), networkPath(p.networkPath()),
                     p.currentPath());
-        } else if (update instanceof io.punchline.transfer.TransferUpdate.Finished f) {
+        } else if (update instanceof TransferUpdate.Finished f) {
             event = new EngineEvent.TransferFinished(peer, id, f.bytes(), f.millis(), "", f.files());
-        } else if (update instanceof io.punchline.transfer.TransferUpdate.Declined) {
+        } else if (update instanceof TransferUpdate.Declined) {
             event = new EngineEvent.TransferDeclined(peer, id);
-        } else if (update instanceof io.punchline.transfer.TransferUpdate.Failed f) {
+        } else if (update instanceof TransferUpdate.Failed f) {
             event = new EngineEvent.TransferFailed(peer, id, f.message());
-        } else if (update instanceof io.punchline.transfer.TransferUpdate.Cancelled c) {
+        } else if (update instanceof TransferUpdate.Cancelled c) {
             event = new EngineEvent.TransferCancelled(peer, id, c.bySelf() ? CancelledBy.US : CancelledBy.PEER);
         } else {
             return;
         }
         events.publish(event);
-        if (!(update instanceof io.punchline.transfer.TransferUpdate.Offered
-                || update instanceof io.punchline.transfer.TransferUpdate.Hashing
-                || update instanceof io.punchline.transfer.TransferUpdate.Progress)) {
+        if (!(update instanceof TransferUpdate.Offered
+                || update instanceof TransferUpdate.Hashing
+                || update instanceof TransferUpdate.Progress)) {
             transferPeers.remove(update.id());
         }
     }

@@ -1,6 +1,7 @@
 package io.punchline.masque;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * RFC 9297 section 3.5: {@code Datagram Capsule { Type (i) = 0x00, Length (i), HTTP Datagram Payload (..) }}. The
@@ -43,12 +44,12 @@ public record DatagramCapsule(byte[] payload) implements Capsule {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof DatagramCapsule that && java.util.Arrays.equals(payload, that.payload);
+        return other instanceof DatagramCapsule that && Arrays.equals(payload, that.payload);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(payload);
+        return Arrays.hashCode(payload);
     }
 
     @Override

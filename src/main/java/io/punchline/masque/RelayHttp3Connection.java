@@ -6,6 +6,7 @@ import tech.kwik.core.QuicStream;
 import tech.kwik.flupke.impl.HeadersFrame;
 import tech.kwik.flupke.impl.Http3ClientConnectionImpl;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpHeaders;
 import java.util.List;
@@ -94,7 +95,7 @@ final class RelayHttp3Connection extends Http3ClientConnectionImpl {
     Response post(Map<String, String> pseudoHeaders, byte[] body, int maxBody) throws IOException {
         try {
             Exchange exchange = send(pseudoHeaders, Map.of(), body);
-            java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
             while (true) {
                 RequestStreamReader.Item item = exchange.reader().next(MAX_RESPONSE_HEADERS);
                 if (item instanceof RequestStreamReader.End) {

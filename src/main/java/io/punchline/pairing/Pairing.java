@@ -9,6 +9,7 @@ import io.punchline.wire.WireFormatException;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Pairing two devices with a code read from one screen and typed on the other (docs/SECURITY.md section 7):
@@ -120,7 +121,7 @@ public final class Pairing {
      * remembers it.
      */
     public static Result join(MailboxClient mailbox, PeerId relayPeer, PairingCode code, PairingCard ourCard,
-                              java.util.function.Consumer<PairingCard> opened) throws PairingException {
+                              Consumer<PairingCard> opened) throws PairingException {
         return join(mailbox, PairingKeys.derive(code, relayPeer), ourCard, opened);
     }
 
@@ -129,7 +130,7 @@ public final class Pairing {
      * already derived for this relay (see {@link PreparedJoin}): the same claim, open and answer, without Argon2id.
      */
     public static Result join(MailboxClient mailbox, PairingKeys keys, PairingCard ourCard,
-                              java.util.function.Consumer<PairingCard> opened) throws PairingException {
+                              Consumer<PairingCard> opened) throws PairingException {
         int nameplate = keys.nameplate();
         MailboxProtocol.Claimed claimed = mailbox.claim(nameplate, keys.claimProof());
         PairingCard theirs;

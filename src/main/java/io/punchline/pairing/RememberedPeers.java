@@ -8,11 +8,13 @@ import io.punchline.config.OwnerOnly;
 import io.punchline.crypto.PeerId;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -102,7 +104,7 @@ public final class RememberedPeers {
                 peers.add(peer);
             }
             return new RememberedPeers(file, peers);
-        } catch (IOException | IllegalArgumentException | java.time.DateTimeException | NullPointerException e) {
+        } catch (IOException | IllegalArgumentException | DateTimeException | NullPointerException e) {
             throw new IOException("the list of paired peers " + file + " is damaged (" + e.getMessage() + "); it was "
                     + "left untouched: repair it, or set it aside as " + FILE_NAME + ".corrupt and pair again", e);
         }
@@ -212,7 +214,7 @@ public final class RememberedPeers {
         try {
             OwnerOnly.restrict(temp);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(content));
+                channel.write(ByteBuffer.wrap(content));
                 channel.force(true);
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -20,6 +20,7 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.punchline.quic.TlsGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -170,7 +172,7 @@ public final class EngineSocket implements AutoCloseable {
     }
 
     /** The TLS key-exchange group of the QUIC handshake with the peer at {@code virtualAddress}, once seen. */
-    public java.util.Optional<io.punchline.quic.TlsGroup> handshakeGroup(InetSocketAddress virtualAddress) {
+    public Optional<TlsGroup> handshakeGroup(InetSocketAddress virtualAddress) {
         return witness.group(virtualAddress);
     }
 

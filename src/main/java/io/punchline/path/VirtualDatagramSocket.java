@@ -1,5 +1,7 @@
 package io.punchline.path;
 
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.DatagramPacket;
@@ -115,7 +117,7 @@ public final class VirtualDatagramSocket extends DatagramSocket {
         }
         closed = true;
         if (dropped.get() > 0) {
-            org.slf4j.LoggerFactory.getLogger(VirtualDatagramSocket.class)
+            LoggerFactory.getLogger(VirtualDatagramSocket.class)
                     .debug("socket {} dropped {} datagrams while kwik fell behind", localAddress, dropped.get());
         }
         queue.clear();

@@ -3,6 +3,7 @@ package io.punchline.relay;
 import io.punchline.crypto.PeerId;
 
 import java.net.InetSocketAddress;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,7 +71,7 @@ final class BindDirectory {
         return byPublicAddress.get(address);
     }
 
-    java.util.Collection<UdpTunnel> tunnels() {
+    Collection<UdpTunnel> tunnels() {
         return byPublicAddress.values();
     }
 

@@ -1,9 +1,9 @@
 package io.punchline.relay;
 
 import io.punchline.crypto.PeerId;
-import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.mailbox.MailboxProtocol.Failure;
 import io.punchline.mailbox.MailboxProtocol.State;
+import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.wire.WireFormatException;
 
 import java.net.InetAddress;
@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The relay's pairing mailbox (docs/SECURITY.md section 7.4): short-lived nameplates through which two clients swap
@@ -215,7 +216,7 @@ final class Mailbox {
     }
 
     /** Runs {@code step} on the open entry of {@code nameplate}, after expired ones are swept; else says why it is gone. */
-    private Result withEntry(int nameplate, java.util.function.Function<Entry, Result> step) {
+    private Result withEntry(int nameplate, Function<Entry, Result> step) {
         sweep(System.nanoTime());
         Entry entry = open.get(nameplate);
         return entry == null ? Result.fail(gone(nameplate)) : step.apply(entry);

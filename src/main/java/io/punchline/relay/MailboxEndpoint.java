@@ -1,13 +1,15 @@
 package io.punchline.relay;
 
 import io.punchline.crypto.PeerId;
-import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.mailbox.MailboxProtocol.Failure;
+import io.punchline.mailbox.MailboxProtocol;
+import io.punchline.masque.RelayAuthRequests;
 import io.punchline.wire.IpAddressCodec;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -144,9 +146,9 @@ final class MailboxEndpoint {
     }
 
     private static AuthEndpoint.Answer unauthenticated() {
-        Map<String, List<String>> fields = new java.util.LinkedHashMap<>(RequestDispatch.proxyStatus(
+        Map<String, List<String>> fields = new LinkedHashMap<>(RequestDispatch.proxyStatus(
                 "http_request_denied; details=\"relay authentication required\""));
-        fields.put("www-authenticate", List.of(io.punchline.masque.RelayAuthRequests.AUTH_SCHEME));
+        fields.put("www-authenticate", List.of(RelayAuthRequests.AUTH_SCHEME));
         return new AuthEndpoint.Answer(401, fields, new byte[]{(byte) Failure.UNAUTHENTICATED.code});
     }
 }

@@ -4,10 +4,10 @@ import io.punchline.crypto.PeerId;
 import io.punchline.crypto.RelayChallenge;
 import io.punchline.masque.DatagramSizes;
 import io.punchline.masque.Http3ErrorCodes;
-import io.punchline.quic.CongestionControllerSwap;
-import io.punchline.quic.InOrderSendQueue;
 import io.punchline.masque.RequestStreamReader;
 import io.punchline.masque.RequestStreamWriter;
+import io.punchline.quic.CongestionControllerSwap;
+import io.punchline.quic.InOrderSendQueue;
 import io.punchline.wire.QuicVarint;
 import io.punchline.wire.WireFormatException;
 import org.slf4j.Logger;
@@ -16,6 +16,7 @@ import tech.kwik.core.QuicConnection;
 import tech.kwik.core.QuicStream;
 import tech.kwik.core.server.ServerConnection;
 import tech.kwik.flupke.impl.HeadersFrame;
+import tech.kwik.flupke.server.Http3ServerConnection;
 import tech.kwik.flupke.server.Http3ServerExtension;
 import tech.kwik.flupke.server.Http3ServerExtensionFactory;
 import tech.kwik.flupke.server.impl.Http3ServerConnectionImpl;
@@ -26,6 +27,7 @@ import java.net.http.HttpHeaders;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -63,7 +65,7 @@ final class RelayConnection extends Http3ServerConnectionImpl {
     private volatile int maxFrameData = -1;
     private final AtomicReference<RelayChallenge> outstandingChallenge = new AtomicReference<>();
     private volatile PeerId peer;
-    private volatile java.util.Set<PeerId> finders = java.util.Set.of();
+    private volatile Set<PeerId> finders = Set.of();
 
     /** A connection that holds a slot of {@link ClientConnections} for {@code clientKey}; it gives it back on close. */
     RelayConnection(QuicConnection quicConnection, RelayContext relay, ClientKey clientKey) {
@@ -163,12 +165,12 @@ final class RelayConnection extends Http3ServerConnectionImpl {
     }
 
     /** The PeerIds that may find this connection's binds (peer finding, docs/SECURITY.md section 7.5). */
-    java.util.Set<PeerId> finders() {
+    Set<PeerId> finders() {
         return finders;
     }
 
-    void allowFinders(java.util.Set<PeerId> peers) {
-        finders = java.util.Set.copyOf(peers);
+    void allowFinders(Set<PeerId> peers) {
+        finders = Set.copyOf(peers);
     }
 
     void authenticated(PeerId proven) {
@@ -261,7 +263,7 @@ final class RelayConnection extends Http3ServerConnectionImpl {
     /** Adds H3_DATAGRAM=1 to SETTINGS; requests themselves never reach flupke's extension mechanism. */
     private static final class SettingsOnly implements Http3ServerExtensionFactory {
         @Override
-        public Http3ServerExtension createExtension(tech.kwik.flupke.server.Http3ServerConnection connection) {
+        public Http3ServerExtension createExtension(Http3ServerConnection connection) {
             return (headers, protocol, authority, path, status, stream) -> status.accept(501);
         }
 

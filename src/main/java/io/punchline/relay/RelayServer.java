@@ -7,6 +7,7 @@ import io.punchline.tls.CertificateFingerprint;
 import io.punchline.tls.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tech.kwik.core.Statistics;
 import tech.kwik.core.log.NullLogger;
 import tech.kwik.core.server.ServerConnectionConfig;
 import tech.kwik.core.server.ServerConnector;
@@ -21,6 +22,8 @@ import java.net.SocketException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,12 +66,12 @@ public final class RelayServer implements AutoCloseable {
             // every client's traffic arrives on this one socket: give the kernel room for bursts
             socket.setReceiveBufferSize(8 * 1024 * 1024);
             socket.setSendBufferSize(8 * 1024 * 1024);
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             // the kernel's limits apply
         }
         try {
             socket.setBroadcast(false); // Java's default is on; the relay never sends a broadcast
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             socket.close();
             throw e;
         }
@@ -199,8 +202,8 @@ public final class RelayServer implements AutoCloseable {
     }
 
     /** kwik's counters (RTT, packets sent and lost) of each open tunnel's connection, by tunnel public address. */
-    public java.util.Map<InetSocketAddress, tech.kwik.core.Statistics> tunnelStatistics() {
-        java.util.Map<InetSocketAddress, tech.kwik.core.Statistics> result = new java.util.LinkedHashMap<>();
+    public Map<InetSocketAddress, Statistics> tunnelStatistics() {
+        Map<InetSocketAddress, Statistics> result = new LinkedHashMap<>();
         for (UdpTunnel tunnel : context.directory().tunnels()) {
             result.put(tunnel.publicAddress(), tunnel.connection().quic().getStats());
         }

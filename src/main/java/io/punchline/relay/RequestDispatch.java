@@ -1,5 +1,6 @@
 package io.punchline.relay;
 
+import io.punchline.crypto.PeerId;
 import io.punchline.crypto.RelayAuthProof;
 import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.masque.BindHeaders;
@@ -26,6 +27,7 @@ import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Serves one request stream of the relay: validates an extended CONNECT for {@code connect-udp} (RFC 9298 section 3,
@@ -149,7 +151,7 @@ final class RequestDispatch {
                     + "no pairing code of that device is open", connection.peer().fingerprint(), connection.client());
             return false;
         }
-        java.util.Set<io.punchline.crypto.PeerId> remembered = scope.remembered().get();
+        Set<PeerId> remembered = scope.remembered().get();
         long guests = connection.relay().directory().tunnels().stream().filter(tunnel -> !tunnel.isClosed())
                 .map(tunnel -> tunnel.connection().peer())
                 .filter(peer -> !scope.owner().equals(peer) && !remembered.contains(peer)).count();

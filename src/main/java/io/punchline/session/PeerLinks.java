@@ -1,22 +1,24 @@
 package io.punchline.session;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.quic.BoringSSLContextOption;
+import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
-import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
-import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.handler.codec.quic.QuicConnectionAddress;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.AttributeKey;
 import io.punchline.crypto.HandshakeException;
@@ -165,7 +167,7 @@ public final class PeerLinks implements AutoCloseable {
         quic.closeFuture().addListener(done -> socket.dialledIds().release(connectionId));
         StreamBridge bridge = new StreamBridge();
         try {
-            quic.createStream(io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL, bridge)
+            quic.createStream(QuicStreamType.BIDIRECTIONAL, bridge)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             quic.close();
@@ -227,7 +229,7 @@ public final class PeerLinks implements AutoCloseable {
                 || acceptedSessions.get() >= MAX_ACCEPTED_SESSIONS) {
             pendingHandshakes.decrementAndGet();
             LOG.info("refused a peer connection from {}: too many connections", quic.remoteSocketAddress());
-            quic.close(true, 0x2, io.netty.buffer.Unpooled.EMPTY_BUFFER);
+            quic.close(true, 0x2, Unpooled.EMPTY_BUFFER);
             return;
         }
         AtomicBoolean pending = new AtomicBoolean(true);

@@ -1,5 +1,6 @@
 package io.punchline.tls;
 
+import io.punchline.config.OwnerOnly;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -12,7 +13,6 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-import io.punchline.config.OwnerOnly;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +24,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -118,9 +119,9 @@ public final class TlsIdentity {
     }
 
     /** The certificate's private key (for Netty's QUIC TLS context). */
-    public java.security.PrivateKey privateKey() {
+    public PrivateKey privateKey() {
         try {
-            return (java.security.PrivateKey) keyStore.getKey(ALIAS, STORE_PASSWORD);
+            return (PrivateKey) keyStore.getKey(ALIAS, STORE_PASSWORD);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the TLS key store holds no usable key: " + e.getMessage(), e);
         }

@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -178,7 +179,7 @@ public final class IncomingOffer extends Transfer {
         List<Integer> out = new ArrayList<>();
         List<ManifestEntry> entries = manifest.entries();
         if (selectedPaths != null) {
-            Set<String> known = new java.util.HashSet<>();
+            Set<String> known = new HashSet<>();
             entries.forEach(e -> known.add(e.path()));
             for (String path : selectedPaths) {
                 if (!known.contains(path)) {

@@ -1,5 +1,7 @@
 package io.punchline.transfer;
 
+import org.bouncycastle.crypto.digests.SHA256Digest;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -97,7 +99,7 @@ final class TargetFolder {
     }
 
     static byte[] sha256(Path file) throws IOException {
-        org.bouncycastle.crypto.digests.SHA256Digest digest = new org.bouncycastle.crypto.digests.SHA256Digest();
+        SHA256Digest digest = new SHA256Digest();
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, NOFOLLOW)) {
             while (channel.read(buffer.clear()) >= 0) {

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -40,7 +42,7 @@ public final class Transfers implements AutoCloseable {
     private final Map<TransferId, Transfer> active = new ConcurrentHashMap<>();
     private final Set<PeerSession> watched = Collections.newSetFromMap(new ConcurrentHashMap<>());
     private volatile Consumer<IncomingOffer> incoming;
-    private volatile java.util.function.BiConsumer<PeerSession, String> refused = (session, why) -> { };
+    private volatile BiConsumer<PeerSession, String> refused = (session, why) -> { };
 
     public Transfers(ExecutorService executor, TransferListener listener) {
         this(executor, listener, session -> "unknown");
@@ -133,7 +135,7 @@ public final class Transfers implements AutoCloseable {
 
     /** Cancels every transfer that has not ended. */
     /** Told about every offer refused as a whole (a bad manifest: unsafe names, bounds, malformed), with the reason. */
-    public void onRefused(java.util.function.BiConsumer<PeerSession, String> handler) {
+    public void onRefused(BiConsumer<PeerSession, String> handler) {
         this.refused = handler;
     }
 
@@ -212,7 +214,7 @@ public final class Transfers implements AutoCloseable {
                 try {
                     executor.execute(() -> active.values().stream().filter(t -> t.session == session)
                             .forEach(t -> t.fail(TransferResult.CONNECTION_LOST + ": " + reason, false)));
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                } catch (RejectedExecutionException e) {
                     active.values().stream().filter(t -> t.session == session)
                             .forEach(t -> t.fail(TransferResult.CONNECTION_LOST + ": " + reason, false));
                 }

@@ -12,6 +12,9 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 
+import java.util.List;
+import java.util.function.Function;
+
 /** Local and remote candidates of the selected session: type, address, state, last RTT; the live one marked. */
 final class CandidatesTable extends TableView<CandidateRow> {
 
@@ -33,7 +36,7 @@ final class CandidatesTable extends TableView<CandidateRow> {
         TableColumn<CandidateRow, String> live = new TableColumn<>("Live");
         live.setPrefWidth(60);
         live.setCellValueFactory(c -> c.getValue().liveProperty().map(v -> v ? "●" : ""));
-        getColumns().setAll(java.util.List.of(side, type, address, state, rtt, live));
+        getColumns().setAll(List.of(side, type, address, state, rtt, live));
         setRowFactory(table -> new TableRow<>() {
             @Override
             protected void updateItem(CandidateRow item, boolean empty) {
@@ -50,7 +53,7 @@ final class CandidatesTable extends TableView<CandidateRow> {
     }
 
     private static TableColumn<CandidateRow, String> column(String title, double width,
-                                                           java.util.function.Function<CandidateRow, String> value) {
+                                                           Function<CandidateRow, String> value) {
         TableColumn<CandidateRow, String> column = new TableColumn<>(title);
         column.setPrefWidth(width);
         column.setCellValueFactory(c -> new ReadOnlyStringWrapper(value.apply(c.getValue())));

@@ -1,7 +1,12 @@
 package io.punchline.ui;
 
+import io.punchline.Version;
+import io.punchline.engine.PairingInvite;
+import io.punchline.pairing.RememberedPeers;
+import io.punchline.transfer.IncomingOffer;
 import io.punchline.ui.model.DashboardModel;
 import io.punchline.ui.model.PairingModel;
+import io.punchline.ui.model.TransferList;
 import io.punchline.ui.settings.Settings;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -21,11 +26,8 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
+import org.controlsfx.control.Notifications;
 import org.controlsfx.control.StatusBar;
-
-import io.punchline.engine.PairingInvite;
-import io.punchline.pairing.RememberedPeers;
-import io.punchline.transfer.IncomingOffer;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -245,7 +247,7 @@ final class MainWindow {
         MenuItem about = new MenuItem("_About Punchline");
         about.setOnAction(e -> {
             Alert alert = new Alert(Alert.AlertType.INFORMATION,
-                    "Punchline " + io.punchline.Version.current() + "\nPost-quantum peer-to-peer connections: "
+                    "Punchline " + Version.current() + "\nPost-quantum peer-to-peer connections: "
                             + "MASQUE relay, hole punching.\nIdentity: " + model.identityProperty().get(), ButtonType.OK);
             alert.initOwner(stage);
             alert.setHeaderText("Punchline");
@@ -271,10 +273,10 @@ final class MainWindow {
     }
 
     /** A desktop notification (ControlsFX) and the status bar. */
-    private void notify(io.punchline.ui.model.TransferList.Notice notice) {
+    private void notify(TransferList.Notice notice) {
         model.statusProperty().set(notice.title() + ": " + notice.text());
         try {
-            org.controlsfx.control.Notifications note = org.controlsfx.control.Notifications.create()
+            Notifications note = Notifications.create()
                     .owner(stage).title(notice.title()).text(notice.text())
                     .hideAfter(javafx.util.Duration.seconds(6));
             if (notice.failure()) {

@@ -12,6 +12,7 @@ import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
 
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Throughput (relayed and direct, left scale) and the session's RTT (right scale) over the last two minutes, with a
@@ -120,7 +121,7 @@ final class PathChart extends ResizableCanvas {
     }
 
     private void plot(GraphicsContext g, List<PathSample> samples, long from, double left, double right, double top,
-                      double bottom, Color color, java.util.function.ToDoubleFunction<PathSample> value) {
+                      double bottom, Color color, ToDoubleFunction<PathSample> value) {
         g.setStroke(color);
         g.setLineWidth(1.8);
         g.beginPath();

@@ -11,6 +11,8 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 
+import java.util.List;
+
 /** The punch rounds of the selected session in order: when, the pairs tried, the outcome and how long it took. */
 final class RoundsTimeline extends TableView<PunchRound> {
 
@@ -45,7 +47,7 @@ final class RoundsTimeline extends TableView<PunchRound> {
         pairs.setPrefWidth(420);
         pairs.setCellValueFactory(c -> c.getValue().validatedPairProperty().map(v -> String.join(",  ", c.getValue().pairs())
                 + "   ✔ " + v).orElse(String.join(",  ", c.getValue().pairs())));
-        getColumns().setAll(java.util.List.of(round, at, outcome, took, pairs));
+        getColumns().setAll(List.of(round, at, outcome, took, pairs));
         model.selectedProperty().addListener((o, old, now) -> show(now));
         show(model.selected());
     }

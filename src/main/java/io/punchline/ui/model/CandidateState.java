@@ -1,5 +1,7 @@
 package io.punchline.ui.model;
 
+import java.util.Locale;
+
 /**
  * Where a candidate stands, derived from the events: {@code candidate.added} (NEW), a {@code punch.started} pair that
  * names it (PUNCHING), {@code path.validated} or a validated round (VALIDATED), a failed round that tried it (FAILED).
@@ -9,6 +11,6 @@ public enum CandidateState {
     NEW, PUNCHING, VALIDATED, FAILED;
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -3,6 +3,7 @@ package io.punchline.ui.model;
 import io.punchline.crypto.PeerId;
 import io.punchline.engine.EngineEvent;
 import io.punchline.engine.EventBus;
+import io.punchline.pairing.RememberedPeers;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -10,7 +11,11 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the main window shows, as JavaFX properties and lists, changed only on the FX thread: engine events
@@ -55,10 +60,10 @@ public final class DashboardModel {
     }
 
     /** Replaces the paired peers with the engine's list (after start, pairing, rename, forget). */
-    public void setRemembered(List<io.punchline.pairing.RememberedPeers.Peer> peers) {
-        List<RememberedPeerRow> rows = new java.util.ArrayList<>();
-        java.util.Map<String, String> names = new java.util.HashMap<>();
-        for (io.punchline.pairing.RememberedPeers.Peer peer : peers) {
+    public void setRemembered(List<RememberedPeers.Peer> peers) {
+        List<RememberedPeerRow> rows = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        for (RememberedPeers.Peer peer : peers) {
             RememberedPeerRow row = new RememberedPeerRow(peer.name(), peer.fingerprint(), peer.lastSeen());
             PeerModel session = peer(peer.fingerprint());
             row.onlineProperty().set(session != null && session.openProperty().get());
@@ -80,7 +85,7 @@ public final class DashboardModel {
         if (row != null) {
             row.onlineProperty().set(open);
             if (!open) {
-                row.lastSeenProperty().set(java.time.Instant.now().toString());
+                row.lastSeenProperty().set(Instant.now().toString());
             }
         }
     }

@@ -5,6 +5,9 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
+import java.time.Duration;
+import java.time.Instant;
+
 /** A paired peer as the peers pane lists it: its name, and online (an open session) or when it was last seen. */
 public final class RememberedPeerRow {
 
@@ -41,12 +44,12 @@ public final class RememberedPeerRow {
     }
 
     /** "online" or "last seen 5 min ago". */
-    public String status(java.time.Instant now) {
+    public String status(Instant now) {
         if (onlineProperty().get()) {
             return "● online";
         }
         try {
-            java.time.Duration ago = java.time.Duration.between(java.time.Instant.parse(lastSeenProperty().get()), now);
+            Duration ago = Duration.between(Instant.parse(lastSeenProperty().get()), now);
             long minutes = Math.max(0, ago.toMinutes());
             String when = minutes < 1 ? "just now" : minutes < 60 ? minutes + " min ago"
                     : minutes < 48 * 60 ? ago.toHours() + " h ago" : ago.toDays() + " days ago";

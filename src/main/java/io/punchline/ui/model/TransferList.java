@@ -2,10 +2,12 @@ package io.punchline.ui.model;
 
 import io.punchline.crypto.PeerId;
 import io.punchline.engine.EngineEvent;
+import io.punchline.transfer.IncomingOffer;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -26,15 +28,15 @@ public final class TransferList {
     private final List<Consumer<Notice>> listeners = new CopyOnWriteArrayList<>();
     private Function<String, String> names = PeerId::shortFingerprint;
 
-    private final ObservableList<io.punchline.transfer.IncomingOffer> offers = FXCollections.observableArrayList();
+    private final ObservableList<IncomingOffer> offers = FXCollections.observableArrayList();
 
     /** Offers from peers waiting for an answer (accept all, some, or decline). */
-    public ObservableList<io.punchline.transfer.IncomingOffer> offers() {
+    public ObservableList<IncomingOffer> offers() {
         return offers;
     }
 
     /** A peer's offer arrived (the engine's offer handler, moved to the FX thread). */
-    public void offered(io.punchline.transfer.IncomingOffer offer) {
+    public void offered(IncomingOffer offer) {
         TransferRow row = rowOrNew(offer.id().hex(), offer.peer().fingerprint());
         row.directionProperty().set(TransferRow.IN);
         row.filesProperty().set(offer.manifest().fileCount());
@@ -45,7 +47,7 @@ public final class TransferList {
     }
 
     /** The user answered an offer. */
-    public void answered(io.punchline.transfer.IncomingOffer offer) {
+    public void answered(IncomingOffer offer) {
         offers.remove(offer);
     }
 
@@ -170,7 +172,7 @@ public final class TransferList {
             value /= 1000;
             unit++;
         }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
     private void end(TransferRow row, TransferRow.State state, String message) {

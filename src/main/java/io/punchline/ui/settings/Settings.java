@@ -3,6 +3,9 @@ package io.punchline.ui.settings;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.io.IOException;
+import java.net.InetAddress;
+
 /**
  * What the user set in the window, saved as {@code settings.json} in the profile folder. Unknown fields are ignored so
  * that an older version reads a newer file.
@@ -50,8 +53,8 @@ public record Settings(String relay, int embeddedRelayPort, String downloadFolde
 
     static String defaultDeviceName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             return System.getProperty("user.name", "punchline");
         }
     }
