@@ -20,14 +20,14 @@ import java.util.Set;
 final class Preload {
 
     private static final Logger LOG = LoggerFactory.getLogger(Preload.class);
-    private static final Set<String> PEER_COMMANDS = Set.of("app", "send", "receive", "dial", "listen", "self-check");
+    private static final Set<String> COMMANDS = Set.of("app", "send", "receive", "dial", "listen", "self-check", "relay");
 
     private Preload() {
     }
 
-    /** Starts the preload thread when {@code command} runs a peer engine. */
+    /** Starts the preload thread when {@code command} runs a peer engine or a relay (kwik's packet protection warms too). */
     static void startFor(String command) {
-        if (!PEER_COMMANDS.contains(command)) {
+        if (!COMMANDS.contains(command)) {
             return;
         }
         Thread thread = new Thread(Preload::run, "punchline-preload");
