@@ -34,7 +34,8 @@ import static io.punchline.bench.LabProcess.named;
  * <p>Run: {@code mvn -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.punchline.bench.LabBenchmark}; system properties {@code bench.megabytes} (200),
  * {@code bench.userMegabytes} (100), {@code bench.directTries} (5), {@code bench.userRounds} (3),
- * {@code bench.prefix} (the lab's namespace prefix, {@code plbench}).
+ * {@code bench.prefix} (the lab's namespace prefix, {@code plbench}), {@code bench.labs} (which labs, all of
+ * {@code clean,symmetric,d20l1,d50l3} by default).
  */
 public final class LabBenchmark {
 
@@ -48,6 +49,8 @@ public final class LabBenchmark {
     private final int directTries = Integer.getInteger("bench.directTries", 5);
     private final int userRounds = Integer.getInteger("bench.userRounds", 3);
     private final String prefix = System.getProperty("bench.prefix", "plbench");
+    /** The labs to run (clean, symmetric, d20l1, d50l3), comma-separated; all when unset. */
+    private final List<String> labs = List.of(System.getProperty("bench.labs", "clean,symmetric,d20l1,d50l3").split(","));
     private final Path work = Path.of("target", "lab-bench").toAbsolutePath();
     private final LabBenchTable table = new LabBenchTable();
 
@@ -135,6 +138,9 @@ public final class LabBenchmark {
     }
 
     private void inLab(String name, Map<String, Site> sites, int delayMs, Cases cases) {
+        if (!labs.contains(name)) {
+            return;
+        }
         System.err.println("lab-bench: bringing up lab '" + name + "' " + sites);
         Path logs = work.resolve(name);
         try (NatLab nat = NatLab.upSites(prefix, sites)) {
