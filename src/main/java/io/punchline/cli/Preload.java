@@ -3,6 +3,7 @@ package io.punchline.cli;
 import io.netty.channel.epoll.Epoll;
 import io.netty.handler.codec.quic.Quic;
 import io.punchline.crypto.CipherWarmUp;
+import io.punchline.nat.TraversalRehearsal;
 import io.punchline.tls.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,8 @@ import java.util.Set;
  * Work a peer command will need, started on a second thread as soon as the command is known, so that it runs beside the
  * main thread's relay connection instead of after it (docs/BENCHMARKS.md, "Quick start"): the native QUIC and epoll
  * libraries, the classes that make the peer listener's certificate, the event printer's JSON serializers
- * ({@link EventPrinter#warmUp}) and the JIT warm-up of the record layer's cipher ({@link CipherWarmUp}). Nothing here
+ * ({@link EventPrinter#warmUp}) and the JIT warm-up of the record layer's cipher ({@link CipherWarmUp}), and one traversal played in memory
+ * ({@link TraversalRehearsal}). Nothing here
  * has an effect a user could see except time: each step only loads and exercises code, and a failure is left for the
  * real use to report.
  */
@@ -43,6 +45,7 @@ final class Preload {
             TlsIdentity.generate("preload");
             EventPrinter.warmUp();
             CipherWarmUp.run();
+            TraversalRehearsal.run();
         } catch (Exception | LinkageError e) {
             LOG.debug("preload: {}", e.toString());
         }
