@@ -14,10 +14,9 @@ import java.util.Set;
  * Work a peer command will need, started on a second thread as soon as the command is known, so that it runs beside the
  * main thread's relay connection instead of after it (docs/BENCHMARKS.md, "Quick start"): the native QUIC and epoll
  * libraries, the classes that make the peer listener's certificate, the event printer's JSON serializers
- * ({@link EventPrinter#warmUp}) and the JIT warm-up of the record layer's cipher ({@link CipherWarmUp}), and one traversal played in memory
- * ({@link TraversalRehearsal}). Nothing here
- * has an effect a user could see except time: each step only loads and exercises code, and a failure is left for the
- * real use to report.
+ * ({@link EventPrinter#warmUp}), the JIT warm-up of the record layer's cipher ({@link CipherWarmUp}) and one traversal
+ * played in memory ({@link TraversalRehearsal}). Nothing here has an effect a user could see except time: each step
+ * only loads and exercises code, and a failure is left for the real use to report.
  */
 final class Preload {
 
