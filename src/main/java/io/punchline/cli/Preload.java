@@ -26,9 +26,12 @@ final class Preload {
     private Preload() {
     }
 
-    /** Starts the preload thread when {@code command} runs a peer engine or a relay (kwik's packet protection warms too). */
+    /**
+     * Starts the preload thread when {@code command} runs a peer engine or a relay (kwik's packet protection warms too);
+     * {@code -Dpunchline.preload=false} leaves it out (for a benchmark that compares).
+     */
     static void startFor(String command) {
-        if (!COMMANDS.contains(command)) {
+        if (!COMMANDS.contains(command) || "false".equals(System.getProperty("punchline.preload"))) {
             return;
         }
         Thread thread = new Thread(Preload::run, "punchline-preload");
