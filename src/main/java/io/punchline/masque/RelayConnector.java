@@ -76,7 +76,9 @@ final class RelayConnector {
             throw new BindException("cannot connect to relay " + relay.authority() + " (unreachable, or not the relay "
                     + "with fingerprint " + relay.fingerprint() + "): " + e.getMessage(), e);
         }
-        quic.keepAlive(15);
+        // kwik 0.10.8 pings every half idle timeout only for the first N seconds of keepAlive(N): for the life of the
+        // connection, so a client waiting on a long request (a pairing mailbox, a bind at rest) is not idled out
+        quic.keepAlive(Integer.MAX_VALUE);
         if (!connected.http3().relaySupportsMasque()) {
             connected.close();
             throw new BindException("relay " + relay.authority() + " does not offer extended CONNECT with HTTP datagrams");
