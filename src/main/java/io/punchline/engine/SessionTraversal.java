@@ -35,9 +35,11 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,9 +50,11 @@ import java.util.concurrent.TimeUnit;
  * NAT traversal for one peer session: the {@link Traversal} state machine of {@code nat} (the rules, the draft
  * sections) driven by this session's control stream, the engine socket and one timer. Each input is applied under this
  * object's lock, which covers nothing but the state machine and the timer; the actions it returns (control messages,
- * probes, path switches, events) are carried out after the lock is released, in the order returned, on the thread that
- * brought the input: the control stream's reader, the socket's event loop (probes, which never make control
- * messages), the engine's timer, or the caller of {@link #start}.
+ * probes, path switches, events) are carried out after the lock is released. Those of the caller of {@link #start}, the
+ * control stream's reader and the engine's timer go through one outbox and are carried out in the order the state
+ * machine returned them, whichever of those threads gets there first: the peer must see the {@code nat_traversal}
+ * parameter before a PUNCH_ME_NOW made from an ADD_ADDRESS that overtook it on another thread. Probes arrive on the
+ * socket's event loop, never make control messages, and are carried out there at once.
  */
 final class SessionTraversal {
 
@@ -70,6 +74,10 @@ final class SessionTraversal {
     private final Traversal traversal;
     /** The armed timer, when it fires, and its number (a timer that fired knows whether it is still the armed one). */
     private ScheduledFuture<?> wakeUp;
+    /** Actions of the start, the control reader and the timer not yet carried out, in state-machine order. */
+    private final Queue<List<TraversalAction>> outbox = new ArrayDeque<>();
+    /** Whether a thread is carrying out the outbox now. */
+    private boolean carrying;
     private long wakeUpAt;
     private long wakeUps;
 
@@ -104,12 +112,11 @@ final class SessionTraversal {
     /** Starts the control stream exchange with this side's candidates. */
     void start(List<Candidate> localCandidates) throws IOException {
         session.readControl(this::readControl);
-        List<TraversalAction> actions;
         synchronized (this) {
-            actions = traversal.start(localCandidates, now());
+            outbox.add(traversal.start(localCandidates, now()));
             rearm();
         }
-        carryOut(actions);
+        drain();
     }
 
     private void readControl(InputStream control) throws IOException {
@@ -118,12 +125,11 @@ final class SessionTraversal {
         try {
             for (int n; (n = control.read(buffer)) >= 0; ) {
                 for (TraversalMessage message : codec.feed(ByteBuffer.wrap(buffer, 0, n))) {
-                    List<TraversalAction> actions;
                     synchronized (this) {
-                        actions = traversal.onMessage(message, now());
+                        outbox.add(traversal.onMessage(message, now()));
                         rearm();
                     }
-                    carryOut(actions);
+                    drain();
                 }
             }
             codec.finish();
@@ -152,12 +158,15 @@ final class SessionTraversal {
             wantsTraffic = traversal.wantsDirectTraffic(now);
         }
         DirectTraffic traffic = wantsTraffic ? directTraffic() : null; // outside the lock: it asks the event loop
-        List<TraversalAction> actions;
         synchronized (this) {
-            actions = traversal.onTimer(now, traffic);
+            outbox.add(traversal.onTimer(now, traffic));
             rearm();
         }
-        carryOutQuietly(actions);
+        try {
+            drain();
+        } catch (IOException e) {
+            LOG.debug("traversal control failed: {}", e.getMessage());
+        }
     }
 
     /** Arms the one timer for the state machine's next deadline. Holds the lock. */
@@ -189,6 +198,29 @@ final class SessionTraversal {
         long direct = router.directPacketsReceived(virtualAddress);
         long lastArrival = router.lastDirectReceiveNanos(virtualAddress) / 1_000_000;
         return new DirectTraffic(direct, lastArrival, session.packetsReceived());
+    }
+
+    /**
+     * Carries out the outbox in order, outside the lock; returns at once when another thread is at it (that thread
+     * takes what was added meanwhile before it stops).
+     */
+    private void drain() throws IOException {
+        while (true) {
+            List<TraversalAction> next;
+            synchronized (this) {
+                if (carrying || (next = outbox.poll()) == null) {
+                    return;
+                }
+                carrying = true;
+            }
+            try {
+                carryOut(next);
+            } finally {
+                synchronized (this) {
+                    carrying = false;
+                }
+            }
+        }
     }
 
     private void carryOutQuietly(List<TraversalAction> actions) {

@@ -169,7 +169,7 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
                         throw new IOException("stream closed");
                     }
                     if (readFailure != null) {
-                        throw readFailure;
+                        throw again(readFailure);
                     }
                     if (ended) {
                         return -1;
@@ -237,7 +237,7 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
                 }
                 if (writeFailure != null) {
                     buffer.release();
-                    throw writeFailure;
+                    throw again(writeFailure);
                 }
                 unwritten += length;
                 lastWrite = channel.writeAndFlush(buffer);
@@ -259,7 +259,7 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
                     awaitLock();
                 }
                 if (writeFailure != null) {
-                    throw writeFailure;
+                    throw again(writeFailure);
                 }
             }
         }
@@ -273,7 +273,7 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
                 }
                 outputClosed = true;
                 if (writeFailure != null) {
-                    throw writeFailure;
+                    throw again(writeFailure);
                 }
                 last = lastWrite;
             }
@@ -296,5 +296,14 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting on a stream");
         }
+    }
+
+    /**
+     * The stream's stored failure as a new exception with the same message: a caller that closes in a
+     * try-with-resources after a failed write gets the failure again from close, and the same instance there would
+     * make Java's suppression fail with "Self-suppression not permitted" in place of the reason.
+     */
+    private static IOException again(IOException failure) {
+        return new IOException(failure.getMessage(), failure);
     }
 }

@@ -82,4 +82,30 @@ class PeerTransportTest {
         stream.output().close();
         return new String(stream.input().readAllBytes(), StandardCharsets.UTF_8);
     }
+
+    /**
+     * A writer whose peer reset the stream learns why, also from the close of a try-with-resources: the stored failure
+     * is thrown as a new exception each time (the same instance twice made Java report "Self-suppression not
+     * permitted" in place of the reason).
+     */
+    @Test
+    void aWriteAfterThePeerResetTheStreamFailsWithTheReasonAlsoInTryWithResources() throws Exception {
+        try (Engine a = relay.relayedEngine(); Engine b = relay.relayedEngine()) {
+            b.onSession(session -> session.onStream(SecureStream::abort));
+            PeerSession dialled = a.dial(b.contact());
+            IOException failure = null;
+            byte[] block = new byte[64 * 1024];
+            try (SecureStream stream = dialled.openStream()) {
+                for (int i = 0; i < 10_000; i++) {
+                    stream.output().write(block);
+                }
+            } catch (IOException e) {
+                failure = e;
+            }
+            IOException failed = failure;
+            assertThat(failed).as("the write fails once the peer reset the stream").isNotNull();
+            assertThat(failed.getMessage()).doesNotContain("Self-suppression").isNotBlank();
+            assertThat(failed.getSuppressed()).allSatisfy(s -> assertThat(s).isNotSameAs(failed));
+        }
+    }
 }
