@@ -1,10 +1,12 @@
 package io.punchline.crypto;
 
+import io.punchline.testing.FuzzBudget;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
@@ -13,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Handshake parsers and both handshake sides see random and mutated input: only HandshakeException comes out. */
+@AddLifecycleHook(FuzzBudget.class)
 class HandshakeFuzzTest {
 
     static HandshakeFixture.Run session;

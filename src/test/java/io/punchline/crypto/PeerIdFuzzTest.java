@@ -1,12 +1,15 @@
 package io.punchline.crypto;
 
+import io.punchline.testing.FuzzBudget;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Fingerprint encoding round-trips for every PeerId; the parser fails only with IllegalArgumentException. */
+@AddLifecycleHook(FuzzBudget.class)
 class PeerIdFuzzTest {
 
     @Property

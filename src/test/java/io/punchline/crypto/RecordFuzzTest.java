@@ -1,10 +1,12 @@
 package io.punchline.crypto;
 
+import io.punchline.testing.FuzzBudget;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +17,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The record parser sees random and mutated input: only RecordException, and only authenticated plaintext. */
+@AddLifecycleHook(FuzzBudget.class)
 class RecordFuzzTest {
 
     static final int RECORD = RecordType.HEADER_LENGTH + RecordType.MAX_CIPHERTEXT;

@@ -1,11 +1,14 @@
 package io.punchline.crypto;
 
+import io.punchline.testing.FuzzBudget;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 import java.nio.ByteBuffer;
 
 /** The relay-auth decoders see random bytes: only HandshakeException comes out. */
+@AddLifecycleHook(FuzzBudget.class)
 class RelayCodecFuzzTest {
 
     @Property(tries = 300)

@@ -8,6 +8,7 @@ import io.punchline.masque.ContextLookup.Kind;
 import io.punchline.masque.ContextRegistry.Limits;
 import io.punchline.masque.ContextRegistry.Role;
 import io.punchline.wire.WireFormatException;
+import io.punchline.testing.FuzzBudget;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -25,11 +26,13 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * Random and mutated input never makes a MASQUE parser throw anything but its declared exceptions, and two compliant
  * registries exchanging capsules in any interleaving never call each other malformed.
  */
+@AddLifecycleHook(FuzzBudget.class)
 class MasqueFuzzTest {
 
     private static final InetSocketAddress[] TUPLES = {address("192.0.2.1", 1), address("192.0.2.1", 2),

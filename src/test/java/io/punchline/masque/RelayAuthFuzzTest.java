@@ -4,6 +4,7 @@ import io.punchline.crypto.Identity;
 import io.punchline.crypto.RelayAuthProof;
 import io.punchline.relay.RelayConfig;
 import io.punchline.relay.RelayServer;
+import io.punchline.testing.FuzzBudget;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -11,6 +12,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The relay's handling of proof bodies under random input, on the wire: after a fresh challenge, any body is answered
  * 400 (malformed) or 403 (does not verify), never anything else, and the relay keeps authenticating real clients.
  */
+@AddLifecycleHook(FuzzBudget.class)
 class RelayAuthFuzzTest {
 
     private static RelayServer relay;

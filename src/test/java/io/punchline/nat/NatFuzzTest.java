@@ -5,6 +5,7 @@ import static io.punchline.nat.Addresses.address;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.punchline.nat.PathProbe.Kind;
+import io.punchline.testing.FuzzBudget;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -21,11 +22,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * Random and mutated input never makes a traversal decoder throw anything but its declared exception, probes never
  * authenticate what was changed, and a scheduler driven by random events never makes a responder call it a violator.
  */
+@AddLifecycleHook(FuzzBudget.class)
 class NatFuzzTest {
 
     private static final InetSocketAddress[] ADDRESSES = {address("192.0.2.1", 4433), address("2001:db8::1", 1),

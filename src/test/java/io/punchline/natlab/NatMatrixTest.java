@@ -175,7 +175,7 @@ class NatMatrixTest {
                 .append("real `punchline` processes behind nftables NATs (docs/NATLAB.md); the dialler sends ")
                 .append(BYTES / 1_000_000).append(" MB of test data,\n")
                 .append("verified by SHA-256 on the other side. Regenerate (as root):\n\n")
-                .append("```sh\nmvn -B test -Dtest=NatMatrixTest -Dnatlab.matrix.output=docs/NAT-MATRIX.md\n```\n\n")
+                .append("```sh\nmvn -B -Pfull test -Dtest=NatMatrixTest -Dnatlab.matrix.output=docs/NAT-MATRIX.md\n```\n\n")
                 .append("`time to direct`: from the session's post-quantum handshake to the dialler's switch to the direct path.\n")
                 .append("`via relay`: bytes of peer traffic the dialler sent through the relay (handshake, control, and data before the switch).\n")
                 .append("`throughput`: the test data's size over the dialler's time from its first byte to the listener's verified total.\n")

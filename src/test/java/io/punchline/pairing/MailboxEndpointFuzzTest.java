@@ -5,6 +5,7 @@ import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.masque.RelayRequests;
 import io.punchline.relay.RelayConfig;
 import io.punchline.relay.RelayServer;
+import io.punchline.testing.FuzzBudget;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -13,6 +14,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Random bodies to the relay's pairing endpoints: answered with a status below 500, and the relay keeps serving. */
+@AddLifecycleHook(FuzzBudget.class)
 class MailboxEndpointFuzzTest {
 
     private static RelayServer relay;

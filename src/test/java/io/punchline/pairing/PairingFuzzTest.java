@@ -5,6 +5,7 @@ import io.punchline.mailbox.MailboxProtocol;
 import io.punchline.masque.RelayAddress;
 import io.punchline.session.PeerContact;
 import io.punchline.wire.WireFormatException;
+import io.punchline.testing.FuzzBudget;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -12,6 +13,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,6 +23,7 @@ import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Card and mailbox codecs: round trips, and decoders that fail only with WireFormatException. */
+@AddLifecycleHook(FuzzBudget.class)
 class PairingFuzzTest {
 
     static final String RELAY_TEXT = "127.0.0.1:4433#"

@@ -5,6 +5,7 @@ import static io.punchline.quic.InitialPacketsTest.RFC9001_DCID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.punchline.wire.WireFormatException;
+import io.punchline.testing.FuzzBudget;
 import java.util.Arrays;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
@@ -15,8 +16,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /** Whatever bytes arrive, the Initial and ServerHello readers answer with a value, empty or a WireFormatException. */
+@AddLifecycleHook(FuzzBudget.class)
 class HandshakeWitnessFuzzTest {
 
     private static final InitialKeys SERVER_KEYS = InitialKeys.server(RFC9001_DCID);

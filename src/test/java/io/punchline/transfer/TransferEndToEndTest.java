@@ -167,7 +167,7 @@ class TransferEndToEndTest {
     void aFolderTreeArrivesIdenticalWithBigSmallEmptyAndNonAsciiEntries() throws Exception {
         Peer a = peer();
         Peer b = peer();
-        Path tree = sampleTree(64L << 20);
+        Path tree = sampleTree(16L << 20); // several checkpoints (4 MiB) and many progress intervals
         Path target = temp.resolve("target");
         CompletableFuture<IncomingOffer> offered = offers(b);
         PeerSession session = a.dial(b);
@@ -270,14 +270,14 @@ class TransferEndToEndTest {
         Peer a = peer();
         Peer b1 = new Peer();
         Path big = temp.resolve("src/big.bin");
-        write(big, 64L << 20, 5);
+        write(big, 32L << 20, 5);
         Path small = temp.resolve("src/small.txt");
         Files.writeString(small, "small");
         Path target = temp.resolve("target");
         CompletableFuture<IncomingOffer> offered = offers(b1);
         CompletableFuture<Void> midFile = new CompletableFuture<>();
         b1.tap = u -> {
-            if (u instanceof TransferUpdate.Progress p && p.bytes() > (20 << 20)) {
+            if (u instanceof TransferUpdate.Progress p && p.bytes() > (8 << 20)) {
                 midFile.complete(null);
             }
         };

@@ -7,6 +7,7 @@ import io.punchline.transfer.ControlMessage.Complete;
 import io.punchline.transfer.ControlMessage.FileDone;
 import io.punchline.transfer.ControlMessage.Offer;
 import io.punchline.transfer.ControlMessage.Request;
+import io.punchline.testing.FuzzBudget;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -14,6 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.util.List;
  * Random and mutated bytes never make a transfer parser throw anything but {@link TransferProtocolException} (or, for
  * stream reads, an {@link IOException} for a stream that ends early): bounds come before allocation.
  */
+@AddLifecycleHook(FuzzBudget.class)
 class TransferFuzzTest {
 
     private static final List<byte[]> SEEDS = List.of(

@@ -1,5 +1,6 @@
 package io.punchline.wire;
 
+import io.punchline.testing.FuzzBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
@@ -8,8 +9,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /** Random input never makes a wire decoder throw anything but {@link WireFormatException}. */
+@AddLifecycleHook(FuzzBudget.class)
 class WireFuzzTest {
 
     @Property(tries = 2000)
