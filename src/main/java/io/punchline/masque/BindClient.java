@@ -92,9 +92,9 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
     /** Payloads to one target after which it gets a compressed context of its own. */
     public static final int BUSY_PEER_PAYLOADS = 16;
 
-    private BindClient(RelayAddress relay, QuicClientConnection quic, RelayHttp3Connection http3,
-                       ExecutorService executor, RelayHttp3Connection.Exchange exchange,
-                       List<InetSocketAddress> publicAddresses, Listener listener) {
+    BindClient(RelayAddress relay, QuicClientConnection quic, RelayHttp3Connection http3,
+               ExecutorService executor, RelayHttp3Connection.Exchange exchange,
+               List<InetSocketAddress> publicAddresses, Listener listener) {
         this.relay = relay;
         this.relayRequests = RelayRequests.over(relay, http3);
         this.quic = quic;
@@ -130,29 +130,10 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
      */
     public static BindClient connect(RelayAddress relay, Identity identity, DatagramSocketFactory socketFactory,
                                      Listener listener, Duration timeout) throws BindException {
-        RelayConnector.Connected connected = RelayConnector.connect(relay, socketFactory, timeout);
-        QuicClientConnection quic = connected.quic();
-        ExecutorService executor = connected.executor();
-        RelayHttp3Connection http3 = connected.http3();
-        try {
-            if (identity != null) {
-                RelayAuthRequests.authenticate(http3, relay, identity);
-            }
-            BindRequest request = BindRequest.send(http3, relay, identity != null);
-            BindClient client = new BindClient(relay, quic, http3, executor, request.exchange(),
-                    request.publicAddresses(), listener);
-            client.start(request.exchange().reader(), timeout);
-            return client;
-        } catch (IOException | WireFormatException e) {
-            connected.close();
-            throw new BindException("bind request to relay " + relay.authority() + " failed: " + e.getMessage(), e);
-        } catch (BindException e) {
-            connected.close();
-            throw e;
-        }
+        return BindAttempt.connect(relay, identity, socketFactory, listener, timeout);
     }
 
-    private void start(RequestStreamReader reader, Duration timeout) throws IOException, BindException {
+    void start(RequestStreamReader reader, Duration timeout) throws IOException, BindException {
         // one thread, so payloads reach the listener in the order they arrived (tunnelled QUIC counts reordering as loss)
         quic.setDatagramHandler(inbound::onDatagram, datagramExecutor);
         keepAlive = KEEPALIVE_TIMER.scheduleAtFixedRate(this::keepTunnelAlive, KEEPALIVE.toMillis(), KEEPALIVE.toMillis(),

@@ -1,7 +1,7 @@
 package io.punchline.masque;
 
 /** A bind could not be set up; the message is meant for the user. */
-public final class BindException extends Exception {
+public class BindException extends Exception {
     public BindException(String message) {
         super(message);
     }

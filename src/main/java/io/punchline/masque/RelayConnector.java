@@ -14,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Opens a client's HTTP/3 connection to a relay: kwik with the QUIC datagram extension, the relay's certificate pinned
@@ -32,7 +36,35 @@ final class RelayConnector {
             quic.close();
             executor.shutdownNow();
         }
+
+        /**
+         * Closes this connection in {@code timeout} unless cancelled first: requests that wait for a relay's answer
+         * then fail instead of waiting as long as kwik keeps an unanswered connection open.
+         */
+        Deadline closeAfter(Duration timeout) {
+            AtomicBoolean expired = new AtomicBoolean();
+            ScheduledFuture<?> task = DEADLINES.schedule(() -> {
+                expired.set(true);
+                close();
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return () -> {
+                task.cancel(false);
+                return !expired.get();
+            };
+        }
     }
+
+    /** A pending {@link Connected#closeAfter}. */
+    interface Deadline {
+        /** Cancels it; returns false when it had already expired and closed the connection. */
+        boolean cancel();
+    }
+
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "relay-request-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private RelayConnector() {
     }

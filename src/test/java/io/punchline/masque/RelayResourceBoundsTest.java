@@ -98,7 +98,9 @@ class RelayResourceBoundsTest {
         start(RelayResources.DEFAULT.withRequestDeadline(DEADLINE), 100);
         try (RawRelayRequest client = new RawRelayRequest(relay.address().withoutRelayPeer())) {
             client.post(RelayAuthRequests.CHALLENGE_PATH, new byte[0]); // the connection's streams are all up
-            int busyBefore = awaitStatistics(s -> true).busyWorkers();
+            // the challenge's worker may still be finishing when its answer arrives: wait until it is free again (a
+            // count taken while it was busy made the last check wait for a worker that had long been released)
+            int busyBefore = awaitStatistics(s -> s.busyWorkers() == 0).busyWorkers();
             List<QuicStream> stalled = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 QuicStream stream = client.connection.http3().openRequestStream();
