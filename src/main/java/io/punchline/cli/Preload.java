@@ -1,7 +1,5 @@
 package io.punchline.cli;
 
-import io.netty.channel.epoll.Epoll;
-import io.netty.handler.codec.quic.Quic;
 import io.punchline.crypto.CipherWarmUp;
 import io.punchline.nat.TraversalRehearsal;
 import io.punchline.tls.TlsIdentity;
@@ -12,8 +10,7 @@ import java.util.Set;
 
 /**
  * Work a peer command will need, started on a second thread as soon as the command is known, so that it runs beside the
- * main thread's relay connection instead of after it (docs/BENCHMARKS.md, "Quick start"): the native QUIC and epoll
- * libraries, the classes that make the peer listener's certificate, the event printer's JSON serializers
+ * main thread's relay connection instead of after it (docs/BENCHMARKS.md, "Quick start"): the classes that make the peer listener's certificate, the event printer's JSON serializers
  * ({@link EventPrinter#warmUp}), the JIT warm-up of the record layer's cipher ({@link CipherWarmUp}) and one traversal
  * played in memory ({@link TraversalRehearsal}). Nothing here has an effect a user could see except time: each step
  * only loads and exercises code, and a failure is left for the real use to report.
@@ -42,8 +39,9 @@ final class Preload {
 
     private static void run() {
         try {
-            Quic.isAvailable();
-            Epoll.isAvailable();
+            // no native libraries here: loading one (System.load, under the JDK's library lock) while the main thread
+            // initialises java.net.InetAddress (which loads libnet under the same lock) deadlocked a relay at start
+            // on JDK 17 (the library's JNI_OnLoad waited for InetAddress); the main thread loads them itself
             TlsIdentity.generate("preload");
             EventPrinter.warmUp();
             CipherWarmUp.run();
