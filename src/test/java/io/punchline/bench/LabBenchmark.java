@@ -35,7 +35,8 @@ import static io.punchline.bench.LabProcess.named;
  * -Dexec.mainClass=io.punchline.bench.LabBenchmark}; system properties {@code bench.megabytes} (200),
  * {@code bench.userMegabytes} (100), {@code bench.directTries} (5), {@code bench.userRounds} (3),
  * {@code bench.prefix} (the lab's namespace prefix, {@code plbench}), {@code bench.labs} (which labs, all of
- * {@code clean,symmetric,d20l1,d50l3} by default).
+ * {@code clean,symmetric,d20l1,d50l3} by default), {@code bench.cases} (only the cases whose name contains one of these
+ * comma-separated words, e.g. {@code direct (cone} for the clean direct transfer alone; all by default).
  */
 public final class LabBenchmark {
 
@@ -51,6 +52,8 @@ public final class LabBenchmark {
     private final String prefix = System.getProperty("bench.prefix", "plbench");
     /** The labs to run (clean, symmetric, d20l1, d50l3), comma-separated; all when unset. */
     private final List<String> labs = List.of(System.getProperty("bench.labs", "clean,symmetric,d20l1,d50l3").split(","));
+    /** Words that pick cases by name (all cases when unset). */
+    private final List<String> cases = List.of(System.getProperty("bench.cases", "").split(","));
     private final Path work = Path.of("target", "lab-bench").toAbsolutePath();
     private final LabBenchTable table = new LabBenchTable();
 
@@ -171,6 +174,9 @@ public final class LabBenchmark {
     }
 
     private void measure(String name, Measurement measurement) {
+        if (cases.stream().noneMatch(name::contains)) {
+            return;
+        }
         System.err.println("lab-bench: " + name + " ...");
         try {
             table.add(measurement.measure());
