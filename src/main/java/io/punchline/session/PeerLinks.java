@@ -262,12 +262,12 @@ public final class PeerLinks implements AutoCloseable {
                 // the dialler is done once it sent its proof and may open a stream at once, while this side still
                 // verifies that proof: a few such streams wait, unread (quiche's flow control holds their data), and
                 // are reset if the handshake fails; any more are reset at once, never buffered
-                bridge.channel().config().setAutoRead(false);
+                bridge.hold();
                 session.whenComplete((accepted, failure) -> {
                     if (failure != null) {
                         bridge.abort();
                     } else {
-                        bridge.channel().config().setAutoRead(true);
+                        bridge.release();
                         accepted.acceptStream(bridge);
                     }
                 });

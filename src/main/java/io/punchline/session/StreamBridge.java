@@ -17,8 +17,11 @@ import java.util.ArrayDeque;
  * Blocking {@link InputStream} and {@link OutputStream} over one Netty QUIC stream (RFC 9000 sections 2-3), for the
  * code above the session (handshake, secure records, transfers), which reads and writes on its own threads.
  *
- * <p>Reading: what arrives is queued up to {@link #READ_AHEAD} bytes; then the bridge stops reading the stream
- * (auto-read off), so quiche's flow control holds the sender until the reader catches up. Writing: each write is
+ * <p>Reading: what arrives is queued up to {@link #READ_AHEAD} bytes; then the bridge pauses reading the stream
+ * (auto-read off), so quiche's flow control holds the sender until the reader has taken half of it. Pausing and
+ * resuming are decided under the lock and carried out only on the stream's event loop, each time from the latest
+ * decision: a resume decided on the reader's thread could otherwise overtake a pause decided just before it, leave the
+ * stream paused with nothing queued, and stall the transfer for good. Writing: each write is
  * handed to the stream at once; a writer waits while more than {@link #WRITE_AHEAD} bytes are not yet taken by quiche
  * (the peer's flow-control window and the congestion window pace it). Closing the output sends FIN after the last
  * write has been taken (Netty's {@code shutdownOutput()} would otherwise overtake queued writes).
@@ -35,6 +38,10 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
     private volatile QuicStreamChannel channel;
     private int receivedBytes;
     private boolean ended;
+    /** Reading is paused because {@link #READ_AHEAD} bytes wait for the reader (guarded by the lock). */
+    private boolean paused;
+    /** Reading is held until the session that owns the stream exists (guarded by the lock). */
+    private boolean held;
     private boolean inputClosed;
     private IOException readFailure;
     private long unwritten;
@@ -74,11 +81,50 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
             }
             received.add(data);
             receivedBytes += data.readableBytes();
-            stopReading = receivedBytes >= READ_AHEAD;
+            stopReading = !paused && receivedBytes >= READ_AHEAD;
+            paused |= stopReading;
             lock.notifyAll();
         }
         if (stopReading) {
-            ctx.channel().config().setAutoRead(false);
+            applyReading();
+        }
+    }
+
+    /** Makes the stream's auto-read match the latest decision; runs on the stream's event loop only. */
+    private void applyReading() {
+        boolean read;
+        synchronized (lock) {
+            read = !paused && !held;
+        }
+        QuicStreamChannel stream = channel;
+        if (stream.isActive() && stream.config().isAutoRead() != read) {
+            stream.config().setAutoRead(read);
+        }
+    }
+
+    /** Holds the stream unread (quiche's flow control holds its sender) until {@link #release()}. */
+    void hold() {
+        synchronized (lock) {
+            held = true;
+        }
+        applyReadingOnLoop();
+    }
+
+    /** Ends a {@link #hold()}. */
+    void release() {
+        synchronized (lock) {
+            held = false;
+        }
+        applyReadingOnLoop();
+    }
+
+    /** Applies the latest reading decision (taken under the lock by the caller) on the event loop, from any thread. */
+    private void applyReadingOnLoop() {
+        QuicStreamChannel stream = channel;
+        if (stream.eventLoop().inEventLoop()) {
+            applyReading();
+        } else {
+            stream.eventLoop().execute(this::applyReading);
         }
     }
 
@@ -129,6 +175,7 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
                 readFailure = new IOException("stream aborted");
             }
             inputClosed = true;
+            paused = false;
             releaseReceived();
             lock.notifyAll();
         }
@@ -136,7 +183,7 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
         if (stream != null && stream.isActive()) {
             stream.shutdownOutput(0);
             stream.shutdownInput(0);
-            stream.config().setAutoRead(true);
+            applyReadingOnLoop();
         }
     }
 
@@ -185,12 +232,12 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
                         received.poll().release();
                     }
                 }
-                int before = receivedBytes;
                 receivedBytes -= copied;
-                resume = before >= READ_AHEAD / 2 && receivedBytes < READ_AHEAD / 2;
+                resume = paused && receivedBytes < READ_AHEAD / 2;
+                paused &= !resume;
             }
             if (resume) {
-                channel.config().setAutoRead(true);
+                applyReadingOnLoop();
             }
             return copied;
         }
@@ -206,13 +253,14 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
         public void close() {
             boolean resume;
             synchronized (lock) {
-                resume = !inputClosed;
+                resume = paused;
                 inputClosed = true;
+                paused = false;
                 releaseReceived();
                 lock.notifyAll();
             }
-            if (resume && channel.isActive()) {
-                channel.config().setAutoRead(true); // what still arrives is dropped, so the peer is never held
+            if (resume) {
+                applyReadingOnLoop(); // what still arrives is dropped, so the peer is never held
             }
         }
     }
