@@ -1,6 +1,8 @@
 package io.punchline.masque;
 
 import io.punchline.wire.WireFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tech.kwik.core.QuicClientConnection;
 import tech.kwik.core.QuicStream;
 import tech.kwik.flupke.impl.HeadersFrame;
@@ -21,6 +23,7 @@ import java.util.concurrent.ExecutorService;
  */
 final class RelayHttp3Connection extends Http3ClientConnectionImpl {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RelayHttp3Connection.class);
     static final long SETTINGS_H3_DATAGRAM = 0x33;
     static final long SETTINGS_ENABLE_CONNECT_PROTOCOL = 0x08;
     static final int MAX_RESPONSE_HEADERS = 16 * 1024;
@@ -91,8 +94,23 @@ final class RelayHttp3Connection extends Http3ClientConnectionImpl {
         return new Exchange(stream, writer, reader, decodeResponse(headers.fieldSection()));
     }
 
-    /** Sends {@code body} and reads the whole response; a response body over {@code maxBody} bytes is an error. */
+    /**
+     * Sends {@code body} and reads the whole response; a response body over {@code maxBody} bytes is an error. A 408
+     * (the relay did not get the whole request within its request deadline, so did not process it) is repeated once
+     * on a new stream, as RFC 9110 section 15.5.9 allows and HTTP clients such as OkHttp do: one request held up on
+     * its way (a stalled stream, a slow link) costs a second try, not the user's pairing.
+     */
     Response post(Map<String, String> pseudoHeaders, byte[] body, int maxBody) throws IOException {
+        Response response = postOnce(pseudoHeaders, body, maxBody);
+        if (response.status() != 408) {
+            return response;
+        }
+        LOG.info("relay answered 408 to {}: the request did not reach it whole in time; sending it once more",
+                pseudoHeaders.get(":path"));
+        return postOnce(pseudoHeaders, body, maxBody);
+    }
+
+    private Response postOnce(Map<String, String> pseudoHeaders, byte[] body, int maxBody) throws IOException {
         try {
             Exchange exchange = send(pseudoHeaders, Map.of(), body);
             ByteArrayOutputStream received = new ByteArrayOutputStream();
