@@ -23,6 +23,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -194,8 +195,8 @@ public final class CryptoBenchmark {
         connection.quic.close();
         server.close();
         for (String direction : new String[]{"upload", "download"}) {
-            double plain = median(results.get(direction + " plain "));
-            double secure = median(results.get(direction + " secure"));
+            double plain = LabBenchTable.median(results.getOrDefault(direction + " plain ", List.of()));
+            double secure = LabBenchTable.median(results.getOrDefault(direction + " secure", List.of()));
             System.out.printf(Locale.ROOT, "%s: plain %.1f MB/s, secure %.1f MB/s, secure/plain %.2f%n",
                     direction, plain, secure, secure / plain);
         }
@@ -257,7 +258,7 @@ public final class CryptoBenchmark {
     private double transfer(Connection connection, byte mode, byte direction, long bytes) throws IOException {
         QuicStream stream = connection.quic.createStream(true);
         OutputStream rawOut = output(stream);
-        rawOut.write(java.nio.ByteBuffer.allocate(10).put(mode).put(direction).putLong(bytes).array());
+        rawOut.write(ByteBuffer.allocate(10).put(mode).put(direction).putLong(bytes).array());
         long start = System.nanoTime();
         if (direction == UPLOAD) {
             OutputStream out = mode == SECURE ? connection.secrets.secureOutput(stream.getStreamId(), rawOut) : rawOut;
@@ -295,7 +296,7 @@ public final class CryptoBenchmark {
         if (bytes.length != 8) {
             throw new IOException("stream ended in the run header");
         }
-        return java.nio.ByteBuffer.wrap(bytes).getLong();
+        return ByteBuffer.wrap(bytes).getLong();
     }
 
     private static long drain(InputStream in) throws IOException {
@@ -378,15 +379,6 @@ public final class CryptoBenchmark {
         log.logWarning(true);
         log.logInfo(true);
         return log;
-    }
-
-    private static double median(List<Double> values) {
-        if (values == null || values.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        return sorted.get(sorted.size() / 2);
     }
 
     /** Counts and discards. */

@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -54,12 +53,12 @@ public final class PeerBenchmark {
                 }
                 System.out.printf(Locale.ROOT, "PeerBenchmark: %d MB per run, %d rounds, loopback, 2 cores shared by all ends%n",
                         bytes / 1_000_000, rounds);
-                double p = median(plain);
+                double p = LabBenchTable.median(plain);
                 System.out.printf(Locale.ROOT, "  plain kwik stream      median %6.2f MB/s  runs %s%n", p, plain);
                 System.out.printf(Locale.ROOT, "  engine, direct path    median %6.2f MB/s  ratio %.2f (goal 0.90)  runs %s%n",
-                        median(direct), median(direct) / p, direct);
+                        LabBenchTable.median(direct), LabBenchTable.median(direct) / p, direct);
                 System.out.printf(Locale.ROOT, "  engine, relayed        median %6.2f MB/s  ratio %.2f (goal 0.60)  runs %s%n",
-                        median(relayed), median(relayed) / p, relayed);
+                        LabBenchTable.median(relayed), LabBenchTable.median(relayed) / p, relayed);
                 System.out.printf(Locale.ROOT, "  relay: bytes it sent (to the receiver: data; to the sender: ACKs) per payload byte: %.3f%n",
                         relayWire / rounds);
             }
@@ -71,12 +70,6 @@ public final class PeerBenchmark {
 
     private static long relaySent(RelayServer relay) {
         return relay.tunnelStatistics().values().stream().mapToLong(Statistics::bytesSent).sum();
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
     }
 
     /** Two engines and a session from one to the other. */

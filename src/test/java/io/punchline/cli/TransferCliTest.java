@@ -152,7 +152,9 @@ class TransferCliTest {
         assertThat(sha256(inbox.resolve("a.txt"))).isEqualTo(sha256(file));
     }
 
+    /** Full tier (45 s of a 120 MB file); the fast tier resumes in process: TransferEndToEndTest. */
     @Test
+    @Tag("full")
     void aReceiverKilledHalfwayResumesAndLessThanATenthOfWhatArrivedIsSentAgain() throws Exception {
         long size = 120_000_000;
         Path file = work.resolve("outbox").resolve("movie.bin");

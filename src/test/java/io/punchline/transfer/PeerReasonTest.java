@@ -62,7 +62,7 @@ class PeerReasonTest {
         Files.createDirectories(docs);
         // larger than the receiver's stream window and the bridge's write-ahead together, so the sender is still
         // writing when the receiver resets the stream (a small file would be handed to QUIC whole before that)
-        TransferEndToEndTest.write(docs.resolve("report.pdf"), 24L << 20, 12);
+        TwoPeerTransfers.write(docs.resolve("report.pdf"), 24L << 20, 12);
 
         RelayServer relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
         open.add(relay);
