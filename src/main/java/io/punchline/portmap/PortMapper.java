@@ -108,6 +108,9 @@ public final class PortMapper implements AutoCloseable {
                 reasons.add(client.protocol() + ": " + e.getMessage());
             }
         }
+        if (closed) {
+            return;
+        }
         MappingRenewal.Failure failure = renewal.failed(System.currentTimeMillis());
         if (failure.lost() != null) {
             current = null;
