@@ -15,6 +15,8 @@ import java.net.InetSocketAddress;
  */
 final class PortMappings implements PortMapper.Listener, AutoCloseable {
 
+    /** The mapping's state is published as the latest of this topic: a CLI or window subscribing later still sees it. */
+    private static final String TOPIC = "port-mapping";
     private final EventBus events;
     private final PortMapper mapper;
     private volatile InetSocketAddress advertised;
@@ -39,19 +41,19 @@ final class PortMappings implements PortMapper.Listener, AutoCloseable {
         InetSocketAddress external = mapping.external();
         boolean isPublic = Candidate.isUsable(external) && AddressScope.of(external.getAddress()) == AddressScope.PUBLIC;
         advertised = isPublic ? external : null;
-        events.publish(new EngineEvent.PortMapped(protocol(mapping), external.toString(), mapping.lifetimeSeconds(),
+        events.publishLatest(TOPIC, new EngineEvent.PortMapped(protocol(mapping), external.toString(), mapping.lifetimeSeconds(),
                 isPublic, renewal));
     }
 
     @Override
     public void lost(PortMapping mapping, String reason) {
         advertised = null;
-        events.publish(new EngineEvent.PortMappingLost(protocol(mapping), mapping.external().toString(), reason));
+        events.publishLatest(TOPIC, new EngineEvent.PortMappingLost(protocol(mapping), mapping.external().toString(), reason));
     }
 
     @Override
     public void unavailable(String reason) {
-        events.publish(new EngineEvent.PortMappingUnavailable(reason));
+        events.publishLatest(TOPIC, new EngineEvent.PortMappingUnavailable(reason));
     }
 
     private static MappingProtocol protocol(PortMapping mapping) {
