@@ -36,6 +36,10 @@ final class EngineOptions {
             description = "Keep sessions on the relay: no hole punching (the peer never learns this machine's addresses).")
     boolean relayOnly;
 
+    @Option(names = "--no-port-mapping",
+            description = "Do not ask the local gateway (PCP, NAT-PMP, UPnP-IGD) to map the engine's port.")
+    boolean noPortMapping;
+
     @Option(names = "--name", paramLabel = "DEVICE",
             description = "The name paired peers remember this device by (default: the host name).")
     String deviceName;
@@ -107,7 +111,7 @@ final class EngineOptions {
     private Engine startOn(RelayAddress relayAddress) throws IOException, BindException {
         Identity identity = Identity.loadOrCreate(DataFolders.config());
         EngineConfig config = EngineConfig.of(identity, relayAddress).withListen(listen).withHome(DataFolders.config())
-                .withTraversal(!relayOnly);
+                .withTraversal(!relayOnly).withPortMapping(!noPortMapping);
         return Engine.start(deviceName != null ? config.withDeviceName(deviceName) : config);
     }
 

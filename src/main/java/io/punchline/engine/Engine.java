@@ -45,6 +45,7 @@ public final class Engine implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final EngineSocket socket;
     private final ReflexiveAddress reflexive;
+    private final PortMappings portMappings;
     private final SessionTraversals traversals;
     private final PathRouter router;
     private final RelayBinding relay;
@@ -71,8 +72,11 @@ public final class Engine implements AutoCloseable {
         try {
             this.socket = EngineSocket.bind(config.listen());
             this.reflexive = new ReflexiveAddress(socket);
+            this.portMappings = config.traversal() && config.portMapping()
+                    ? PortMappings.start(socket.localAddress(), events) : null;
             this.router = new PathRouter(this::sendThroughRelay);
-            this.traversals = new SessionTraversals(socket, router, events, timer, reflexive, this::relayAddresses);
+            this.traversals = new SessionTraversals(socket, router, events, timer, reflexive, this::relayAddresses,
+                    () -> portMappings != null ? portMappings.advertised() : null);
             socket.setProbeHandler(traversals::onProbe);
             this.relay = new RelayBinding(config, socket, events, executor, timer, reflexive);
             this.peerBook = config.home() == null ? null : new PeerBook(config.identity(), config.deviceName(),
@@ -346,6 +350,9 @@ public final class Engine implements AutoCloseable {
         sessions.values().forEach(PeerSession::close);
         if (traversals != null) {
             traversals.close();
+        }
+        if (portMappings != null) {
+            portMappings.close();
         }
         timer.shutdownNow();
         if (links != null) {

@@ -20,34 +20,41 @@ import java.time.Duration;
  * @param traversal  whether sessions try to punch a direct path
  * @param home       the config folder holding remembered peers ({@code peers.json}); null: pairing is unavailable
  * @param deviceName the name paired peers remember this device by
+ * @param portMapping whether to ask the local gateway for a mapping of the socket's port (PCP, NAT-PMP, UPnP-IGD) and
+ *                    offer it as a candidate; only with traversal
  */
 public record EngineConfig(Identity identity, RelayAddress relay, InetSocketAddress listen, Duration timeout,
-                           boolean traversal, Path home, String deviceName) {
+                           boolean traversal, Path home, String deviceName, boolean portMapping) {
 
     public static EngineConfig of(Identity identity, RelayAddress relay) {
         return new EngineConfig(identity, relay, new InetSocketAddress(0), Duration.ofSeconds(15), true, null,
-                defaultDeviceName());
+                defaultDeviceName(), true);
     }
 
     public EngineConfig withListen(InetSocketAddress address) {
-        return new EngineConfig(identity, relay, address, timeout, traversal, home, deviceName);
+        return new EngineConfig(identity, relay, address, timeout, traversal, home, deviceName, portMapping);
     }
 
     /** Without traversal every session stays on the relay (tests, benchmarks, or a user's choice). */
     public EngineConfig withTraversal(boolean enabled) {
-        return new EngineConfig(identity, relay, listen, timeout, enabled, home, deviceName);
+        return new EngineConfig(identity, relay, listen, timeout, enabled, home, deviceName, portMapping);
+    }
+
+    /** Without port mapping the engine never asks its gateway for a mapping (a user's choice: {@code --no-port-mapping}). */
+    public EngineConfig withPortMapping(boolean enabled) {
+        return new EngineConfig(identity, relay, listen, timeout, traversal, home, deviceName, enabled);
     }
 
     /** Remembered peers live in {@code folder}; pairing and finding peers need it. */
     public EngineConfig withHome(Path folder) {
-        return new EngineConfig(identity, relay, listen, timeout, traversal, folder, deviceName);
+        return new EngineConfig(identity, relay, listen, timeout, traversal, folder, deviceName, portMapping);
     }
 
     public EngineConfig withDeviceName(String name) {
         if (name == null || name.isBlank() || name.strip().getBytes(StandardCharsets.UTF_8).length > 64) {
             throw new IllegalArgumentException("a device name has 1 to 64 bytes of UTF-8");
         }
-        return new EngineConfig(identity, relay, listen, timeout, traversal, home, name.strip());
+        return new EngineConfig(identity, relay, listen, timeout, traversal, home, name.strip(), portMapping);
     }
 
     /** The host name, or "Punchline device" when the system does not tell. */

@@ -40,13 +40,28 @@ public sealed interface EngineEvent {
         }
     }
 
-    /** An ICE candidate type (RFC 8445 section 5.1.1.1). */
+    /** An ICE candidate type (RFC 8445 section 5.1.1.1), and {@code mapped}: an address the gateway mapped for us. */
     enum CandidateType implements Named {
-        HOST("host"), SERVER_REFLEXIVE("srflx"), PEER_REFLEXIVE("prflx"), RELAYED("relay");
+        HOST("host"), SERVER_REFLEXIVE("srflx"), PEER_REFLEXIVE("prflx"), RELAYED("relay"), MAPPED("mapped");
 
         private final String jsonName;
 
         CandidateType(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public String jsonName() {
+            return jsonName;
+        }
+    }
+
+    /** How the gateway mapped our port: PCP (RFC 6887), NAT-PMP (RFC 6886) or UPnP-IGD. */
+    enum MappingProtocol implements Named {
+        PCP("pcp"), NAT_PMP("nat-pmp"), UPNP_IGD("upnp-igd");
+
+        private final String jsonName;
+
+        MappingProtocol(String jsonName) {
             this.jsonName = jsonName;
         }
 
@@ -190,6 +205,32 @@ public sealed interface EngineEvent {
     record PathFallback(String peer, String address, String reason) implements EngineEvent {
         public String name() {
             return "path.fallback";
+        }
+    }
+
+    /**
+     * The local gateway mapped the engine socket's port: UDP to {@code external} reaches us for {@code lifetimeSeconds}
+     * (renewed before then: {@code renewal}). {@code advertised}: offered to peers as a candidate, which only a public
+     * address is.
+     */
+    record PortMapped(MappingProtocol protocol, String external, long lifetimeSeconds, boolean advertised,
+                      boolean renewal) implements EngineEvent {
+        public String name() {
+            return "port-mapping";
+        }
+    }
+
+    /** The port mapping expired without a renewal; it is no longer advertised. */
+    record PortMappingLost(MappingProtocol protocol, String external, String reason) implements EngineEvent {
+        public String name() {
+            return "port-mapping.lost";
+        }
+    }
+
+    /** No port mapping: no gateway, none that maps, or turned off; the reason says which. */
+    record PortMappingUnavailable(String reason) implements EngineEvent {
+        public String name() {
+            return "port-mapping.unavailable";
         }
     }
 

@@ -31,16 +31,19 @@ final class SessionTraversals implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ReflexiveAddress reflexive;
     private final Supplier<List<InetSocketAddress>> relayAddresses;
+    private final Supplier<InetSocketAddress> mapped;
     private final Map<Long, SessionTraversal> traversals = new ConcurrentHashMap<>();
 
     SessionTraversals(EngineSocket socket, PathRouter router, EventBus events, ScheduledExecutorService timer,
-                      ReflexiveAddress reflexive, Supplier<List<InetSocketAddress>> relayAddresses) {
+                      ReflexiveAddress reflexive, Supplier<List<InetSocketAddress>> relayAddresses,
+                      Supplier<InetSocketAddress> mapped) {
         this.socket = socket;
         this.router = router;
         this.events = events;
         this.timer = timer;
         this.reflexive = reflexive;
         this.relayAddresses = relayAddresses;
+        this.mapped = mapped;
     }
 
     /** A traversal for a new session, not started yet. */
@@ -65,11 +68,18 @@ final class SessionTraversals implements AutoCloseable {
         traversals.remove(traversal.ownProbeId(), traversal);
     }
 
-    /** This engine's candidates: its socket's addresses (host) and the address the relay observes (srflx). */
+    /**
+     * This engine's candidates: its socket's addresses (host), the address its gateway mapped for it (mapped, when
+     * {@link PortMappings} holds a public one) and the address the relay observes (srflx), each address once.
+     */
     List<Candidate> localCandidates() {
         List<Candidate> candidates = new ArrayList<>();
         for (InetSocketAddress host : HostAddresses.of(socket.localAddress())) {
             candidates.add(Candidate.of(Candidate.Type.HOST, host));
+        }
+        InetSocketAddress external = mapped.get();
+        if (external != null && candidates.stream().noneMatch(c -> c.address().equals(external))) {
+            candidates.add(Candidate.of(Candidate.Type.MAPPED, external));
         }
         InetSocketAddress observed = reflexive.observed();
         if (observed != null && candidates.stream().noneMatch(c -> c.address().equals(observed))) {

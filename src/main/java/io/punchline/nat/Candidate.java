@@ -8,7 +8,10 @@ import java.net.InetSocketAddress;
  * An address candidate, RFC 8445 section 5.1.1, with its priority from section 5.1.2.1:
  * {@code priority = 2^24 * (type preference) + 2^8 * (local preference) + (256 - component ID)}.
  *
- * <p>Type preferences are the RFC's recommended values (section 5.1.2.2): host 126, server-reflexive 100, relayed 0.
+ * <p>Type preferences are the RFC's recommended values (section 5.1.2.2): host 126, server-reflexive 100, relayed 0;
+ * a port-mapped candidate (an address the gateway granted by PCP, NAT-PMP or UPnP-IGD: a server-reflexive address that
+ * admits anyone, so more likely to work) gets 110, between host and server-reflexive, as section 5.1.2.2 lets an agent
+ * choose for types it does not list.
  * QUIC has one component, so the last term is always 255. The local preference (0..65535) is Punchline's simple,
  * documented choice, ranking what is most likely to be reachable from the other peer first; IPv6 comes just before
  * IPv4 within a scope, as RFC 8421 recommends for dual-stack hosts:
@@ -30,7 +33,7 @@ public record Candidate(Type type, InetSocketAddress address, long priority) {
 
     /** RFC 8445 section 5.1.1.1 candidate types with the recommended type preferences of section 5.1.2.2. */
     public enum Type {
-        HOST(126), SERVER_REFLEXIVE(100), RELAYED(0);
+        HOST(126), MAPPED(110), SERVER_REFLEXIVE(100), RELAYED(0);
 
         private final int preference;
 

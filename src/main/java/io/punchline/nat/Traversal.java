@@ -233,6 +233,7 @@ public final class Traversal {
     private static String typeName(Candidate.Type type) {
         return switch (type) {
             case HOST -> "host";
+            case MAPPED -> "mapped";
             case SERVER_REFLEXIVE -> "srflx";
             case RELAYED -> "relay";
         };

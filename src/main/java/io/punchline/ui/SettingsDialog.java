@@ -3,6 +3,7 @@ package io.punchline.ui;
 import io.punchline.ui.settings.Settings;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
@@ -16,7 +17,10 @@ import javafx.stage.Window;
 
 import java.io.File;
 
-/** Settings: relay (embedded or a remote one with its pins), download folder, device name, theme; the identity shown. */
+/**
+ * Settings: relay (embedded or a remote one with its pins), download folder, device name, theme, port mapping; the
+ * identity shown.
+ */
 final class SettingsDialog extends Dialog<Settings> {
 
     SettingsDialog(Window owner, Settings current, String identityFingerprint) {
@@ -63,6 +67,9 @@ final class SettingsDialog extends Dialog<Settings> {
         theme.setId("themeChoice");
         theme.getItems().setAll(Settings.SYSTEM, Settings.LIGHT, Settings.DARK);
         theme.setValue(current.theme());
+        CheckBox portMapping = new CheckBox("Ask the _router to forward a port (PCP, NAT-PMP, UPnP)");
+        portMapping.setId("portMapping");
+        portMapping.setSelected(current.portMappingOn());
         TextField identity = new TextField(identityFingerprint);
         identity.setId("identityFingerprint");
         identity.setEditable(false);
@@ -77,6 +84,7 @@ final class SettingsDialog extends Dialog<Settings> {
         grid.addRow(row++, labelFor("Do_wnload folder", folder), folder, browse);
         grid.addRow(row++, labelFor("De_vice name", device), device);
         grid.addRow(row++, labelFor("_Theme", theme), theme);
+        grid.add(portMapping, 0, row++, 3, 1);
         grid.addRow(row++, labelFor("_Identity (PeerId)", identity), identity);
         getDialogPane().setContent(grid);
 
@@ -87,7 +95,8 @@ final class SettingsDialog extends Dialog<Settings> {
                 port.getValue(),
                 folder.getText().isBlank() ? null : folder.getText().trim(),
                 device.getText().isBlank() ? null : device.getText().trim(),
-                theme.getValue()));
+                theme.getValue(),
+                portMapping.isSelected() ? null : Boolean.FALSE));
         setOnShown(e -> (current.embeddedRelay() ? embedded : relay).requestFocus());
     }
 

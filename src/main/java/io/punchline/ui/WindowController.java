@@ -328,7 +328,7 @@ final class WindowController implements MainWindow.Actions, AutoCloseable {
     }
 
     /**
-     * Saves new settings (temp file, atomic move) and restarts the engine when the relay changed. Returns an error
+     * Saves new settings (temp file, atomic move) and restarts the engine when the relay or port mapping changed. Returns an error
      * message, or null.
      */
     @Override
@@ -348,7 +348,8 @@ final class WindowController implements MainWindow.Actions, AutoCloseable {
         }
         settings.set(next);
         boolean relayChanged = !Objects.equals(before.relay(), next.relay())
-                || before.embeddedRelayPort() != next.embeddedRelayPort();
+                || before.embeddedRelayPort() != next.embeddedRelayPort()
+                || before.portMappingOn() != next.portMappingOn(); // the engine reads it when it starts
         if (relayChanged) {
             work.inOrder(() -> {
                 stopNow();

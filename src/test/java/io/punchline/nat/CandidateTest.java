@@ -22,6 +22,12 @@ class CandidateTest {
     }
 
     @Test
+    void aPortMappedCandidateRanksBetweenHostAndServerReflexive() {
+        // 110*2^24 = 1845493760, 65534*2^8 = 16776704
+        assertThat(Candidate.of(Type.MAPPED, address("198.51.100.20", 1)).priority()).isEqualTo(1862270719L);
+    }
+
+    @Test
     void serverReflexivePublicIpv4() {
         // 100*2^24 = 1677721600
         assertThat(Candidate.of(Type.SERVER_REFLEXIVE, address("198.51.100.20", 1)).priority())

@@ -81,7 +81,7 @@ public final class EngineHost implements AutoCloseable {
         String name = settings.deviceName() == null || settings.deviceName().isBlank()
                 ? EngineConfig.defaultDeviceName() : settings.deviceName();
         return EngineConfig.of(identity, relay).withListen(listen).withHome(identityFolder)
-                .withDeviceName(name);
+                .withDeviceName(name).withPortMapping(settings.portMappingOn());
     }
 
     private Engine started(Engine started) {

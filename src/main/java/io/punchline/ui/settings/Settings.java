@@ -15,10 +15,13 @@ import java.net.InetAddress;
  * @param downloadFolder     where received files go (phase 2); null: the platform's Downloads folder
  * @param deviceName         how this installation introduces itself to peers (phase 2 pairing)
  * @param theme              system, light or dark
+ * @param portMapping        whether the engine asks the router for a port mapping (PCP, NAT-PMP, UPnP-IGD); null
+ *                           (a file from before the setting): yes
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Settings(String relay, int embeddedRelayPort, String downloadFolder, String deviceName, String theme) {
+public record Settings(String relay, int embeddedRelayPort, String downloadFolder, String deviceName, String theme,
+                       Boolean portMapping) {
 
     public static final int DEFAULT_RELAY_PORT = 4433;
     public static final String SYSTEM = "system";
@@ -34,6 +37,16 @@ public record Settings(String relay, int embeddedRelayPort, String downloadFolde
         }
     }
 
+    /** Settings with port mapping left at its default (on). */
+    public Settings(String relay, int embeddedRelayPort, String downloadFolder, String deviceName, String theme) {
+        this(relay, embeddedRelayPort, downloadFolder, deviceName, theme, null);
+    }
+
+    /** Port mapping is on unless the user turned it off. */
+    public boolean portMappingOn() {
+        return portMapping == null || portMapping;
+    }
+
     public static Settings defaults() {
         return new Settings(null, DEFAULT_RELAY_PORT, null, defaultDeviceName(), SYSTEM);
     }
@@ -44,11 +57,11 @@ public record Settings(String relay, int embeddedRelayPort, String downloadFolde
 
     public Settings withRelay(String value) {
         return new Settings(value == null || value.isBlank() ? null : value.trim(), embeddedRelayPort, downloadFolder,
-                deviceName, theme);
+                deviceName, theme, portMapping);
     }
 
     public Settings withTheme(String value) {
-        return new Settings(relay, embeddedRelayPort, downloadFolder, deviceName, value);
+        return new Settings(relay, embeddedRelayPort, downloadFolder, deviceName, value, portMapping);
     }
 
     static String defaultDeviceName() {

@@ -39,7 +39,7 @@ public final class SettingsStore {
             Settings read = JSON.readValue(file.toFile(), Settings.class);
             return read.deviceName() == null
                     ? new Settings(read.relay(), read.embeddedRelayPort(), read.downloadFolder(),
-                    Settings.defaultDeviceName(), read.theme())
+                    Settings.defaultDeviceName(), read.theme(), read.portMapping())
                     : read;
         } catch (IOException | IllegalArgumentException e) {
             Path aside = file.resolveSibling(FILE + ".unreadable");
