@@ -96,7 +96,7 @@ public final class Engine implements AutoCloseable {
             close();
             throw e;
         }
-        events.publish(new EngineEvent.RelayBound(config.relay().toString(), relay.current().publicAddresses().get(0).toString()));
+        events.publishLatest(RelayBinding.TOPIC, new EngineEvent.RelayBound(config.relay().toString(), relay.current().publicAddresses().get(0).toString()));
         if (config.traversal()) {
             reflexive.discover(relay.current().publicAddresses().get(0));
         }

@@ -24,6 +24,12 @@ import java.util.function.Consumer;
  */
 final class RelayBinding implements AutoCloseable {
 
+    /**
+     * The {@link EventBus#publishLatest} topic of {@code relay.bound} and {@code relay.lost}: they state the bind as it
+     * is, and the first one goes out while the engine starts, before its callers can subscribe.
+     */
+    static final String TOPIC = "relay";
+
     private static final long REBIND_FIRST_MILLIS = 1000;
     private static final long REBIND_MAX_MILLIS = 30_000;
 
@@ -69,7 +75,7 @@ final class RelayBinding implements AutoCloseable {
             @Override
             public void onClosed(String reason) {
                 if (!closing) {
-                    events.publish(new EngineEvent.RelayLost(config.relay().toString(), reason));
+                    events.publishLatest(TOPIC, new EngineEvent.RelayLost(config.relay().toString(), reason));
                     scheduleRebind(REBIND_FIRST_MILLIS);
                 }
             }
@@ -92,7 +98,7 @@ final class RelayBinding implements AutoCloseable {
                 return;
             }
             bind = fresh;
-            events.publish(new EngineEvent.RelayBound(config.relay().toString(), fresh.publicAddresses().get(0).toString()));
+            events.publishLatest(TOPIC, new EngineEvent.RelayBound(config.relay().toString(), fresh.publicAddresses().get(0).toString()));
             if (config.traversal()) {
                 reflexive.discover(fresh.publicAddresses().get(0));
             }

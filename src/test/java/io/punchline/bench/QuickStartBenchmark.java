@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -cp "target/test-classes:target/classes:target/lib/*" io.punchline.bench.QuickStartBenchmark
  * </pre>
- * System properties: {@code bench.rounds} (5), {@code bench.launcher} (the command that runs punchline, split at
+ * System properties: {@code bench.rounds} (5), {@code bench.megabytes} (the file's size, 1), {@code bench.launcher} (the command that runs punchline, split at
  * spaces; default {@code JAVA -jar target/punchline.jar} with this JVM's java), {@code bench.receiverOptions} (extra
  * JVM options for the receiving process only, e.g. {@code -Xlog:class+load:file=/tmp/classes.txt}; only with the
  * default launcher).
@@ -56,10 +57,16 @@ public final class QuickStartBenchmark {
         String launcher = System.getProperty("bench.launcher", java + " -jar target/punchline.jar");
         String receiverOptions = System.getProperty("bench.receiverOptions", "");
         Path work = Files.createTempDirectory("punchline-quickstart");
-        Path file = work.resolve("one-megabyte.bin");
+        int megabytes = Integer.getInteger("bench.megabytes", 1);
+        Path file = work.resolve(megabytes + "-megabytes.bin");
         byte[] data = new byte[1_000_000];
-        new SplittableRandom(5).nextBytes(data);
-        Files.write(file, data);
+        SplittableRandom random = new SplittableRandom(5);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < megabytes; i++) {
+                random.nextBytes(data);
+                out.write(data);
+            }
+        }
 
         Process relay = start(command(launcher, "", "relay", "--listen", "127.0.0.1:0", "--data-dir",
                 work.resolve("relay-data").toString(), "--allow-loopback-targets"), work.resolve("relay-home"));

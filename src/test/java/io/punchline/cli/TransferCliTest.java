@@ -137,6 +137,8 @@ class TransferCliTest {
         Path inbox = Files.createDirectories(work.resolve("inbox"));
         LauncherProcess sender = punchline("alice", "send", file.toString());
         String[] parts = codeOf(sender).split("-");
+        // published while the engine starts, before the printer subscribes: printed all the same
+        assertThat(sender.events()).anyMatch(LauncherProcess.event("relay.bound"));
         parts[2] = parts[2].equals("zoo") ? "zone" : "zoo";
         LauncherProcess wrong = punchline("bob", "receive", String.join("-", parts), "--dir", inbox.toString(), "--yes");
         assertThat(wrong.exitCode(LONG)).isEqualTo(ExitCodes.PAIRING_FAILED);
