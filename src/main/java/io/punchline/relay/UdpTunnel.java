@@ -166,6 +166,7 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
         }
         UdpTunnel local = connection.relay().directory().tunnelAt(target);
         if (local != null) {
+            counters.forwardedToTarget(length);
             local.fromUdp(publicAddress, data, offset, length);
             return;
         }
@@ -175,6 +176,7 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
         }
         try {
             socket.send(new DatagramPacket(data, offset, length, target));
+            counters.forwardedToTarget(length);
         } catch (IOException e) {
             socketFailed("UDP send to " + target + " failed: " + e.getMessage());
         }
@@ -226,6 +228,7 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
         }
         try {
             stream.sendDatagram(datagram);
+            connection.relay().counters().forwardedToClient(length);
         } catch (IOException e) {
             close("request stream failed: " + e.getMessage());
         }
