@@ -256,8 +256,9 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
             return;
         }
         LOG.info("aborting request {} of {}: {}", stream.streamId(), connection.client(), why);
-        stream.abort();
+        // closed before the client can see the reset: a datagram it sends once it has seen it is never forwarded
         release();
+        stream.abort();
     }
 
     /** Ends the tunnel cleanly: the socket closes with the request stream (RFC 9298 section 3.3). */
