@@ -2,13 +2,17 @@ package io.punchline.cli;
 
 import io.punchline.config.DataFolders;
 import io.punchline.crypto.PeerId;
+import io.punchline.relay.MonitoringEndpoint;
 import io.punchline.relay.RelayAccess;
 import io.punchline.relay.RelayConfig;
 import io.punchline.relay.RelayResources;
 import io.punchline.relay.RelayServer;
 import io.punchline.relay.TargetScope;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -122,8 +126,18 @@ final class RelayCommand implements Callable<Integer> {
             description = "New requests per authenticated PeerId per minute (default: ${DEFAULT-VALUE}).")
     int peerRequestsPerMinute;
 
+    @Option(names = "--metrics", paramLabel = "[HOST:]PORT", converter = MonitoringAddress.class,
+            description = "Serve GET /healthz and Prometheus GET /metrics over HTTP on this address; a port alone "
+                    + "means loopback (127.0.0.1). Off unless given.")
+    InetSocketAddress metrics;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", converter = LogFormat.Converter.class,
+            description = "Log lines on standard error: text, or json (one object per line) (default: ${DEFAULT-VALUE}).")
+    LogFormat logFormat;
+
     @Override
     public Integer call() throws Exception {
+        logFormat.apply();
         RelayConfig config;
         try {
             config = RelayConfig.defaults(listen)
@@ -142,13 +156,43 @@ final class RelayCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        try (RelayServer relay = RelayServer.start(config)) {
+        try (RelayServer relay = RelayServer.start(config);
+             MonitoringEndpoint monitoring = metrics != null ? startMonitoring(relay) : null) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "relay-shutdown"));
             System.out.println(relay.contact());
             System.out.flush();
             stopped.await();
         }
         return ExitCodes.OK;
+    }
+
+    private MonitoringEndpoint startMonitoring(RelayServer relay) throws IOException {
+        MonitoringEndpoint monitoring;
+        try {
+            monitoring = MonitoringEndpoint.start(relay, metrics);
+        } catch (IOException e) {
+            throw new IOException("cannot serve metrics on " + SocketAddressConverter.format(metrics) + ": "
+                    + e.getMessage(), e);
+        }
+        LoggerFactory.getLogger(RelayCommand.class).info("health and metrics on http://{}{} and {}",
+                SocketAddressConverter.format(monitoring.address()), MonitoringEndpoint.HEALTH_PATH,
+                MonitoringEndpoint.METRICS_PATH);
+        return monitoring;
+    }
+
+    /** {@code PORT} (on loopback), {@code HOST:PORT} or {@code [IPV6]:PORT}. */
+    static final class MonitoringAddress implements ITypeConverter<InetSocketAddress> {
+        @Override
+        public InetSocketAddress convert(String value) {
+            if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+                int port = value.length() > 5 ? -1 : Integer.parseInt(value);
+                if (port < 0 || port > 65535) {
+                    throw new TypeConversionException("'" + value + "': the port must be between 0 and 65535");
+                }
+                return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            }
+            return SocketAddressConverter.parse(value);
+        }
     }
 
     private RelayAccess access() {

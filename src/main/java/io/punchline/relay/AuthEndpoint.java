@@ -45,14 +45,20 @@ final class AuthEndpoint {
     private final byte[] binding;
     private final RelayAccess access;
     private final RequestWindow<ClientKey> challengesPerAddress;
+    private final RelayCounters counters;
     private final SecureRandom random = new SecureRandom();
 
-    /** @param challengesPerMinute challenges per client address per minute (each allows one proof verification) */
-    AuthEndpoint(Identity identity, CertificateFingerprint certificate, RelayAccess access, int challengesPerMinute) {
+    /**
+     * @param challengesPerMinute challenges per client address per minute (each allows one proof verification)
+     * @param counters            where failures are counted, by {@link AuthFailure}
+     */
+    AuthEndpoint(Identity identity, CertificateFingerprint certificate, RelayAccess access, int challengesPerMinute,
+                 RelayCounters counters) {
         this.identity = identity;
         this.binding = certificate.sha256();
         this.access = access;
         this.challengesPerAddress = new RequestWindow<>(challengesPerMinute);
+        this.counters = counters;
     }
 
     PeerId relayPeer() {
@@ -62,6 +68,7 @@ final class AuthEndpoint {
     /** Issues a fresh challenge for {@code connection}, replacing any it had outstanding. */
     Answer challenge(RelayConnection connection) {
         if (!challengesPerAddress.tryCount(connection.clientKey())) {
+            counters.authFailed(AuthFailure.TOO_MANY_CHALLENGES);
             return Answer.refusal(429, "proxy_internal_error; details=\"too many authentication attempts from this address\"");
         }
         RelayChallenge challenge = RelayChallenge.issue(random);
@@ -76,9 +83,11 @@ final class AuthEndpoint {
         try {
             proof = RelayAuthProof.decode(ByteBuffer.wrap(body));
         } catch (HandshakeException e) {
+            counters.authFailed(AuthFailure.MALFORMED_PROOF);
             return Answer.refusal(400, "http_request_error; details=\"" + e.getMessage() + "\"");
         }
         if (challenge == null) {
+            counters.authFailed(AuthFailure.NO_CHALLENGE);
             return Answer.refusal(403, "http_request_denied; details=\"no outstanding challenge on this connection\"");
         }
         PeerId peer;
@@ -86,10 +95,12 @@ final class AuthEndpoint {
             peer = RelayAuth.verifyProof(proof, challenge, binding, identity.peerId());
         } catch (HandshakeException e) {
             LOG.debug("relay authentication from {} failed: {}", connection.client(), e.getMessage());
+            counters.authFailed(AuthFailure.BAD_PROOF);
             return Answer.refusal(403, "http_request_denied; details=\"proof does not verify\"");
         }
         if (!access.admits(peer)) {
             LOG.info("refused {} from {}: not on the allow list", peer.fingerprint(), connection.client());
+            counters.authFailed(AuthFailure.NOT_ALLOWED);
             return Answer.refusal(403, "http_request_denied; details=\"PeerId not on this relay's allow list\"");
         }
         connection.authenticated(peer);

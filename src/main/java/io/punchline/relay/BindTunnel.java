@@ -63,6 +63,11 @@ final class BindTunnel extends UdpTunnel {
         }
     }
 
+    /** Contexts the client has registered and not closed. */
+    int openContexts() {
+        return contexts.openContexts();
+    }
+
     @Override
     void onControlCapsule(Capsule capsule) throws IOException, WireFormatException, ReplyBacklogExceededException {
         List<Capsule> replies = contexts.receive(capsule);

@@ -38,6 +38,11 @@ final class ClientConnections {
         perClient.computeIfPresent(client, (key, n) -> n > 1 ? n - 1 : null);
     }
 
+    /** Client connections open now. */
+    synchronized int count() {
+        return count;
+    }
+
     void opened(RelayConnection connection) {
         open.add(connection);
     }

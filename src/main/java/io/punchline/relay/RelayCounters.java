@@ -1,8 +1,10 @@
 package io.punchline.relay;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The relay's running counts behind {@link RelayStatistics}. Thread-safe. */
+/** The relay's running counts behind {@link RelayStatistics} and {@link RelayTraffic}. Thread-safe. */
 final class RelayCounters {
 
     final LongAdder targetsRefused = new LongAdder();
@@ -12,10 +14,46 @@ final class RelayCounters {
     final LongAdder requestsTimedOut = new LongAdder();
     final LongAdder requestsRejectedBusy = new LongAdder();
     final LongAdder connectionsRefused = new LongAdder();
+    final LongAdder requestsRefused = new LongAdder();
+    private final Map<AuthFailure, LongAdder> authFailures = new EnumMap<>(AuthFailure.class);
+
+    final LongAdder sessionsOpened = new LongAdder();
+    final LongAdder datagramsToTarget = new LongAdder();
+    final LongAdder bytesToTarget = new LongAdder();
+    final LongAdder datagramsToClient = new LongAdder();
+    final LongAdder bytesToClient = new LongAdder();
+    final LongAdder mailboxRequests = new LongAdder();
+
+    RelayCounters() {
+        for (AuthFailure cause : AuthFailure.values()) {
+            authFailures.put(cause, new LongAdder());
+        }
+    }
+
+    void authFailed(AuthFailure cause) {
+        authFailures.get(cause).increment();
+    }
+
+    void forwardedToTarget(int bytes) {
+        datagramsToTarget.increment();
+        bytesToTarget.add(bytes);
+    }
+
+    void forwardedToClient(int bytes) {
+        datagramsToClient.increment();
+        bytesToClient.add(bytes);
+    }
 
     RelayStatistics snapshot(long sendQueueBytes, int busyWorkers) {
+        Map<AuthFailure, Long> auth = new EnumMap<>(AuthFailure.class);
+        authFailures.forEach((cause, count) -> auth.put(cause, count.sum()));
         return new RelayStatistics(targetsRefused.sum(), sendQueueFull.sum(), receiveQueueFull.sum(), rateLimited.sum(),
                 requestsTimedOut.sum(), requestsRejectedBusy.sum(), connectionsRefused.sum(), sendQueueBytes,
-                busyWorkers);
+                busyWorkers, requestsRefused.sum(), auth);
+    }
+
+    RelayTraffic traffic() {
+        return new RelayTraffic(sessionsOpened.sum(), datagramsToTarget.sum(), bytesToTarget.sum(),
+                datagramsToClient.sum(), bytesToClient.sum(), mailboxRequests.sum());
     }
 }

@@ -56,6 +56,7 @@ public final class RelayServer implements AutoCloseable {
     private final RelayContext context;
     private final ThreadPoolExecutor streamExecutor;
     private final ScheduledExecutorService timer;
+    private volatile boolean closed;
 
     private RelayServer(RelayConfig config, TlsIdentity tlsIdentity, Identity identity) throws IOException {
         this.config = config;
@@ -84,11 +85,12 @@ public final class RelayServer implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "relay-timer"));
         TargetPolicy policy = new TargetPolicy(TargetPolicy.localInterfaces(announced), socket.getLocalPort(),
                 config.allowLoopbackTargets(), config.targets());
+        RelayCounters counters = new RelayCounters();
         AuthEndpoint auth = new AuthEndpoint(identity, tlsIdentity.fingerprint(), config.access(),
-                config.requestsPerMinute());
+                config.requestsPerMinute(), counters);
         BindDirectory directory = new BindDirectory(config);
         this.context = new RelayContext(config, directory, auth, new MailboxEndpoint(config, directory), policy,
-                announced, streamExecutor, timer, new RelayCounters(), new ClientConnections(config.resources()));
+                announced, streamExecutor, timer, counters, new ClientConnections(config.resources()));
         try {
             ServerConnectionConfig connectionConfig = ServerConnectionConfig.builder()
                     .maxIdleTimeoutInSeconds(60)
@@ -179,6 +181,32 @@ public final class RelayServer implements AutoCloseable {
         return context.directory().openSessions();
     }
 
+    /** Client connections open now. */
+    public int openConnections() {
+        return context.connections().count();
+    }
+
+    /** Contexts registered now in all open binds (draft-ietf-masque-connect-udp-listen-13 section 4). */
+    public int openContexts() {
+        int open = 0;
+        for (UdpTunnel tunnel : context.directory().tunnels()) {
+            if (tunnel instanceof BindTunnel bind) {
+                open += bind.openContexts();
+            }
+        }
+        return open;
+    }
+
+    /** Whether the relay's QUIC endpoint is up: started, not closed, its UDP socket open. */
+    public boolean isListening() {
+        return !closed && !socket.isClosed();
+    }
+
+    /** Sessions opened, datagrams and bytes forwarded each way and mailbox requests, since the relay started. */
+    public RelayTraffic traffic() {
+        return context.counters().traffic();
+    }
+
     /** What the relay has refused or dropped so far, by cause, and the bytes it holds queued for clients now. */
     public RelayStatistics statistics() {
         return context.counters().snapshot(context.connections().sendQueueBytes(), streamExecutor.getActiveCount());
@@ -212,6 +240,7 @@ public final class RelayServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         connector.close();
         streamExecutor.shutdownNow();
         timer.shutdownNow();

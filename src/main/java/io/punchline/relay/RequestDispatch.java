@@ -99,10 +99,12 @@ final class RequestDispatch {
             Map<String, List<String>> fields = new LinkedHashMap<>(proxyStatus(
                     "http_request_denied; details=\"relay authentication required\""));
             fields.put("www-authenticate", List.of(RelayAuthRequests.AUTH_SCHEME));
+            connection.relay().counters().authFailed(AuthFailure.UNAUTHENTICATED_REQUEST);
             respondAndFinish(401, fields);
             return;
         }
         if (!ownerServes()) {
+            connection.relay().counters().requestsRefused.increment();
             respondAndFinish(403, proxyStatus("http_request_denied; details=\"" + OwnerScope.REFUSAL + "\""));
             return;
         }
@@ -162,6 +164,9 @@ final class RequestDispatch {
         RelayContext relay = connection.relay();
         ClientKey client = connection.clientKey();
         BindDirectory.Admission admission = relay.directory().admit(client, connection.peer());
+        if (admission != BindDirectory.Admission.ADMITTED) {
+            relay.counters().requestsRefused.increment();
+        }
         switch (admission) {
             case ADMITTED -> {
             }
@@ -200,6 +205,7 @@ final class RequestDispatch {
                 ? new BindTunnel(connection, tunnelStream, socket, publicAddress, uriTarget, onClosed)
                 : new ConnectUdpTunnel(connection, tunnelStream, socket, publicAddress, uriTarget, onClosed);
         holder[0] = tunnel;
+        relay.counters().sessionsOpened.increment();
         relay.directory().register(tunnel);
         connection.attach(quarterStreamId, tunnel);
 
@@ -263,6 +269,7 @@ final class RequestDispatch {
             requestTimeout();
             return;
         }
+        connection.relay().counters().mailboxRequests.increment();
         try {
             respond(connection.relay().mailbox().serve(connection, path, body));
         } catch (InterruptedException e) {

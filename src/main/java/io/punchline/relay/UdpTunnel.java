@@ -166,6 +166,7 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
         }
         UdpTunnel local = connection.relay().directory().tunnelAt(target);
         if (local != null) {
+            counters.forwardedToTarget(length);
             local.fromUdp(publicAddress, data, offset, length);
             return;
         }
@@ -175,6 +176,7 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
         }
         try {
             socket.send(new DatagramPacket(data, offset, length, target));
+            counters.forwardedToTarget(length);
         } catch (IOException e) {
             socketFailed("UDP send to " + target + " failed: " + e.getMessage());
         }
@@ -226,6 +228,7 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
         }
         try {
             stream.sendDatagram(datagram);
+            connection.relay().counters().forwardedToClient(length);
         } catch (IOException e) {
             close("request stream failed: " + e.getMessage());
         }
@@ -253,8 +256,9 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
             return;
         }
         LOG.info("aborting request {} of {}: {}", stream.streamId(), connection.client(), why);
-        stream.abort();
+        // closed before the client can see the reset: a datagram it sends once it has seen it is never forwarded
         release();
+        stream.abort();
     }
 
     /** Ends the tunnel cleanly: the socket closes with the request stream (RFC 9298 section 3.3). */
