@@ -1,6 +1,7 @@
 package io.punchline.engine;
 
 import io.punchline.crypto.Identity;
+import io.punchline.masque.RelayAddress;
 import io.punchline.relay.RelayConfig;
 import io.punchline.relay.RelayServer;
 import io.punchline.session.PeerSession;
@@ -57,6 +58,33 @@ class EngineIpv6Test {
             PeerSession session = streamAndWaitForDirect(dialler, listener);
             // the IPv4 peer is one plain IPv4 address on the dual-stack socket, not an IPv4-mapped IPv6 one
             assertThat(dialler.directAddressOf(session).getAddress()).isInstanceOf(Inet4Address.class);
+        }
+    }
+
+    @Test
+    void aRelayListeningOnTheIpv6WildcardServesIpv4AndIpv6ClientsAlike() throws Exception {
+        InetSocketAddress dualStack = Ipv6Loopback.dualStackAnyPort();
+        try (RelayServer relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(dualStack.getAddress(), 0)))) {
+            int port = relay.listenAddress().getPort();
+            RelayAddress overIpv4 = RelayAddress.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                    relay.fingerprint(), relay.peerId());
+            RelayAddress overIpv6 = RelayAddress.of(new InetSocketAddress(Ipv6Loopback.anyPort().getAddress(), port),
+                    relay.fingerprint(), relay.peerId());
+            try (Engine ipv4 = Engine.start(EngineConfig.of(Identity.generate(new SecureRandom()), overIpv4)
+                    .withListen(IPV4_LOOPBACK).withTraversal(false));
+                 Engine ipv6 = Engine.start(EngineConfig.of(Identity.generate(new SecureRandom()), overIpv6)
+                    .withListen(Ipv6Loopback.anyPort()).withTraversal(false))) {
+                ipv6.onSession(session -> session.onStream(stream -> {
+                    try {
+                        TestStream.receive(ipv6, session, stream);
+                    } catch (Exception e) {
+                        stream.abort();
+                    }
+                }));
+                PeerSession session = ipv4.dial(ipv6.contact());
+                assertThat(TestStream.send(ipv4, session, 1_000_000, 1)).hasSize(32);
+                assertThat(ipv4.pathOf(session)).isEqualTo(EngineEvent.NetworkPath.RELAY);
+            }
         }
     }
 
