@@ -25,7 +25,7 @@ final class EngineOptions {
             description = "Relay to bind on, as `punchline relay` printed it.")
     String relay;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:0", converter = SocketAddressConverter.class,
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "[::]:0", converter = SocketAddressConverter.class,
             description = "The engine's UDP socket (default: ${DEFAULT-VALUE}, any free port).")
     InetSocketAddress listen;
 

@@ -2,6 +2,7 @@ package io.punchline.engine;
 
 import io.punchline.crypto.Identity;
 import io.punchline.masque.RelayAddress;
+import io.punchline.wire.IpAddressCodec;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,7 +16,7 @@ import java.time.Duration;
  *
  * @param identity   this installation's ML-DSA-65 identity
  * @param relay      the relay to bind on (its certificate pinned)
- * @param listen     the engine's UDP socket address; port 0 picks a free port
+ * @param listen     the engine's UDP socket address; port 0 picks a free port; {@link #ALL_ADDRESSES} by default
  * @param timeout    for reaching the relay, dialling a peer, and the post-quantum handshake
  * @param traversal  whether sessions try to punch a direct path
  * @param home       the config folder holding remembered peers ({@code peers.json}); null: pairing is unavailable
@@ -26,8 +27,14 @@ import java.time.Duration;
 public record EngineConfig(Identity identity, RelayAddress relay, InetSocketAddress listen, Duration timeout,
                            boolean traversal, Path home, String deviceName, boolean portMapping) {
 
+    /**
+     * {@code [::]:0}: one dual-stack socket on every address of both families and any free port (IPv4 only where the
+     * OS has no IPv6; docs/ARCHITECTURE.md, "IPv6").
+     */
+    public static final InetSocketAddress ALL_ADDRESSES = new InetSocketAddress(IpAddressCodec.toInetAddress(new byte[16]), 0);
+
     public static EngineConfig of(Identity identity, RelayAddress relay) {
-        return new EngineConfig(identity, relay, new InetSocketAddress(0), Duration.ofSeconds(15), true, null,
+        return new EngineConfig(identity, relay, ALL_ADDRESSES, Duration.ofSeconds(15), true, null,
                 defaultDeviceName(), true);
     }
 

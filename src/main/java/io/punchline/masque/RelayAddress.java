@@ -2,6 +2,7 @@ package io.punchline.masque;
 
 import io.punchline.crypto.PeerId;
 import io.punchline.tls.CertificateFingerprint;
+import io.punchline.wire.IpLiteral;
 
 import java.net.InetSocketAddress;
 
@@ -74,9 +75,14 @@ public record RelayAddress(String host, int port, CertificateFingerprint fingerp
         return new RelayAddress(host, port, fingerprint, relayPeer);
     }
 
-    /** @param relayPeer the relay's PeerId, or null for an anonymous-only address */
+    /**
+     * The relay at {@code address}, an IPv6 one in RFC 5952 form without a zone ({@code [2001:db8::1]:4433} once
+     * printed).
+     *
+     * @param relayPeer the relay's PeerId, or null for an anonymous-only address
+     */
     public static RelayAddress of(InetSocketAddress address, CertificateFingerprint fingerprint, PeerId relayPeer) {
-        return new RelayAddress(address.getAddress().getHostAddress(), address.getPort(), fingerprint, relayPeer);
+        return new RelayAddress(IpLiteral.format(address.getAddress()), address.getPort(), fingerprint, relayPeer);
     }
 
     /** The same relay without its PeerId, as a standard MASQUE client knows it. */

@@ -1,8 +1,10 @@
 package io.punchline.nat;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +12,8 @@ import java.util.Set;
 
 /**
  * Forms and orders the client's candidate pairs, after RFC 8445 section 6.1.2 (6.1.2.2 forming, 6.1.2.3 ordering by
- * pair priority, 6.1.2.4 pruning, 6.1.2.5 the limit of 100 pairs) as draft-seemann-quic-nat-traversal-02 suggests.
+ * pair priority, 6.1.2.4 pruning, 6.1.2.5 the limit of 100 pairs) as draft-seemann-quic-nat-traversal-02 suggests,
+ * and RFC 8421 section 4 across address families.
  *
  * <p>Rules, and why:
  * <ul>
@@ -26,7 +29,9 @@ import java.util.Set;
  *       server probes. Two pairs are redundant when both addresses are equal (a public host address that is also its
  *       own server-reflexive one, or one address advertised twice); the higher-priority one is kept.</li>
  *   <li>Order: pair priority descending; ties by remote sequence number, then local candidate priority, so the order
- *       is deterministic.</li>
+ *       is deterministic. Then the families take turns, IPv6 first (RFC 8421 section 4: a host with many IPv6
+ *       addresses, or a broken IPv6 path, must not hold the IPv4 pairs back for rounds); rounds of
+ *       {@link PunchScheduler} take pairs in this order, so a round of two or more pairs tries both families.</li>
  * </ul>
  */
 public final class CandidatePairing {
@@ -60,14 +65,31 @@ public final class CandidatePairing {
         List<CandidatePair> kept = new ArrayList<>();
         Set<List<Object>> seen = new HashSet<>();
         for (CandidatePair pair : formed) {
-            if (kept.size() == maxPairs) {
-                break;
-            }
             if (seen.add(List.of(pair.local().address(), pair.remote().address()))) {
                 kept.add(pair);
             }
         }
-        return List.copyOf(kept);
+        return interleaved(kept, maxPairs);
+    }
+
+    /**
+     * RFC 8421 section 4: the pairs of {@code ordered} with the two address families taking turns, IPv6 first, each
+     * family's pairs in their order; once one family runs out the other's follow. At most {@code maxPairs}.
+     */
+    static List<CandidatePair> interleaved(List<CandidatePair> ordered, int maxPairs) {
+        Deque<CandidatePair> ipv6 = new ArrayDeque<>();
+        Deque<CandidatePair> ipv4 = new ArrayDeque<>();
+        for (CandidatePair pair : ordered) {
+            (pair.local().isIpv4() ? ipv4 : ipv6).add(pair);
+        }
+        List<CandidatePair> result = new ArrayList<>(Math.min(ordered.size(), maxPairs));
+        boolean ipv6Next = true;
+        while (result.size() < maxPairs && !(ipv6.isEmpty() && ipv4.isEmpty())) {
+            Deque<CandidatePair> from = (ipv6Next && !ipv6.isEmpty()) || ipv4.isEmpty() ? ipv6 : ipv4;
+            result.add(from.poll());
+            ipv6Next = from == ipv4;
+        }
+        return List.copyOf(result);
     }
 
     /** The rules in the class comment. */

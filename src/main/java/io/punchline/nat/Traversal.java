@@ -130,6 +130,7 @@ public final class Traversal {
     public List<TraversalAction> onMessage(TraversalMessage message, long nowMillis)
             throws TraversalProtocolException {
         (client ? TraversalRole.CLIENT : TraversalRole.SERVER).requireReceivable(message);
+        message = TraversalMessage.unmapped(message);
         List<TraversalAction> actions = new ArrayList<>();
         if (message instanceof AddAddress add) {
             if (!Candidate.isUsable(add.address())) {

@@ -54,6 +54,21 @@ public sealed interface TraversalMessage permits NatTraversalParameter, AddAddre
         return IpAddressCodec.ipVersion(address) == IpAddressCodec.IP_VERSION_6 ? 1 : 0;
     }
 
+    /**
+     * {@code message} with an IPv4-mapped address ({@code ::ffff:a.b.c.d}) as the IPv4 address inside it
+     * ({@link IpAddressCodec#unmapped}): a dual-stack socket sends to and hears an IPv4 peer only as IPv4, so a peer's
+     * IPv4 candidate is one address however it was written.
+     */
+    static TraversalMessage unmapped(TraversalMessage message) {
+        if (message instanceof AddAddress add && add.address() != IpAddressCodec.unmapped(add.address())) {
+            return new AddAddress(add.sequence(), IpAddressCodec.unmapped(add.address()));
+        }
+        if (message instanceof PunchMeNow punch && punch.address() != IpAddressCodec.unmapped(punch.address())) {
+            return new PunchMeNow(punch.round(), punch.pairedWithSequence(), IpAddressCodec.unmapped(punch.address()));
+        }
+        return message;
+    }
+
     static void requireVarint(long value, String field) {
         if (value < 0 || value > QuicVarint.MAX_VALUE) {
             throw new IllegalArgumentException(field + " must be 0..2^62-1, not " + value);

@@ -132,7 +132,7 @@ public final class EngineSocket implements AutoCloseable {
                 bootstrap.channel(NioDatagramChannel.class)
                         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
             }
-            this.channel = (DatagramChannel) bootstrap.bind(local).syncUninterruptibly().channel();
+            this.channel = DualStack.bind(bootstrap, local);
         } catch (RuntimeException e) {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             SocketException failure = new SocketException("cannot bind UDP " + local + ": " + e.getMessage());
@@ -152,7 +152,11 @@ public final class EngineSocket implements AutoCloseable {
         return segmentedSends ? MAX_SEGMENTS : 0;
     }
 
-    /** Binds the engine's socket ({@code port} 0: any free port) and starts reading it. */
+    /**
+     * Binds the engine's socket ({@code port} 0: any free port) and starts reading it. The IPv6 wildcard {@code ::}
+     * gives one dual-stack socket: {@code IPV6_V6ONLY} is off (Netty's epoll transport and the JDK's NIO channel both
+     * clear it), so IPv4 peers reach it too and are seen as plain IPv4 addresses, never IPv4-mapped ones.
+     */
     public static EngineSocket bind(InetSocketAddress local) throws SocketException {
         return new EngineSocket(local);
     }

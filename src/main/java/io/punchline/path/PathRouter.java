@@ -1,6 +1,7 @@
 package io.punchline.path;
 
 import io.netty.buffer.ByteBuf;
+import io.punchline.wire.IpAddressCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,8 +104,12 @@ public final class PathRouter implements EngineSocket.PeerRoutes {
     public long sendErrors() {
         return sendErrors.get();
     }
-    /** Sends this peer's datagrams straight to {@code direct} from now on. */
-    public void useDirect(InetSocketAddress virtualAddress, InetSocketAddress direct) {
+    /**
+     * Sends this peer's datagrams straight to {@code direct} from now on (an IPv4-mapped address as the IPv4 address the
+     * dual-stack socket hears it from).
+     */
+    public void useDirect(InetSocketAddress virtualAddress, InetSocketAddress mappedOrNot) {
+        InetSocketAddress direct = IpAddressCodec.unmapped(mappedOrNot);
         InetSocketAddress previous = directByVirtual.put(virtualAddress, direct);
         if (previous != null && !previous.equals(direct)) {
             virtualByDirect.remove(previous, virtualAddress);
@@ -121,7 +126,7 @@ public final class PathRouter implements EngineSocket.PeerRoutes {
 
     /** Accepts datagrams from {@code direct} as the peer's (before or after switching), mapped to its virtual address. */
     public void acceptFrom(InetSocketAddress virtualAddress, InetSocketAddress direct) {
-        virtualByDirect.put(direct, virtualAddress);
+        virtualByDirect.put(IpAddressCodec.unmapped(direct), virtualAddress);
         directReceived.computeIfAbsent(virtualAddress, v -> new AtomicLong());
         lastDirectReceive.computeIfAbsent(virtualAddress, v -> new AtomicLong());
     }

@@ -1,6 +1,7 @@
 package io.punchline.ui;
 
 import io.punchline.config.DataFolders;
+import io.punchline.engine.EngineConfig;
 import io.punchline.ui.model.DashboardModel;
 import io.punchline.ui.settings.Profile;
 import io.punchline.ui.settings.SettingsStore;
@@ -10,7 +11,6 @@ import javafx.scene.image.Image;
 import javafx.stage.Stage;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 
 /** The JavaFX application: a profile, its settings, the engine controller and the main window. */
 public final class PunchlineApp extends Application {
@@ -24,7 +24,7 @@ public final class PunchlineApp extends Application {
         DashboardModel model = new DashboardModel();
         SettingsStore store = new SettingsStore(profile.folder());
         controller = new WindowController(model, Platform::runLater, profile.folder(), profile.base(), store,
-                new InetSocketAddress(0), InetAddress.getByName("0.0.0.0"), getHostServices());
+                EngineConfig.ALL_ADDRESSES, InetAddress.getByName("0.0.0.0"), getHostServices());
         new MainWindow(stage, model, controller);
         var icon = PunchlineApp.class.getResourceAsStream("icon-256.png");
         if (icon != null) {

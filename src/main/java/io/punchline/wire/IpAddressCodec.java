@@ -107,6 +107,28 @@ public final class IpAddressCodec {
         }
     }
 
+    /**
+     * The address itself, or for an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}, RFC 4291 section 2.5.5.2) the
+     * IPv4 address it holds, same port: what a dual-stack socket sends to and hears from, so that one IPv4 peer is one
+     * address. The decoders above keep the mapped form (bytes round-trip); code that compares addresses calls this.
+     */
+    public static InetSocketAddress unmapped(InetSocketAddress address) {
+        InetAddress ip = address == null ? null : address.getAddress();
+        if (!(ip instanceof Inet6Address)) {
+            return address;
+        }
+        byte[] b = ip.getAddress();
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return address;
+            }
+        }
+        if ((b[10] & 0xFF) != 0xFF || (b[11] & 0xFF) != 0xFF) {
+            return address;
+        }
+        return new InetSocketAddress(toInetAddress(new byte[] {b[12], b[13], b[14], b[15]}), address.getPort());
+    }
+
     private static InetAddress resolved(InetSocketAddress address) {
         InetAddress ip = address.getAddress();
         if (ip == null) {

@@ -107,6 +107,36 @@ class CandidatePairingTest {
         assertThat(CandidatePairing.pairs(local, remote, 7)).hasSize(7);
     }
 
+    /** RFC 8421 section 4: families take turns, IPv6 first, each in pair-priority order. */
+    @Test
+    void addressFamiliesTakeTurnsIpv6FirstSoManyIpv6AddressesDoNotHoldIpv4Back() {
+        List<Candidate> local = List.of(LOCAL_HOST_V4, LOCAL_SRFLX,
+                Candidate.of(Type.HOST, address("2001:db8:a::10", 5000)),
+                Candidate.of(Type.HOST, address("2001:db8:a::11", 5000)),
+                Candidate.of(Type.HOST, address("2001:db8:a::12", 5000)));
+        Map<Long, Candidate> remote = new LinkedHashMap<>();
+        remote.put(0L, Candidate.inferred(address("2001:db8:b::20", 6000)));
+        remote.put(1L, Candidate.inferred(address("203.0.113.50", 41000)));
+        List<CandidatePair> pairs = CandidatePairing.pairs(local, remote);
+        assertThat(pairs).extracting(p -> p.local().isIpv4()).containsExactly(false, true, false, true, false);
+        assertThat(pairs).extracting(p -> p.local().address()).containsExactly(
+                address("2001:db8:a::10", 5000), address("192.168.1.10", 5000), address("2001:db8:a::11", 5000),
+                address("198.51.100.20", 40000), address("2001:db8:a::12", 5000));
+    }
+
+    @Test
+    void withOneFamilyLeftItsPairsFollowInPriorityOrderAndTheLimitCountsTheInterleavedList() {
+        Map<Long, Candidate> remote = new LinkedHashMap<>();
+        remote.put(0L, Candidate.inferred(address("2001:db8:b::20", 6000)));
+        remote.put(1L, Candidate.inferred(address("203.0.113.50", 41000)));
+        remote.put(2L, Candidate.inferred(address("203.0.113.51", 41000)));
+        remote.put(3L, Candidate.inferred(address("203.0.113.52", 41000)));
+        List<CandidatePair> pairs = CandidatePairing.pairs(List.of(LOCAL_SRFLX, LOCAL_HOST_V6), remote);
+        assertThat(pairs).extracting(CandidatePair::remoteSequence).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(CandidatePairing.pairs(List.of(LOCAL_SRFLX, LOCAL_HOST_V6), remote, 2))
+                .extracting(CandidatePair::remoteSequence).containsExactly(0L, 1L);
+    }
+
     @Test
     void pairAsksTheServerToProbeTheLocalAddress() {
         CandidatePair pair = new CandidatePair(LOCAL_SRFLX, remote().get(1L), 1);

@@ -6,6 +6,7 @@ import static io.punchline.testing.Hex.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -166,5 +167,17 @@ class TraversalMessageTest {
         InetSocketAddress scoped = new InetSocketAddress(
                 java.net.Inet6Address.getByAddress(null, bytes("fe800000000000000000000000000001"), 3), 1);
         assertThatThrownBy(() -> new AddAddress(0, scoped)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anIpv4MappedCandidateIsTakenAsTheIpv4AddressInsideSoAnIpv4PeerIsOneAddress() throws Exception {
+        TraversalMessage add = TraversalCodec.decode(ByteBuffer.wrap(
+                bytes("803d7e91 00 00000000000000000000ffffc0000201 1151".replace(" ", ""))));
+        assertThat(TraversalMessage.unmapped(add)).isEqualTo(new AddAddress(0, address("192.0.2.1", 4433)));
+        PunchMeNow punch = new PunchMeNow(1, 0, new InetSocketAddress(Inet6Address.getByAddress(null,
+                bytes("00000000000000000000ffffc6336407"), -1), 50000));
+        assertThat(TraversalMessage.unmapped(punch)).isEqualTo(new PunchMeNow(1, 0, address("198.51.100.7", 50000)));
+        AddAddress v6 = new AddAddress(64, address("2001:db8::1", 443));
+        assertThat(TraversalMessage.unmapped(v6)).isSameAs(v6);
     }
 }

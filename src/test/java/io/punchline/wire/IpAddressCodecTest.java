@@ -74,6 +74,20 @@ class IpAddressCodecTest {
     }
 
     @Test
+    void anIpv4MappedAddressUnmapsToTheIpv4AddressInsideItSoAnIpv4PeerIsOneAddress() throws Exception {
+        InetSocketAddress mapped = IpAddressCodec.readVersioned(
+                ByteBuffer.wrap(hex("06 00000000000000000000ffffc0000201 0050")));
+        InetSocketAddress plain = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 80);
+        assertThat(mapped).isNotEqualTo(plain);
+        assertThat(IpAddressCodec.unmapped(mapped)).isEqualTo(plain);
+        assertThat(IpAddressCodec.unmapped(plain)).isSameAs(plain);
+        InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("2001:db8::ffff:c000:201"), 80);
+        assertThat(IpAddressCodec.unmapped(v6)).isSameAs(v6);
+        InetSocketAddress compatible = new InetSocketAddress(IpAddressCodec.toInetAddress(hex("000000000000000000000000c0000201")), 80);
+        assertThat(IpAddressCodec.unmapped(compatible)).isSameAs(compatible);
+    }
+
+    @Test
     void arrayWriterMatchesBufferWriter() throws Exception {
         for (String ip : new String[] {"192.0.2.42", "2001:db8::1234"}) {
             InetSocketAddress a = new InetSocketAddress(InetAddress.getByName(ip), 50000);
