@@ -24,16 +24,12 @@ public interface RelayRequests {
 
     /** A connection to {@code relay} for requests only (no bind), authenticated as {@code identity} unless null. */
     static Standalone open(RelayAddress relay, Identity identity, Duration timeout) throws BindException {
-        RelayConnector.Connected connected = RelayConnector.connect(relay, null, timeout);
-        try {
+        return BindAttempt.setUp(relay, null, timeout, "relay authentication", connected -> {
             if (identity != null) {
                 RelayAuthRequests.authenticate(connected.http3(), relay, identity);
             }
-        } catch (BindException e) {
-            connected.close();
-            throw e;
-        }
-        return new Standalone(relay, connected);
+            return new Standalone(relay, connected);
+        });
     }
 
     /** Requests over one HTTP/3 connection of {@code http3} to {@code relay}. */

@@ -2,11 +2,11 @@ package io.punchline.masque;
 
 import java.time.Duration;
 
-/** A relay took the connection and did not answer its requests in time (the bind is tried once more on a new one). */
+/** A relay took the connection and did not answer its requests in time (what was asked is tried once more on a new one). */
 final class RelayUnanswered extends BindException {
 
     RelayUnanswered(RelayAddress relay, Duration timeout, Throwable cause) {
-        super("relay " + relay.authority() + " did not answer authentication and bind within " + timeout.toSeconds()
+        super("relay " + relay.authority() + " did not answer its requests within " + timeout.toSeconds()
                 + " s", cause);
     }
 }
