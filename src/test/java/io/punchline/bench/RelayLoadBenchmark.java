@@ -29,6 +29,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Relay load benchmark (issue 14, "Lean sessions"): a real {@code punchline relay} process on loopback, and in this
@@ -77,9 +79,9 @@ public final class RelayLoadBenchmark {
             throws Exception {
         System.out.printf(Locale.ROOT, "Relay load: relay pid %d, steps %s, %d binds opened at once, idle CPU over "
                 + "%d s, load average %s%n", pid, steps, parallel, idleSeconds, loadAverage());
-        System.out.println("| sessions | relay RSS | threads | idle CPU (% of a core) | per session: RSS, threads "
-                + "| idle CPU per 1,000 sessions | datagram crosses | ramp time |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| sessions | relay RSS | live heap | threads | idle CPU (% of a core) | per session: RSS, "
+                + "live heap, threads | idle CPU per 1,000 sessions | datagram crosses | ramp time |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         Thread.sleep(SETTLE.toMillis());
         Step empty = measure(pid, 0, null, idleSeconds, 0);
         print(empty, empty);
@@ -136,7 +138,8 @@ public final class RelayLoadBenchmark {
         }
     }
 
-    record Step(int sessions, ProcessSample sample, double idleCorePercent, String datagram, long rampSeconds) {
+    record Step(int sessions, ProcessSample sample, double idleCorePercent, long liveHeapKib, String datagram,
+                long rampSeconds) {
     }
 
     private Step measure(long pid, int sessions, RelayAddress address, int idleSeconds, long rampSeconds)
@@ -146,8 +149,9 @@ public final class RelayLoadBenchmark {
         Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds));
         ProcessSample after = ProcessSample.of(pid);
         double seconds = (System.nanoTime() - started) / 1e9;
+        long liveHeap = liveHeapKib(pid);
         String datagram = sessions < 2 ? "-" : crossing(sessions);
-        return new Step(sessions, after, after.corePercentSince(before, seconds), datagram, rampSeconds);
+        return new Step(sessions, after, after.corePercentSince(before, seconds), liveHeap, datagram, rampSeconds);
     }
 
     /** Whether a payload from the first bind reaches the last one's public address through the relay, and how fast. */
@@ -171,15 +175,33 @@ public final class RelayLoadBenchmark {
         return "no (5 s)";
     }
 
+    /**
+     * The relay's Java heap in use after a full collection ({@code jcmd PID GC.run}, then {@code GC.heap_info}), in
+     * KiB, or -1: what the sessions hold, apart from how much the collector lets the heap grow before collecting.
+     * Taken after the RSS and idle CPU readings, which the collection would disturb.
+     */
+    private static long liveHeapKib(long pid) throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        Process info = new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+        String text = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        info.waitFor();
+        Matcher used = Pattern.compile("total \\d+K, used (\\d+)K").matcher(text);
+        return used.find() ? Long.parseLong(used.group(1)) : -1;
+    }
+
     private static void print(Step empty, Step step) {
         int n = step.sessions();
-        String perSession = n == 0 ? "-" : String.format(Locale.ROOT, "%.0f KiB, %.2f",
+        String perSession = n == 0 ? "-" : String.format(Locale.ROOT, "%.0f KiB, %.0f KiB, %.2f",
                 (step.sample().rssKib() - empty.sample().rssKib()) / (double) n,
+                (step.liveHeapKib() - empty.liveHeapKib()) / (double) n,
                 (step.sample().threads() - empty.sample().threads()) / (double) n);
         String perThousand = n == 0 ? "-" : String.format(Locale.ROOT, "%.1f %%",
                 (step.idleCorePercent() - empty.idleCorePercent()) * 1000 / n);
-        System.out.printf(Locale.ROOT, "| %d | %.1f MiB | %d | %.1f %% | %s | %s | %s | %s |%n", n,
-                step.sample().rssKib() / 1024.0, step.sample().threads(), step.idleCorePercent(), perSession,
+        System.out.printf(Locale.ROOT, "| %d | %.1f MiB | %.1f MiB | %d | %.1f %% | %s | %s | %s | %s |%n", n,
+                step.sample().rssKib() / 1024.0, step.liveHeapKib() / 1024.0, step.sample().threads(),
+                step.idleCorePercent(), perSession,
                 perThousand, step.datagram(), n == 0 ? "-" : step.rampSeconds() + " s");
     }
 
