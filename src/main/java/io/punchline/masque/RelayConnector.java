@@ -106,12 +106,18 @@ final class RelayConnector {
             return thread;
         });
         Connected connected = new Connected(quic, new RelayHttp3Connection(quic, executor), executor);
+        long started = System.nanoTime();
         try {
             connected.http3().connect();
         } catch (IOException e) {
             connected.close();
             if (end.relayBusy()) {
                 throw new BindException(busy(relay, end), e);
+            }
+            if (System.nanoTime() - started >= timeout.toNanos()) {
+                // kwik gave up waiting for the handshake: a relay too busy to answer looks like an unreachable one
+                throw new BindException("relay " + relay.authority() + " did not complete the QUIC handshake within "
+                        + timeout.toSeconds() + " s (unreachable, or busy?)", e);
             }
             throw new BindException("cannot connect to relay " + relay.authority() + " (unreachable, or not the relay "
                     + "with fingerprint " + relay.fingerprint() + "): " + e.getMessage(), e);

@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -112,6 +113,7 @@ public final class RelayLoadBenchmark {
                 if (refusal.get() != null) {
                     return;
                 }
+                AtomicBoolean open = new AtomicBoolean(); // a bind BindAttempt closes itself (and retries) is not lost
                 try {
                     binds.add(BindClient.connect(address, Identity.generate(new SecureRandom()), null, new BindClient.Listener() {
                         @Override
@@ -121,9 +123,12 @@ public final class RelayLoadBenchmark {
 
                         @Override
                         public void onClosed(String reason) {
-                            lost.incrementAndGet();
+                            if (open.get()) {
+                                lost.incrementAndGet();
+                            }
                         }
                     }, CONNECT_TIMEOUT));
+                    open.set(true);
                 } catch (BindException e) {
                     refusal.compareAndSet(null, e.getMessage());
                 }
