@@ -124,7 +124,11 @@ final class RelayConnector {
         }
         // kwik 0.10.8 pings every half idle timeout only for the first N seconds of keepAlive(N): for the life of the
         // connection, so a client waiting on a long request (a pairing mailbox, a bind at rest) is not idled out
-        quic.keepAlive(Integer.MAX_VALUE);
+        try {
+            quic.keepAlive(Integer.MAX_VALUE);
+        } catch (IllegalStateException closedMeanwhile) {
+            // the relay closed the connection right after the handshake (at its connection cap): reported below
+        }
         RelayHttp3Connection.RelaySettings settings = connected.http3().awaitRelaySettings(SETTINGS_WAIT, end);
         if (settings != RelayHttp3Connection.RelaySettings.MASQUE) {
             connected.close();
