@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  * (3000), {@code bench.steps} (250,500,1000,1500,2000,2500,3000,...: every 500 after 1000), {@code bench.parallel}
  * (binds opened at once, 4), {@code bench.idleSeconds} (10), {@code bench.relayJvm} (JVM options of the relay, none).
  *
- * <p>Run (docs/BENCHMARKS.md): {@code MAVEN_OPTS="-Xmx6g -Xss256k" mvn -q -B -o test-compile exec:java
+ * <p>Run (docs/BENCHMARKS.md): {@code MAVEN_OPTS="-Xmx4g -Xss256k" mvn -q -B -o test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.punchline.bench.RelayLoadBenchmark -Dbench.sessions=3000}
  */
 public final class RelayLoadBenchmark {
