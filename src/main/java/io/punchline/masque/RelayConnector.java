@@ -66,6 +66,9 @@ final class RelayConnector {
         return thread;
     });
 
+    /** How long a client waits for the relay's SETTINGS once connected: flupke's own wait. */
+    static final Duration SETTINGS_WAIT = Duration.ofSeconds(10);
+
     private RelayConnector() {
     }
 
@@ -93,6 +96,8 @@ final class RelayConnector {
         if (socketFactory instanceof ClientSocketFactory aware) {
             aware.connectionBuilt(quic);
         }
+        RelayConnectionEnd end = new RelayConnectionEnd();
+        quic.setConnectionListener(end);
         CongestionControllerSwap.apply(quic);
         InOrderSendQueue.apply(quic);
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
@@ -101,21 +106,46 @@ final class RelayConnector {
             return thread;
         });
         Connected connected = new Connected(quic, new RelayHttp3Connection(quic, executor), executor);
+        long started = System.nanoTime();
         try {
             connected.http3().connect();
         } catch (IOException e) {
             connected.close();
+            if (end.relayBusy()) {
+                throw new BindException(busy(relay, end), e);
+            }
+            if (System.nanoTime() - started >= timeout.toNanos()) {
+                // kwik gave up waiting for the handshake: a relay too busy to answer looks like an unreachable one
+                throw new BindException("relay " + relay.authority() + " did not complete the QUIC handshake within "
+                        + timeout.toSeconds() + " s (unreachable, or busy?)", e);
+            }
             throw new BindException("cannot connect to relay " + relay.authority() + " (unreachable, or not the relay "
                     + "with fingerprint " + relay.fingerprint() + "): " + e.getMessage(), e);
         }
         // kwik 0.10.8 pings every half idle timeout only for the first N seconds of keepAlive(N): for the life of the
         // connection, so a client waiting on a long request (a pairing mailbox, a bind at rest) is not idled out
-        quic.keepAlive(Integer.MAX_VALUE);
-        if (!connected.http3().relaySupportsMasque()) {
+        try {
+            quic.keepAlive(Integer.MAX_VALUE);
+        } catch (IllegalStateException closedMeanwhile) {
+            // the relay closed the connection right after the handshake (at its connection cap): reported below
+        }
+        RelayHttp3Connection.RelaySettings settings = connected.http3().awaitRelaySettings(SETTINGS_WAIT, end);
+        if (settings != RelayHttp3Connection.RelaySettings.MASQUE) {
             connected.close();
-            throw new BindException("relay " + relay.authority() + " does not offer extended CONNECT with HTTP datagrams");
+            throw new BindException(switch (settings) {
+                case NO_EXTENDED_CONNECT -> "relay " + relay.authority()
+                        + "'s SETTINGS lack extended CONNECT with HTTP datagrams (not a MASQUE relay)";
+                case CONNECTION_ENDED -> end.relayBusy() ? busy(relay, end)
+                        : "relay " + relay.authority() + " ended the connection before its SETTINGS (" + end.relayReason() + ")";
+                default -> "relay " + relay.authority() + " did not answer in time (busy?): no HTTP/3 SETTINGS within "
+                        + SETTINGS_WAIT.toSeconds() + " s";
+            });
         }
         return connected;
+    }
+
+    private static String busy(RelayAddress relay, RelayConnectionEnd end) {
+        return "relay busy: " + relay.authority() + " refused the connection (" + end.relayReason() + ")";
     }
 
     /** Pseudo-header fields of an extended CONNECT for {@code connect-udp} (RFC 9298 section 3.4). */

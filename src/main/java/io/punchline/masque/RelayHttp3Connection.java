@@ -11,9 +11,11 @@ import tech.kwik.flupke.impl.Http3ClientConnectionImpl;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpHeaders;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A client's HTTP/3 connection to a relay (flupke over a kwik connection we built, so that we choose its socket,
@@ -27,16 +29,48 @@ final class RelayHttp3Connection extends Http3ClientConnectionImpl {
     static final long SETTINGS_H3_DATAGRAM = 0x33;
     static final long SETTINGS_ENABLE_CONNECT_PROTOCOL = 0x08;
     static final int MAX_RESPONSE_HEADERS = 16 * 1024;
+    private static final long SETTINGS_POLL_MILLIS = 50;
 
     RelayHttp3Connection(QuicClientConnection quic, ExecutorService executor) {
         super(quic, executor);
         addSettingsParameter(SETTINGS_H3_DATAGRAM, 1L);
     }
 
-    /** Whether the relay's SETTINGS allow extended CONNECT with HTTP datagrams; waits for SETTINGS if needed. */
-    boolean relaySupportsMasque() {
-        return getPeerSettingsParameter(SETTINGS_ENABLE_CONNECT_PROTOCOL).orElse(0L) == 1L
-                && getPeerSettingsParameter(SETTINGS_H3_DATAGRAM).orElse(0L) == 1L;
+    /** What a client learned from waiting for the relay's SETTINGS (RFC 9114 section 7.2.4). */
+    enum RelaySettings {
+        /** SETTINGS arrived and allow extended CONNECT with HTTP datagrams. */
+        MASQUE,
+        /** SETTINGS arrived without SETTINGS_ENABLE_CONNECT_PROTOCOL=1 or SETTINGS_H3_DATAGRAM=1. */
+        NO_EXTENDED_CONNECT,
+        /** The connection ended before SETTINGS arrived. */
+        CONNECTION_ENDED,
+        /** No SETTINGS within the wait, the connection still open: a relay too busy to answer. */
+        NOT_IN_TIME
+    }
+
+    /**
+     * Waits up to {@code wait} for the relay's SETTINGS, returning early when {@code end} sees the connection end.
+     * flupke's own {@code getPeerSettingsParameter} waits its fixed 10 s and cannot tell a relay that sent SETTINGS
+     * without extended CONNECT from one that sent none.
+     */
+    RelaySettings awaitRelaySettings(Duration wait, RelayConnectionEnd end) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            while (!settingsFrameReceived.await(SETTINGS_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (end.ended()) {
+                    return RelaySettings.CONNECTION_ENDED;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    return RelaySettings.NOT_IN_TIME;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return RelaySettings.NOT_IN_TIME;
+        }
+        boolean masque = peerSettingsParameters.getOrDefault(SETTINGS_ENABLE_CONNECT_PROTOCOL, 0L) == 1L
+                && peerSettingsParameters.getOrDefault(SETTINGS_H3_DATAGRAM, 0L) == 1L;
+        return masque ? RelaySettings.MASQUE : RelaySettings.NO_EXTENDED_CONNECT;
     }
 
     QuicStream openRequestStream() throws IOException {

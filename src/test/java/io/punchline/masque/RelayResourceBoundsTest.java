@@ -177,7 +177,7 @@ class RelayResourceBoundsTest {
              RawRelayRequest second = new RawRelayRequest(address)) {
             assertThat(first.bindAny().status()).isEqualTo(200);
             assertThat(second.bindAny().status()).isEqualTo(200);
-            // the relay closes the third at once; this client notices when its wait for SETTINGS gives up
+            // the relay closes the third at once with H3_EXCESSIVE_LOAD; this client reports "relay busy"
             assertThatThrownBy(() -> {
                 try (RawRelayRequest third = new RawRelayRequest(address)) {
                     third.bindAny();
@@ -197,6 +197,25 @@ class RelayResourceBoundsTest {
                 }
             }
             assertThat(status).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aBindRefusedAtTheConnectionCapSaysRelayBusyAtOnce() throws Exception {
+        start(RelayResources.DEFAULT.withConnections(100, 1), 100);
+        RelayAddress address = relay.address().withoutRelayPeer();
+        try (BindClient first = BindClient.connect(address, null, (s, d, o, l) -> { }, Duration.ofSeconds(10))) {
+            assertThat(first.publicAddresses()).isNotEmpty();
+            long started = System.nanoTime();
+            // the relay closes the second connection with H3_EXCESSIVE_LOAD; the client says so, not "no extended
+            // CONNECT", and without waiting out the wait for SETTINGS
+            assertThatThrownBy(() -> BindClient.connect(address, null, (s, d, o, l) -> { }, Duration.ofSeconds(10)))
+                    .isInstanceOf(BindException.class)
+                    .hasMessageContaining("relay busy")
+                    .hasMessageContaining("too many connections")
+                    .hasMessageNotContaining("extended CONNECT");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                    .isLessThan(RelayConnector.SETTINGS_WAIT.toMillis());
         }
     }
 

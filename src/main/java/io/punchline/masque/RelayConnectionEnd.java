@@ -1,0 +1,46 @@
+package io.punchline.masque;
+
+import tech.kwik.core.ConnectionListener;
+import tech.kwik.core.ConnectionTerminatedEvent;
+
+/**
+ * How a client's connection to a relay ended, if it has (kwik's termination event), so that a refused bind says what
+ * the relay said: a relay at its connection cap closes with H3_EXCESSIVE_LOAD (RFC 9114 section 8.1), which the
+ * client reports as "relay busy" instead of as a relay without extended CONNECT.
+ */
+final class RelayConnectionEnd implements ConnectionListener {
+
+    private volatile ConnectionTerminatedEvent event;
+
+    @Override
+    public void disconnected(ConnectionTerminatedEvent terminated) {
+        event = terminated;
+    }
+
+    boolean ended() {
+        return event != null;
+    }
+
+    /** Whether the relay closed the connection because it is loaded (H3_EXCESSIVE_LOAD). */
+    boolean relayBusy() {
+        ConnectionTerminatedEvent ended = event;
+        return ended != null && ended.closedByPeer() && ended.hasApplicationError()
+                && ended.applicationErrorCode() == Http3ErrorCodes.H3_EXCESSIVE_LOAD;
+    }
+
+    /** What the relay said when it closed the connection, e.g. {@code "error 0x107: too many connections"}. */
+    String relayReason() {
+        ConnectionTerminatedEvent ended = event;
+        if (ended == null) {
+            return "still open";
+        }
+        if (!ended.closedByPeer()) {
+            return "closed on this side (" + ended.closeReason() + ")";
+        }
+        Long code = ended.hasApplicationError() ? ended.applicationErrorCode() : ended.transportErrorCode();
+        String description = ended.errorDescription() == null || ended.errorDescription().isEmpty()
+                ? "" : ": " + ended.errorDescription();
+        return code == null ? "closed by the relay" + description
+                : "closed by the relay with error 0x" + Long.toHexString(code) + description;
+    }
+}
