@@ -62,7 +62,7 @@ class RelayTargetRulesTest {
             }
             assertThat(answers.poll(SILENCE_MILLIS, TimeUnit.MILLISECONDS)).isNull();
             assertThat(echo.received()).isZero();
-            awaitRefused(relay, forms.size());
+            awaitRefusedPayloads(relay, forms.size());
         }
     }
 
@@ -94,7 +94,7 @@ class RelayTargetRulesTest {
             client.send(new InetSocketAddress(broadcast, echo.port()), payload, 0, payload.length);
             assertThat(answers.poll(SILENCE_MILLIS, TimeUnit.MILLISECONDS)).isNull();
             assertThat(echo.received()).isZero();
-            awaitRefused(relay, 1);
+            awaitRefusedPayloads(relay, 1);
         }
     }
 
@@ -119,7 +119,7 @@ class RelayTargetRulesTest {
 
             assertThat(toA.poll(SILENCE_MILLIS, TimeUnit.MILLISECONDS)).isNull();
             assertThat(echo.received()).isZero();
-            awaitRefused(relay, 2);
+            awaitRefusedPayloads(relay, 2);
         }
     }
 
@@ -153,12 +153,25 @@ class RelayTargetRulesTest {
                 Duration.ofSeconds(10));
     }
 
+    /** Waits for a refused request: requests travel once, so the count is exact. */
     private static void awaitRefused(RelayServer relay, long count) throws InterruptedException {
+        awaitRefusedPayloads(relay, count);
+        assertThat(relay.statistics().targetsRefused()).isEqualTo(count);
+    }
+
+    /**
+     * Waits for {@code payloads} refused payloads. The count may come out higher, and that is the transport, not the
+     * policy: kwik's PTO probe re-sends the frames of the oldest unacknowledged packet, DATAGRAM frames included
+     * ({@code RecoveryManager.getFramesToRetransmit}, kwik 0.10.8), so when the relay's ACK comes late on a loaded
+     * machine one payload reaches it twice and is refused twice (seen once in a full-tier run: 7 for 5). UDP carries
+     * duplicates anyway; what must hold is that every payload was refused and none reached its target.
+     */
+    private static void awaitRefusedPayloads(RelayServer relay, long payloads) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (relay.statistics().targetsRefused() < count && System.nanoTime() < deadline) {
+        while (relay.statistics().targetsRefused() < payloads && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(relay.statistics().targetsRefused()).isEqualTo(count);
+        assertThat(relay.statistics().targetsRefused()).isGreaterThanOrEqualTo(payloads);
     }
 
     /** A UDP echo service: answers every datagram to its sender, counts what it got. */
