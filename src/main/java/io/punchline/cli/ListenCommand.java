@@ -2,19 +2,28 @@ package io.punchline.cli;
 
 import io.punchline.engine.Engine;
 import io.punchline.engine.TestStream;
+import io.punchline.session.PeerSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code punchline listen}: binds on a relay, prints the contact, and receives test streams from dialling peers. */
 @Command(name = "listen", mixinStandardHelpOptions = true,
         description = {"Waits for peers: prints a contact string (PEER@BIND@RELAY) that `punchline dial` takes.",
                 "Each test stream a peer sends is checked (count and SHA-256) and answered."})
 final class ListenCommand implements Callable<Integer> {
+
+    /** How long {@code --once} waits for the dialler to close the session before closing it itself. */
+    private static final Duration DIALLER_CLOSE_WAIT = Duration.ofSeconds(1);
 
     @Mixin
     EngineOptions options = new EngineOptions();
@@ -27,10 +36,12 @@ final class ListenCommand implements Callable<Integer> {
         EventPrinter printer = new EventPrinter(options.json, System.out, System.err);
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger failures = new AtomicInteger();
+        AtomicReference<PeerSession> answered = new AtomicReference<>();
         try (Engine engine = options.start()) {
             engine.events().subscribe(printer);
             printer.result("listen.contact", engine.contact().toString(), "contact", engine.contact().toString());
             engine.onSession(session -> session.onStream(stream -> {
+                answered.set(session);
                 try {
                     TestStream.receive(engine, session, stream);
                 } catch (Exception e) {
@@ -45,8 +56,14 @@ final class ListenCommand implements Callable<Integer> {
             }));
             Runtime.getRuntime().addShutdownHook(new Thread(done::countDown, "listen-shutdown"));
             done.await();
-            // give the answer time to reach the dialler before the connection closes
-            Thread.sleep(once ? 1000 : 0);
+            if (once && answered.get() != null) {
+                // the dialler closes once it has read the answer; closing first could discard the answer in flight
+                try {
+                    answered.get().closed().get(DIALLER_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    // a dialler that lingers: the answer had its time
+                }
+            }
         } finally {
             options.close();
         }

@@ -13,7 +13,7 @@ import picocli.CommandLine.TypeConversionException;
 import java.util.Locale;
 
 /**
- * How a long-running command writes its log to standard error: {@code text} (logback.xml's pattern, for a terminal)
+ * How a long-running command writes its log to standard error: {@code text} ({@link LogSetup}'s pattern, for a terminal)
  * or {@code json} (one JSON object per line, logback's own {@link JsonEncoder}, for journald or a log shipper).
  */
 enum LogFormat {
@@ -25,12 +25,12 @@ enum LogFormat {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Switches the console appender of logback.xml to this format; text leaves it as configured. */
+    /** Switches the console appender of {@link LogSetup} to this format; text leaves it as configured. */
     void apply() {
         if (this == TEXT || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
-        Appender<ILoggingEvent> appender = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+        Appender<ILoggingEvent> appender = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(LogSetup.APPENDER);
         if (!(appender instanceof ConsoleAppender<ILoggingEvent> console)) {
             return;
         }

@@ -22,6 +22,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +31,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** {@code punchline receive [CODE]}: pairs by code (or waits for a remembered peer) and receives files. */
 @Command(name = "receive", mixinStandardHelpOptions = true,
@@ -47,6 +49,9 @@ import java.util.concurrent.TimeUnit;
                 "4:the files were declined (at the prompt, or no terminal to ask and no --yes)",
                 "5:the transfer was cancelled"})
 final class ReceiveCommand implements Callable<Integer> {
+
+    /** How long a finished receive waits for the sender to close the session before it closes it itself. */
+    private static final Duration SENDER_CLOSE_WAIT = Duration.ofSeconds(2);
 
     @Mixin
     EngineOptions options = new EngineOptions();
@@ -138,6 +143,18 @@ final class ReceiveCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Waits for the sender to close the session: it does once it has read our confirmation, and closing first could
+     * discard the confirmation still in flight. A sender that never closes is given {@link #SENDER_CLOSE_WAIT}.
+     */
+    private static void awaitSenderClose(IncomingOffer offer) throws InterruptedException {
+        try {
+            offer.sessionClosed().get(SENDER_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // a silent sender: the confirmation had its time, we close
+        }
+    }
+
     private int receive(Engine engine, EventPrinter printer, BlockingQueue<Object> offers, PeerId from) throws Exception {
         List<ManifestEntry> accepted = null;
         while (true) {
@@ -177,7 +194,7 @@ final class ReceiveCommand implements Callable<Integer> {
                             "files", offer.manifest().fileCount(), "bytes", offer.manifest().totalBytes(),
                             "receivedBytes", result.bytes(), "peer", name, "dir", dir.toAbsolutePath().toString());
                     if (!keep) {
-                        Thread.sleep(500); // let the last acknowledgement reach the sender before the session closes
+                        awaitSenderClose(offer);
                         return ExitCodes.OK;
                     }
                     accepted = null;

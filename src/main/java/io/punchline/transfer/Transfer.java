@@ -64,6 +64,11 @@ public abstract sealed class Transfer permits OutgoingTransfer, IncomingOffer {
         return session.peer();
     }
 
+    /** Completes with the reason when the session this transfer runs on has ended, closed by either side or failed. */
+    public CompletableFuture<String> sessionClosed() {
+        return session.closed();
+    }
+
     public Manifest manifest() {
         return manifest;
     }
