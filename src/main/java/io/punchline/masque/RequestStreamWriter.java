@@ -1,5 +1,6 @@
 package io.punchline.masque;
 
+import io.punchline.quic.StreamSendGuard;
 import io.punchline.wire.QuicVarint;
 
 import java.io.IOException;
@@ -10,9 +11,9 @@ import java.nio.ByteBuffer;
  * Writes DATA frames (RFC 9114 section 7.2.1) carrying capsules onto a request stream, one capsule per frame.
  *
  * <p>Writes go to kwik in pieces of at most {@link #MAX_WRITE} bytes. kwik 0.10.8 can lose the follow-up send
- * request of a write that needs more than one STREAM frame (docs/ARCHITECTURE.md, "kwik 0.10.8's known limits"), leaving its tail unsent
- * until the next write; a write that fits one STREAM frame never needs that follow-up. Writers are serialised, so
- * capsules from different threads never interleave.
+ * request of a write that needs more than one STREAM frame (docs/ARCHITECTURE.md, "kwik 0.10.8's known limits"),
+ * leaving its tail unsent until the next write; small pieces make that rarer and {@link StreamSendGuard} repairs it
+ * after each write. Writers are serialised, so capsules from different threads never interleave.
  */
 public final class RequestStreamWriter {
 
@@ -49,6 +50,7 @@ public final class RequestStreamWriter {
         for (int offset = 0; offset < bytes.length; offset += MAX_WRITE) {
             out.write(bytes, offset, Math.min(MAX_WRITE, bytes.length - offset));
         }
+        StreamSendGuard.afterWrite(out);
     }
 
     /** Ends the stream cleanly (FIN). Later writes fail; closing twice is harmless. */

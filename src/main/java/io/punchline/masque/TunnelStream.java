@@ -73,19 +73,38 @@ public final class TunnelStream {
      * @return true when it went as a capsule
      */
     public boolean sendDatagram(byte[] datagram) throws IOException {
-        if (datagram.length <= maxFrameData.getAsInt()) {
-            try {
-                OrderedDatagrams.send(quic, datagram);
-                return false;
-            } catch (RuntimeException e) {
-                // too large after all, or datagrams not negotiated: the capsule carries it
-            }
+        if (trySendFrame(datagram)) {
+            return false;
         }
+        sendCapsule(datagram);
+        return true;
+    }
+
+    /**
+     * Sends {@code datagram} as a QUIC DATAGRAM frame if it fits one and the connection has the extension; returns
+     * false, having sent nothing, when not. Never blocks: the frame joins kwik's send queue.
+     */
+    public boolean trySendFrame(byte[] datagram) {
+        if (datagram.length > maxFrameData.getAsInt()) {
+            return false;
+        }
+        try {
+            OrderedDatagrams.send(quic, datagram);
+            return true;
+        } catch (RuntimeException e) {
+            return false; // too large after all, or datagrams not negotiated: the capsule carries it
+        }
+    }
+
+    /**
+     * Sends the payload of {@code datagram} (after the Quarter Stream ID) as a DATAGRAM capsule on the request stream.
+     * Blocks while the stream's send buffer is full, which the peer decides by its flow-control credit.
+     */
+    public void sendCapsule(byte[] datagram) throws IOException {
         int skip = QuicVarint.encodedLength(quarterStreamId);
         byte[] payload = new byte[datagram.length - skip];
         System.arraycopy(datagram, skip, payload, 0, payload.length);
         writeCapsules(List.of(new DatagramCapsule(payload)));
-        return true;
     }
 
     /** Writes {@code capsules} in one DATA frame. */

@@ -12,9 +12,9 @@ import io.punchline.wire.QuicVarint;
 import io.punchline.wire.WireFormatException;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -30,7 +30,7 @@ final class BindTunnel extends UdpTunnel {
 
     private final ContextRegistry contexts;
 
-    BindTunnel(RelayConnection connection, TunnelStream stream, DatagramSocket socket, InetSocketAddress publicAddress,
+    BindTunnel(RelayConnection connection, TunnelStream stream, DatagramChannel socket, InetSocketAddress publicAddress,
                InetSocketAddress uriTarget, Runnable onClosed) {
         super(connection, stream, socket, publicAddress, uriTarget, onClosed);
         RelayContext relay = connection.relay();
@@ -82,7 +82,7 @@ final class BindTunnel extends UdpTunnel {
      * a bind keeps going, unlike RFC 9298 section 3.3's plain tunnel.
      */
     @Override
-    void socketFailed(String why) {
+    public void socketFailed(String why) {
     }
 
     @Override

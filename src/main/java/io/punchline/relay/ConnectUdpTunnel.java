@@ -6,9 +6,9 @@ import io.punchline.masque.TunnelStream;
 import io.punchline.wire.QuicVarint;
 import io.punchline.wire.WireFormatException;
 
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 
 /**
  * A plain CONNECT-UDP request (RFC 9298): one target, named in the URI. Only Context ID 0 is defined (section 4);
@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
  */
 final class ConnectUdpTunnel extends UdpTunnel {
 
-    ConnectUdpTunnel(RelayConnection connection, TunnelStream stream, DatagramSocket socket,
+    ConnectUdpTunnel(RelayConnection connection, TunnelStream stream, DatagramChannel socket,
                      InetSocketAddress publicAddress, InetSocketAddress uriTarget, Runnable onClosed) {
         super(connection, stream, socket, publicAddress, uriTarget, onClosed);
     }
@@ -36,7 +36,7 @@ final class ConnectUdpTunnel extends UdpTunnel {
 
     /** RFC 9298 section 3.3: a failure such as ICMP unreachable closes the stream. */
     @Override
-    void socketFailed(String why) {
+    public void socketFailed(String why) {
         close(why);
     }
 

@@ -28,11 +28,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -59,7 +57,7 @@ final class RelayConnection extends Http3ServerConnectionImpl {
     private final RelayContext relay;
     private final InetSocketAddress client;
     private final Map<Long, UdpTunnel> tunnelsByQuarterStreamId = new ConcurrentHashMap<>();
-    private final ExecutorService datagramExecutor;
+    private final SerialLane datagramExecutor;
     private final InOrderSendQueue sendQueue;
     private final ClientKey clientKey;
     private volatile int maxFrameData = -1;
@@ -77,16 +75,8 @@ final class RelayConnection extends Http3ServerConnectionImpl {
         CongestionControllerSwap.apply(quicConnection);
         this.sendQueue = InOrderSendQueue.install(quicConnection);
         RelayCounters counters = relay.counters();
-        this.datagramExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(relay.config().resources().receiveQueueDatagrams()), r -> {
-                    Thread thread = new Thread(r, "relay-datagrams-" + client);
-                    thread.setDaemon(true);
-                    return thread;
-                }, (task, pool) -> {
-                    if (!pool.isShutdown()) {
-                        counters.receiveQueueFull.increment();
-                    }
-                });
+        this.datagramExecutor = new SerialLane(relay.datagramPool(), relay.config().resources().receiveQueueDatagrams(),
+                counters.receiveQueueFull::increment);
         quicConnection.setDatagramHandler(this::onDatagram, datagramExecutor);
         relay.connections().opened(this);
         quicConnection.setConnectionListener(event -> {

@@ -6,7 +6,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What every connection of one relay shares: its configuration, directory, relay-authentication and pairing endpoints, target
- * policy, threads, counters and open connections.
+ * policy, threads (request-stream workers, the datagram pool its connections' {@link SerialLane}s run on, the one
+ * reader of all tunnel sockets, the timer), counters and open connections.
  */
 record RelayContext(RelayConfig config,
                     BindDirectory directory,
@@ -15,6 +16,8 @@ record RelayContext(RelayConfig config,
                     TargetPolicy targetPolicy,
                     InetAddress announcedAddress,
                     ExecutorService streamExecutor,
+                    ExecutorService datagramPool,
+                    TunnelSockets sockets,
                     ScheduledExecutorService timer,
                     RelayCounters counters,
                     ClientConnections connections) {

@@ -47,6 +47,8 @@ public final class RelayServer implements AutoCloseable {
     public static final String H3 = "h3";
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
+    /** Threads that carry every connection's datagrams; forwarding never blocks, so the cores are enough. */
+    private static final int DATAGRAM_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final RelayConfig config;
     private final TlsIdentity tlsIdentity;
@@ -56,6 +58,8 @@ public final class RelayServer implements AutoCloseable {
     private final RelayContext context;
     private final ThreadPoolExecutor streamExecutor;
     private final ScheduledExecutorService timer;
+    private final ExecutorService datagramPool;
+    private final TunnelSockets sockets;
     private volatile boolean closed;
 
     private RelayServer(RelayConfig config, TlsIdentity tlsIdentity, Identity identity) throws IOException {
@@ -83,6 +87,11 @@ public final class RelayServer implements AutoCloseable {
         this.streamExecutor = new ThreadPoolExecutor(0, config.workerThreads(), 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> daemon(r, "relay-stream-" + threads.incrementAndGet()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "relay-timer"));
+        AtomicInteger datagramThreads = new AtomicInteger();
+        // every connection's datagrams, each connection in order on a SerialLane; the lanes bound their own queues
+        this.datagramPool = Executors.newFixedThreadPool(DATAGRAM_THREADS,
+                r -> daemon(r, "relay-datagrams-" + datagramThreads.incrementAndGet()));
+        this.sockets = new TunnelSockets("relay-tunnel-sockets");
         TargetPolicy policy = new TargetPolicy(TargetPolicy.localInterfaces(announced), socket.getLocalPort(),
                 config.allowLoopbackTargets(), config.targets());
         RelayCounters counters = new RelayCounters();
@@ -90,7 +99,7 @@ public final class RelayServer implements AutoCloseable {
                 config.requestsPerMinute(), counters);
         BindDirectory directory = new BindDirectory(config);
         this.context = new RelayContext(config, directory, auth, new MailboxEndpoint(config, directory), policy,
-                announced, streamExecutor, timer, counters, new ClientConnections(config.resources()));
+                announced, streamExecutor, datagramPool, sockets, timer, counters, new ClientConnections(config.resources()));
         try {
             ServerConnectionConfig connectionConfig = ServerConnectionConfig.builder()
                     .maxIdleTimeoutInSeconds(60)
@@ -108,6 +117,8 @@ public final class RelayServer implements AutoCloseable {
                     .build();
         } catch (CertificateException e) {
             socket.close();
+            sockets.close();
+            datagramPool.shutdownNow();
             throw new IOException("the relay's TLS certificate is not usable: " + e.getMessage(), e);
         }
         connector.registerApplicationProtocol(H3, new RelayProtocolFactory(context));
@@ -243,6 +254,8 @@ public final class RelayServer implements AutoCloseable {
         closed = true;
         connector.close();
         streamExecutor.shutdownNow();
+        datagramPool.shutdownNow();
+        sockets.close();
         timer.shutdownNow();
     }
 

@@ -20,10 +20,10 @@ import tech.kwik.flupke.impl.HeadersFrame;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.channels.DatagramChannel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,16 +183,18 @@ final class RequestDispatch {
                 return;
             }
         }
-        DatagramSocket socket;
+        DatagramChannel socket;
+        int port;
         try {
-            socket = UdpTunnel.openSocket(new InetSocketAddress(relay.config().listen().getAddress(), 0));
+            socket = TunnelSockets.open(new InetSocketAddress(relay.config().listen().getAddress(), 0));
+            port = ((InetSocketAddress) socket.getLocalAddress()).getPort();
         } catch (IOException e) {
             relay.directory().release(client);
             LOG.warn("cannot bind a UDP socket for {}: {}", connection.client(), e.getMessage());
             respondAndFinish(503, proxyStatus("proxy_internal_error; details=\"no socket\""));
             return;
         }
-        InetSocketAddress publicAddress = new InetSocketAddress(relay.announcedAddress(), socket.getLocalPort());
+        InetSocketAddress publicAddress = new InetSocketAddress(relay.announcedAddress(), port);
         long quarterStreamId = stream.getStreamId() / 4;
         UdpTunnel[] holder = new UdpTunnel[1];
         Runnable onClosed = () -> {

@@ -10,10 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,16 +28,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * client: a payload whose datagram would not fit one QUIC DATAGRAM frame travels as a DATAGRAM capsule instead, never
  * dropped for size ({@link TunnelStream#sendDatagram}).
  */
-abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTunnel, ConnectUdpTunnel {
+abstract sealed class UdpTunnel implements TunnelStream.Receiver, TunnelSockets.Tunnel
+        permits BindTunnel, ConnectUdpTunnel {
 
     private static final Logger LOG = LoggerFactory.getLogger(UdpTunnel.class);
-    private static final int RECEIVE_BUFFER = 65_535;
+    /**
+     * DATAGRAM capsules to the client that may wait for the request stream at once (a packet too large for a QUIC
+     * DATAGRAM frame travels as one); more are dropped as a full send queue.
+     */
+    static final int CAPSULE_BACKLOG = 16;
 
     protected final RelayConnection connection;
     protected final TunnelStream stream;
     protected final InetSocketAddress publicAddress;
     protected final InetSocketAddress uriTarget;
-    private final DatagramSocket socket;
+    private final DatagramChannel socket;
+    private final SerialLane capsules;
     private final TokenBucket toTarget;
     private final TokenBucket toClient;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -48,7 +53,7 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
     private volatile ScheduledFuture<?> idleCheck;
 
     /** @param uriTarget the target named in the request's URI, or null for a bind to any target ({@code *}) */
-    UdpTunnel(RelayConnection connection, TunnelStream stream, DatagramSocket socket, InetSocketAddress publicAddress,
+    UdpTunnel(RelayConnection connection, TunnelStream stream, DatagramChannel socket, InetSocketAddress publicAddress,
               InetSocketAddress uriTarget, Runnable onClosed) {
         RelayConfig config = connection.relay().config();
         this.connection = connection;
@@ -59,21 +64,9 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
         this.onClosed = onClosed;
         this.toTarget = new TokenBucket(config.bytesPerSecond());
         this.toClient = new TokenBucket(config.bytesPerSecond());
-    }
-
-    /**
-     * A UDP socket for one request on {@code address} (port 0: any), with SO_BROADCAST off: Java turns it on for
-     * every datagram socket, and the relay never sends a broadcast, whatever a target check might miss.
-     */
-    static DatagramSocket openSocket(InetSocketAddress address) throws SocketException {
-        DatagramSocket socket = new DatagramSocket(address);
-        try {
-            socket.setBroadcast(false);
-        } catch (SocketException e) {
-            socket.close();
-            throw e;
-        }
-        return socket;
+        // on the relay's worker pool: a capsule write blocks while the client's request stream has no credit
+        this.capsules = new SerialLane(connection.relay().streamExecutor(), CAPSULE_BACKLOG,
+                connection.relay().counters().sendQueueFull::increment);
     }
 
     InetSocketAddress publicAddress() {
@@ -93,11 +86,9 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
         return closed.get();
     }
 
-    /** Starts the socket reader and the idle timer. */
+    /** Starts reading the socket (on the relay's one socket reader) and the idle timer. */
     void start() {
-        Thread reader = new Thread(this::readSocket, "relay-bind-" + publicAddress.getPort());
-        reader.setDaemon(true);
-        reader.start();
+        connection.relay().sockets().register(socket, this);
         long checkEvery = Math.max(1, connection.relay().config().idleTimeout().toMillis() / 4);
         idleCheck = connection.relay().timer().scheduleAtFixedRate(this::checkIdle, checkEvery, checkEvery,
                 TimeUnit.MILLISECONDS);
@@ -175,8 +166,10 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
             return;
         }
         try {
-            socket.send(new DatagramPacket(data, offset, length, target));
-            counters.forwardedToTarget(length);
+            // non-blocking: 0 when the socket's send buffer is full, and the packet is dropped as a router would
+            if (socket.send(ByteBuffer.wrap(data, offset, length), target) > 0) {
+                counters.forwardedToTarget(length);
+            }
         } catch (IOException e) {
             socketFailed("UDP send to " + target + " failed: " + e.getMessage());
         }
@@ -186,31 +179,14 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
      * A send or receive on the socket failed (not the socket itself). RFC 9298 section 3.3 asks to close the stream on
      * such failures, ICMP unreachable for instance.
      */
-    abstract void socketFailed(String why);
+    @Override
+    public abstract void socketFailed(String why);
 
     // ---- to the client ----
 
-    private void readSocket() {
-        byte[] buffer = new byte[RECEIVE_BUFFER];
-        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-        while (!closed.get()) {
-            try {
-                packet.setLength(buffer.length);
-                socket.receive(packet);
-                fromUdp((InetSocketAddress) packet.getSocketAddress(), buffer, 0, packet.getLength());
-            } catch (SocketException e) {
-                if (!closed.get()) {
-                    close("UDP socket failed: " + e.getMessage());
-                }
-                return;
-            } catch (IOException e) {
-                socketFailed("UDP receive failed: " + e.getMessage());
-            }
-        }
-    }
-
     /** A UDP packet for the client, from {@code source} (a real sender or another tunnel of this relay). */
-    final void fromUdp(InetSocketAddress source, byte[] data, int offset, int length) {
+    @Override
+    public final void fromUdp(InetSocketAddress source, byte[] data, int offset, int length) {
         if (closed.get()) {
             return;
         }
@@ -226,12 +202,18 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
         if (!connection.admitToSendQueue(datagram.length)) {
             return; // the client's send queue is at its cap: dropped, like any datagram (RFC 9221 section 5)
         }
-        try {
-            stream.sendDatagram(datagram);
+        if (stream.trySendFrame(datagram)) {
             connection.relay().counters().forwardedToClient(length);
-        } catch (IOException e) {
-            close("request stream failed: " + e.getMessage());
+            return;
         }
+        capsules.execute(() -> {
+            try {
+                stream.sendCapsule(datagram);
+                connection.relay().counters().forwardedToClient(length);
+            } catch (IOException e) {
+                close("request stream failed: " + e.getMessage());
+            }
+        });
     }
 
     /** The HTTP datagram that carries a packet from {@code source} to the client, or null when none may. */
@@ -279,7 +261,8 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver permits BindTun
         if (check != null) {
             check.cancel(false);
         }
-        socket.close();
+        capsules.shutdown();
+        connection.relay().sockets().release(socket);
         onClosed.run();
     }
 }

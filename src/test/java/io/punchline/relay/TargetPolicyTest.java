@@ -8,6 +8,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -136,9 +138,10 @@ class TargetPolicyTest {
     @Test
     void relayBindSocketsHaveBroadcastOff() throws Exception {
         try (DatagramSocket plain = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-             DatagramSocket relay = BindTunnel.openSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+             DatagramChannel relay = TunnelSockets.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             assertThat(plain.getBroadcast()).as("Java's default").isTrue();
-            assertThat(relay.getBroadcast()).isFalse();
+            assertThat(relay.getOption(StandardSocketOptions.SO_BROADCAST)).isFalse();
+            assertThat(relay.isBlocking()).as("read by the relay's one selector").isFalse();
         }
     }
 
