@@ -78,6 +78,9 @@ public final class Engine implements AutoCloseable {
             this.traversals = new SessionTraversals(socket, router, events, timer, reflexive, this::relayAddresses,
                     () -> portMappings != null ? portMappings.advertised() : null);
             socket.setProbeHandler(traversals::onProbe);
+            if (portMappings != null) {
+                portMappings.onAdvertisedChange(traversals::candidatesChanged);
+            }
             this.relay = new RelayBinding(config, socket, events, executor, timer, reflexive);
             this.peerBook = config.home() == null ? null : new PeerBook(config.identity(), config.deviceName(),
                     config.home(), events, executor, relay::current, this::contact);

@@ -7,6 +7,7 @@ import io.punchline.portmap.PortMapper;
 import io.punchline.portmap.PortMapping;
 
 import java.net.InetSocketAddress;
+import java.util.Objects;
 
 /**
  * The engine's port mapping (docs/ARCHITECTURE.md, "Port mapping"): a {@link PortMapper} for the engine socket's port,
@@ -20,6 +21,7 @@ final class PortMappings implements PortMapper.Listener, AutoCloseable {
     private final EventBus events;
     private final PortMapper mapper;
     private volatile InetSocketAddress advertised;
+    private volatile Runnable onAdvertisedChange = () -> { };
 
     private PortMappings(InetSocketAddress socket, EventBus events) {
         this.events = events;
@@ -36,19 +38,32 @@ final class PortMappings implements PortMapper.Listener, AutoCloseable {
         return advertised;
     }
 
+    /** Runs {@code action} (on the mapping thread) whenever the address to offer changes: sessions offer it late. */
+    void onAdvertisedChange(Runnable action) {
+        this.onAdvertisedChange = action;
+    }
+
     @Override
     public void mapped(PortMapping mapping, boolean renewal) {
         InetSocketAddress external = mapping.external();
         boolean isPublic = Candidate.isUsable(external) && AddressScope.of(external.getAddress()) == AddressScope.PUBLIC;
-        advertised = isPublic ? external : null;
         events.publishLatest(TOPIC, new EngineEvent.PortMapped(protocol(mapping), external.toString(), mapping.lifetimeSeconds(),
                 isPublic, renewal));
+        advertise(isPublic ? external : null);
     }
 
     @Override
     public void lost(PortMapping mapping, String reason) {
-        advertised = null;
         events.publishLatest(TOPIC, new EngineEvent.PortMappingLost(protocol(mapping), mapping.external().toString(), reason));
+        advertise(null);
+    }
+
+    private void advertise(InetSocketAddress address) {
+        InetSocketAddress before = advertised;
+        advertised = address;
+        if (!Objects.equals(before, address)) {
+            onAdvertisedChange.run();
+        }
     }
 
     @Override

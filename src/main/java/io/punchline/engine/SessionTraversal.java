@@ -5,10 +5,9 @@ import io.punchline.engine.EngineEvent.Named;
 import io.punchline.engine.EngineEvent.NetworkPath;
 import io.punchline.engine.EngineEvent.PunchOutcome;
 import io.punchline.nat.Candidate;
+import io.punchline.nat.DirectTraffic;
 import io.punchline.nat.PathProbe;
 import io.punchline.nat.Traversal;
-import io.punchline.nat.Traversal.DirectTraffic;
-import io.punchline.nat.TraversalAction;
 import io.punchline.nat.TraversalAction.AcceptFrom;
 import io.punchline.nat.TraversalAction.CandidateAdded;
 import io.punchline.nat.TraversalAction.CandidateRemoved;
@@ -19,6 +18,7 @@ import io.punchline.nat.TraversalAction.SendControl;
 import io.punchline.nat.TraversalAction.SendProbe;
 import io.punchline.nat.TraversalAction.UseDirect;
 import io.punchline.nat.TraversalAction.UseRelay;
+import io.punchline.nat.TraversalAction;
 import io.punchline.nat.TraversalCodec;
 import io.punchline.nat.TraversalMessage;
 import io.punchline.nat.TraversalProtocolException;
@@ -136,6 +136,16 @@ final class SessionTraversal {
         } catch (TraversalProtocolException e) {
             throw new IOException("traversal protocol error from the peer: " + e.getMessage(), e);
         }
+    }
+
+    /** This engine's candidates changed after the start (a port mapping came or went): offered to the peer. */
+    void onLocalCandidates(List<Candidate> localCandidates) {
+        List<TraversalAction> actions;
+        synchronized (this) {
+            actions = traversal.onLocalCandidates(localCandidates, now());
+            rearm();
+        }
+        carryOutQuietly(actions);
     }
 
     /** A probe with this side's session ID and a valid MAC arrived from {@code source}. */

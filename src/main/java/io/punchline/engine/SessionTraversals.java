@@ -62,6 +62,12 @@ final class SessionTraversals implements AutoCloseable {
         }
     }
 
+    /** This engine's candidates changed (a port mapping came or went): every running traversal offers the new ones. */
+    void candidatesChanged() {
+        List<Candidate> now = localCandidates();
+        traversals.values().forEach(traversal -> traversal.onLocalCandidates(now));
+    }
+
     /** The session of {@code traversal} closed. */
     void ended(SessionTraversal traversal) {
         traversal.close();

@@ -33,16 +33,23 @@ public record Candidate(Type type, InetSocketAddress address, long priority) {
 
     /** RFC 8445 section 5.1.1.1 candidate types with the recommended type preferences of section 5.1.2.2. */
     public enum Type {
-        HOST(126), MAPPED(110), SERVER_REFLEXIVE(100), RELAYED(0);
+        HOST(126, "host"), MAPPED(110, "mapped"), SERVER_REFLEXIVE(100, "srflx"), RELAYED(0, "relay");
 
         private final int preference;
+        private final String token;
 
-        Type(int preference) {
+        Type(int preference, String token) {
             this.preference = preference;
+            this.token = token;
         }
 
         public int preference() {
             return preference;
+        }
+
+        /** The RFC 8839 candidate-type token ({@code mapped} is ours: an address the gateway mapped for us). */
+        public String token() {
+            return token;
         }
     }
 

@@ -54,14 +54,6 @@ public final class Traversal {
     public static final long FALLBACK_MILLIS = 2000;
     public static final long PEER_REFLEXIVE_PROBE_MILLIS = 3000;
 
-    /**
-     * What the engine socket saw of the peer on the direct path: datagrams from the direct address that reached the
-     * QUIC codec (a counter), when the last of them arrived (caller's clock), and the session's packets the QUIC stack
-     * authenticated (a counter, -1 when unknown).
-     */
-    public record DirectTraffic(long directPackets, long lastArrivalMillis, long authenticatedPackets) {
-    }
-
     private final boolean client;
     private final long peerProbeId;
     private final InetSocketAddress peerRelayAddress;
@@ -71,6 +63,8 @@ public final class Traversal {
     private final PunchResponder responder;
     private final PathValidations validations;
     private final Map<Long, InetSocketAddress> remoteCandidates = new HashMap<>();
+    private final LocalCandidates localCandidates = new LocalCandidates();
+    private boolean started;
     private InetSocketAddress direct;
     private long lastAnswerMillis;
     private long nextKeepaliveMillis;
@@ -100,9 +94,11 @@ public final class Traversal {
 
     /** Reports the candidates and sends the first control record: the parameter and, from the server, every candidate. */
     public List<TraversalAction> start(List<Candidate> localCandidates, long nowMillis) {
+        started = true;
+        this.localCandidates.update(localCandidates);
         List<TraversalAction> actions = new ArrayList<>();
         for (Candidate candidate : localCandidates) {
-            actions.add(new CandidateAdded(true, typeName(candidate.type()), candidate.address()));
+            actions.add(new CandidateAdded(true, candidate.type().token(), candidate.address()));
         }
         for (InetSocketAddress relayed : ownRelayAddresses) {
             actions.add(new CandidateAdded(true, "relay", relayed));
@@ -123,6 +119,37 @@ public final class Traversal {
     }
 
     /**
+     * This side's candidates now: one learned after the start (a late port mapping) is reported and offered (the server's
+     * in an ADD_ADDRESS, the client's in its next rounds' pairs), one gone is withdrawn (REMOVE_ADDRESS, or left out).
+     */
+    public List<TraversalAction> onLocalCandidates(List<Candidate> now, long nowMillis) {
+        List<TraversalAction> actions = new ArrayList<>();
+        LocalCandidates.Change change = started && !closed ? localCandidates.update(now) : LocalCandidates.Change.NONE;
+        if (change.isEmpty()) {
+            return actions;
+        }
+        List<TraversalMessage> messages = new ArrayList<>();
+        for (Candidate candidate : change.gone()) {
+            actions.add(new CandidateRemoved(true, candidate.address()));
+            if (!client) {
+                responder.withdraw(candidate.address()).ifPresent(messages::add);
+            }
+        }
+        for (Candidate candidate : change.added()) {
+            actions.add(new CandidateAdded(true, candidate.type().token(), candidate.address()));
+            if (!client) {
+                messages.add(responder.advertise(candidate.address()));
+            }
+        }
+        if (client) {
+            carryOut(scheduler.onLocalCandidates(localCandidates.all(), nowMillis), nowMillis, actions);
+        } else {
+            actions.add(new SendControl(messages));
+        }
+        return actions;
+    }
+
+    /**
      * A message from the peer's half of the control stream. One this role may not receive, or a PUNCH_ME_NOW the server
      * must refuse ({@link PunchResponder}), throws: the connection ends with the exception's error. The parameter and
      * OBSERVED_ADDRESS need nothing more.
@@ -136,7 +163,7 @@ public final class Traversal {
             if (!Candidate.isUsable(add.address())) {
                 return actions; // wildcard, multicast, port 0...: never paired (PunchScheduler), so not reported either
             }
-            actions.add(new CandidateAdded(false, typeName(Candidate.inferred(add.address()).type()), add.address()));
+            actions.add(new CandidateAdded(false, Candidate.inferred(add.address()).type().token(), add.address()));
             remoteCandidates.put(add.sequence(), add.address());
             carryOut(scheduler.onAddAddress(add, nowMillis), nowMillis, actions);
         } else if (message instanceof RemoveAddress remove) {
@@ -228,16 +255,6 @@ public final class Traversal {
     public void close() {
         closed = true;
         validations.stopAll();
-    }
-
-    /** The RFC 8839 candidate-type token of a candidate type. */
-    private static String typeName(Candidate.Type type) {
-        return switch (type) {
-            case HOST -> "host";
-            case MAPPED -> "mapped";
-            case SERVER_REFLEXIVE -> "srflx";
-            case RELAYED -> "relay";
-        };
     }
 
     private void runDue(long due, long nowMillis, DirectTraffic traffic, List<TraversalAction> actions) {

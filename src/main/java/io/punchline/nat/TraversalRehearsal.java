@@ -58,9 +58,9 @@ public final class TraversalRehearsal {
                 deliver(fromServer, toClient, client, serverAddress, probeKey, now, nextFromClient);
                 deliver(fromClient, toServer, server, clientAddress, probeKey, now, nextFromServer);
                 nextFromClient.addAll(client.onTimer(now, client.wantsDirectTraffic(now)
-                        ? new Traversal.DirectTraffic(step, now, step) : null));
+                        ? new DirectTraffic(step, now, step) : null));
                 nextFromServer.addAll(server.onTimer(now, server.wantsDirectTraffic(now)
-                        ? new Traversal.DirectTraffic(step, now, step) : null));
+                        ? new DirectTraffic(step, now, step) : null));
                 fromClient = nextFromClient;
                 fromServer = nextFromServer;
             }

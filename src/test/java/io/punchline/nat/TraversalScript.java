@@ -1,8 +1,8 @@
 package io.punchline.nat;
 
-import io.punchline.nat.Traversal.DirectTraffic;
 import io.punchline.nat.TraversalAction.SendControl;
 import io.punchline.nat.TraversalAction.SendProbe;
+
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;

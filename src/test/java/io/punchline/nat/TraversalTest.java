@@ -1,17 +1,6 @@
 package io.punchline.nat;
 
-import static io.punchline.nat.Addresses.address;
-import static io.punchline.nat.TraversalScript.advance;
-import static io.punchline.nat.TraversalScript.challengeTargets;
-import static io.punchline.nat.TraversalScript.challengeTo;
-import static io.punchline.nat.TraversalScript.of;
-import static io.punchline.nat.TraversalScript.punchMeNow;
-import static io.punchline.nat.TraversalScript.silence;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.punchline.nat.Candidate.Type;
-import io.punchline.nat.Traversal.DirectTraffic;
 import io.punchline.nat.TraversalAction.AcceptFrom;
 import io.punchline.nat.TraversalAction.CandidateAdded;
 import io.punchline.nat.TraversalAction.CandidateRemoved;
@@ -23,13 +12,24 @@ import io.punchline.nat.TraversalAction.SendProbe;
 import io.punchline.nat.TraversalAction.UseDirect;
 import io.punchline.nat.TraversalAction.UseRelay;
 import io.punchline.wire.QuicVarint;
+import org.junit.jupiter.api.Test;
+
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Test;
+
+import static io.punchline.nat.Addresses.address;
+import static io.punchline.nat.TraversalScript.advance;
+import static io.punchline.nat.TraversalScript.challengeTargets;
+import static io.punchline.nat.TraversalScript.challengeTo;
+import static io.punchline.nat.TraversalScript.of;
+import static io.punchline.nat.TraversalScript.punchMeNow;
+import static io.punchline.nat.TraversalScript.silence;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link Traversal} on a fake clock: draft-seemann-quic-nat-traversal-02's rounds, RFC 9000 section 8.2 path
