@@ -48,6 +48,8 @@ final class EngineOptions {
     private static final Duration LAN_WAIT = Duration.ofMillis(2300);
 
     private RelayChoice relays;
+    /** Loaded once: expanding an ML-DSA-65 key from its seed is tens of milliseconds of a cold start. */
+    private Identity identity;
 
     /**
      * The relay to bind on ({@link RelayChoice}: {@code --relay}, else {@code peersRelay}, else one another Punchline
@@ -57,7 +59,7 @@ final class EngineOptions {
         RelayAddress configured = relay != null ? RelayAddress.parse(relay) : null;
         Path home = DataFolders.config();
         RelayChoice.Embedding embedding = new RelayChoice.Embedding(
-                new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), null, Identity.loadOrCreate(home).peerId(), home);
+                new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), null, identity().peerId(), home);
         relays = new RelayChoice(new RelayChoice.Rules(configured, peersRelay, LAN_WAIT, embedding), notes());
         return relays.choose().address();
     }
@@ -108,9 +110,15 @@ final class EngineOptions {
         return relays.start(this::startOn);
     }
 
+    private Identity identity() throws IOException {
+        if (identity == null) {
+            identity = Identity.loadOrCreate(DataFolders.config());
+        }
+        return identity;
+    }
+
     private Engine startOn(RelayAddress relayAddress) throws IOException, BindException {
-        Identity identity = Identity.loadOrCreate(DataFolders.config());
-        EngineConfig config = EngineConfig.of(identity, relayAddress).withListen(listen).withHome(DataFolders.config())
+        EngineConfig config = EngineConfig.of(identity(), relayAddress).withListen(listen).withHome(DataFolders.config())
                 .withTraversal(!relayOnly).withPortMapping(!noPortMapping);
         return Engine.start(deviceName != null ? config.withDeviceName(deviceName) : config);
     }

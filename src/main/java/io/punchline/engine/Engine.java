@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +59,7 @@ public final class Engine implements AutoCloseable {
 
     private Engine(EngineConfig config) throws IOException, BindException {
         this.config = config;
+        CompletableFuture<PeerLinks> linksReady = null;
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "engine-" + threads.incrementAndGet());
@@ -81,6 +83,15 @@ public final class Engine implements AutoCloseable {
             if (portMappings != null) {
                 portMappings.onAdvertisedChange(traversals::candidatesChanged);
             }
+            // the peer listener (native QUIC, its TLS certificate) is built beside the relay connection, not after it
+            PeerLinks.requireNativeQuic(); // the native library loads on this thread (see cli.Preload on why)
+            linksReady = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new PeerLinks(config.identity(), socket, router, executor, config.timeout());
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            }, executor);
             this.relay = new RelayBinding(config, socket, events, executor, timer, reflexive);
             this.peerBook = config.home() == null ? null : new PeerBook(config.identity(), config.deviceName(),
                     config.home(), events, executor, relay::current, this::contact);
@@ -93,15 +104,29 @@ public final class Engine implements AutoCloseable {
             transfers.onIncoming(this::offered);
             transfers.onRefused((session, why) -> events.publish(new EngineEvent.TransferRefused(
                     session.peer().fingerprint(), "refused files from " + session.peer().shortFingerprint() + ": " + why)));
-            this.links = new PeerLinks(config.identity(), socket, router, executor, config.timeout());
+            this.links = built(linksReady);
             links.onAccepted(this::opened);
         } catch (IOException | BindException | RuntimeException e) {
+            if (linksReady != null) {
+                linksReady.thenAccept(PeerLinks::close);
+            }
             close();
             throw e;
         }
         events.publishLatest(RelayBinding.TOPIC, new EngineEvent.RelayBound(config.relay().toString(), relay.current().publicAddresses().get(0).toString()));
         if (config.traversal()) {
             reflexive.discover(relay.current().publicAddresses().get(0));
+        }
+    }
+
+    private static PeerLinks built(CompletableFuture<PeerLinks> ready) throws IOException {
+        try {
+            return ready.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
     }
 

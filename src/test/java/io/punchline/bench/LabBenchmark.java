@@ -35,12 +35,15 @@ import static io.punchline.bench.LabProcess.named;
  * -Dexec.mainClass=io.punchline.bench.LabBenchmark}; system properties {@code bench.megabytes} (200),
  * {@code bench.userMegabytes} (100), {@code bench.directTries} (5), {@code bench.userRounds} (3),
  * {@code bench.prefix} (the lab's namespace prefix, {@code plbench}), {@code bench.labs} (which labs, all of
- * {@code clean,symmetric,d20l1,d50l3} by default), {@code bench.cases} (only the cases whose name contains one of these
+ * {@code clean,symmetric,d20l1,d50l3,p20l1,p50l3} by default: {@code d} labs shape each site's link with the
+ * delay and loss, so the path has them twice; {@code p} labs shape the path once, each direction), {@code bench.cases} (only the cases whose name contains one of these
  * comma-separated words, e.g. {@code direct (cone} for the clean direct transfer alone; all by default).
  */
 public final class LabBenchmark {
 
     static final String LAUNCHER = "io.punchline.cli.Launcher";
+    /** How punchline processes start ({@link LabLauncher}); set once at the start of a run. */
+    private static LabLauncher launcher;
     private static final String RELAY = "198.18.0.10:4433";
     private static final long TRY_BYTES = 1_000_000;
     private static final String CLEAN_DIRECT = "clean, direct (cone/cone)";
@@ -50,8 +53,8 @@ public final class LabBenchmark {
     private final int directTries = Integer.getInteger("bench.directTries", 5);
     private final int userRounds = Integer.getInteger("bench.userRounds", 3);
     private final String prefix = System.getProperty("bench.prefix", "plbench");
-    /** The labs to run (clean, symmetric, d20l1, d50l3), comma-separated; all when unset. */
-    private final List<String> labs = List.of(System.getProperty("bench.labs", "clean,symmetric,d20l1,d50l3").split(","));
+    /** The labs to run (clean, symmetric, d20l1, d50l3, p20l1, p50l3), comma-separated; all when unset. */
+    private final List<String> labs = List.of(System.getProperty("bench.labs", "clean,symmetric,d20l1,d50l3,p20l1,p50l3").split(","));
     /** Words that pick cases by name (all cases when unset). */
     private final List<String> cases = List.of(System.getProperty("bench.cases", "").split(","));
     private final Path work = Path.of("target", "lab-bench").toAbsolutePath();
@@ -106,11 +109,14 @@ public final class LabBenchmark {
     private void run() throws Exception {
         deleteTree(work); // the logs of the previous run
         Files.createDirectories(work);
+        launcher = LabLauncher.prepare(work);
+        table.note(launcher.description());
         inLab("clean", cone(0, 0), 0, lab -> {
             measure(LabBaselines.UDP, () -> LabBaselines.udpCeiling(lab.nat(), lab.logs(), bytes));
             measure(LabBaselines.KWIK, () -> LabBaselines.plainKwik(lab.nat(), lab.logs(), bytes));
             measure(CLEAN_DIRECT, () -> cleanDirect(lab));
-            measure("time to direct, cone/cone, no delay", () -> timeToDirect(lab, "tries", 200));
+            String toDirect = "time to direct, cone/cone, no delay";
+            measure(toDirect, () -> timeToDirect(lab, toDirect, "tries", 200));
             measure("user-level: send / receive CODE, " + userBytes / 1_000_000 + " MB file", () -> userLevel(lab));
         });
         Map<String, Site> symmetric = new LinkedHashMap<>();
@@ -124,12 +130,34 @@ public final class LabBenchmark {
         inLab("d20l1", cone(20, 1.0), 20, lab -> {
             String name = "20 ms + 1% loss each way, cone/cone";
             measure(name, () -> relativeGoal(transfer(lab, name, "d20", true), 0.6));
-            measure("time to direct, cone/cone, 20 ms each way", () -> timeToDirect(lab, "tries", 3 * 4 * 20 + 100));
+            String toDirect = "time to direct, cone/cone, 20 ms each way";
+            measure(toDirect, () -> timeToDirect(lab, toDirect, "tries", 3 * 4 * 20 + 100));
         });
         inLab("d50l3", cone(50, 3.0), 50, lab -> {
             String name = "50 ms + 3% loss each way, cone/cone";
             measure(name, () -> relativeGoal(transfer(lab, name, "d50", false), 0.3));
         });
+        // the same impairments end to end: each direction of the path has the delay and the loss (half the delay and
+        // the matching loss on each site's link), where the labs above put them on each link (twice over the path)
+        inLab("p20l1", path(20, 1.0), 10, lab -> {
+            String name = "20 ms + 1% loss each way over the path, cone/cone";
+            measure(name, () -> relativeGoal(transfer(lab, name, "p20", true), 0.6));
+            String toDirect = "time to direct, cone/cone, 20 ms each way over the path";
+            measure(toDirect, () -> timeToDirect(lab, toDirect, "tries", 3 * 2 * 20 + 100));
+        });
+        inLab("p50l3", path(50, 3.0), 25, lab -> {
+            String name = "50 ms + 3% loss each way over the path, cone/cone";
+            measure(name, () -> relativeGoal(transfer(lab, name, "p50", false), 0.3));
+        });
+    }
+
+    /**
+     * Two port-restricted cone sites whose path, in each direction, has {@code delayMs} of delay and
+     * {@code lossPercent} of loss: each site's link gets half the delay and the loss q with (1 - q)^2 = 1 - loss.
+     */
+    private static Map<String, Site> path(int delayMs, double lossPercent) {
+        double perLink = 100 * (1 - Math.sqrt(1 - lossPercent / 100));
+        return cone(delayMs / 2, Math.round(perLink * 10_000) / 10_000.0);
     }
 
     /** Two one-host sites behind port-restricted cone NATs (eim-apdf), each WAN link shaped both ways. */
@@ -225,7 +253,7 @@ public final class LabBenchmark {
                         fraction * clean.megabytesPerSecond()), ratio >= fraction));
     }
 
-    private Row timeToDirect(Lab lab, String log, long goalMillis) throws Exception {
+    private Row timeToDirect(Lab lab, String name, String log, long goalMillis) throws Exception {
         List<Double> times = new ArrayList<>();
         List<String> each = new ArrayList<>();
         for (int i = 1; i <= directTries; i++) {
@@ -245,8 +273,7 @@ public final class LabBenchmark {
         double median = median(times);
         String goal = lab.delayMs() == 0 ? "< " + goalMillis + " ms"
                 : "< 3 RTT + 100 ms = " + goalMillis + " ms (RTT " + 4 * lab.delayMs() + " ms)";
-        return new Row("time to direct, " + (lab.delayMs() == 0 ? "cone/cone, no delay" : "cone/cone, " + lab.delayMs()
-                + " ms each way") + ", median", Double.NaN, Double.NaN, Double.isNaN(median) ? -1 : Math.round(median),
+        return new Row(name + ", median", Double.NaN, Double.NaN, Double.isNaN(median) ? -1 : Math.round(median),
                 List.of(new Goal(goal, times.size() == directTries && median < goalMillis)),
                 times.size() + " of " + directTries + " tries direct; ms: " + String.join(", ", each));
     }
@@ -320,7 +347,8 @@ public final class LabBenchmark {
 
     static LabProcess punchline(NatLab nat, String target, String name, Path logs, String... args) throws IOException {
         return LabProcess.start(nat, target, name, logs, Map.of("PUNCHLINE_HOME", logs.resolve(name + "-home").toString()),
-                LAUNCHER, List.of(args));
+                launcher != null ? launcher.command() : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp", LabProcess.classPath(), LAUNCHER), List.of(args));
     }
 
     /** Each event of either process records the CPU time of both. */
@@ -349,7 +377,7 @@ public final class LabBenchmark {
         return String.join(", ", values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList());
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

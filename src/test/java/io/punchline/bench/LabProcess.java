@@ -70,8 +70,14 @@ final class LabProcess {
     /** Starts {@code java -cp CLASSPATH mainClass args} in {@code target}'s namespace, with {@code env} added. */
     static LabProcess start(NatLab lab, String target, String name, Path logs, Map<String, String> env,
                             String mainClass, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath(), mainClass));
+        return start(lab, target, name, logs, env, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classPath(), mainClass), args);
+    }
+
+    /** Starts {@code launch} (a JVM command up to its main class or jar) with {@code args} in {@code target}'s namespace. */
+    static LabProcess start(NatLab lab, String target, String name, Path logs, Map<String, String> env,
+                            List<String> launch, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(launch);
         command.addAll(args);
         Files.createDirectories(logs);
         ProcessBuilder builder = lab.processBuilder(target, command)
