@@ -42,10 +42,13 @@ final class Preload {
             // no native libraries here: loading one (System.load, under the JDK's library lock) while the main thread
             // initialises java.net.InetAddress (which loads libnet under the same lock) deadlocked a relay at start
             // on JDK 17 (the library's JNI_OnLoad waited for InetAddress); the main thread loads them itself
+            // in the order they are needed: the certificate while the engine starts, the printer and the traversal
+            // as soon as a session opens (tens of milliseconds cold, on the way to the direct path), the cipher's JIT
+            // warm-up (seconds of CPU) for the transfer's full rate
             TlsIdentity.generate("preload");
             EventPrinter.warmUp();
-            CipherWarmUp.run();
             TraversalRehearsal.run();
+            CipherWarmUp.run();
         } catch (Exception | LinkageError e) {
             LOG.debug("preload: {}", e.toString());
         }

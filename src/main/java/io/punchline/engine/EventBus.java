@@ -45,7 +45,12 @@ public final class EventBus {
     }
 
     public void publish(EngineEvent event) {
-        Timed timed = new Timed(System.currentTimeMillis(), event);
+        publish(event, System.currentTimeMillis());
+    }
+
+    /** Publishes {@code event} as having happened at {@code millis} (wall clock), e.g. a step reported after the fact. */
+    public void publish(EngineEvent event, long millis) {
+        Timed timed = new Timed(millis, event);
         LOG.debug("{} {}", event.name(), event);
         for (Consumer<Timed> subscriber : subscribers) {
             deliver(subscriber, timed);

@@ -36,6 +36,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
@@ -124,13 +125,20 @@ final class SessionTraversal {
         byte[] buffer = new byte[4096];
         try {
             for (int n; (n = control.read(buffer)) >= 0; ) {
-                for (TraversalMessage message : codec.feed(ByteBuffer.wrap(buffer, 0, n))) {
-                    synchronized (this) {
-                        outbox.add(traversal.onMessage(message, now()));
-                        rearm();
-                    }
-                    drain();
+                List<TraversalMessage> messages = codec.feed(ByteBuffer.wrap(buffer, 0, n));
+                if (messages.isEmpty()) {
+                    continue;
                 }
+                // a record's messages all reach the state machine before any of its actions go out: the listener's
+                // first record carries every candidate, and each one's PUNCH_ME_NOW and probe leave together
+                synchronized (this) {
+                    long now = now();
+                    for (TraversalMessage message : messages) {
+                        outbox.add(traversal.onMessage(message, now));
+                    }
+                    rearm();
+                }
+                drain();
             }
             codec.finish();
         } catch (TraversalProtocolException e) {
@@ -241,9 +249,24 @@ final class SessionTraversal {
         }
     }
 
-    /** Carries out {@code actions} in order; a control message that cannot be sent ends it with the exception. */
+    /**
+     * Carries out {@code actions}: what goes on the network (control records, probes, path changes) in order first,
+     * then the events that report them, in order. Publishing waits on subscribers (a JSON line printed, the window's
+     * queue), and the first event of a kind costs a cold subscriber tens of milliseconds: a PUNCH_ME_NOW must not wait
+     * for that. A control message that cannot be sent ends it with the exception, after the events before it.
+     */
     private void carryOut(List<TraversalAction> actions) throws IOException {
+        List<EventBus.Timed> report = new ArrayList<>();
+        try {
+            carryOut(actions, report);
+        } finally {
+            report.forEach(timed -> events.publish(timed.event(), timed.millis()));
+        }
+    }
+
+    private void carryOut(List<TraversalAction> actions, List<EventBus.Timed> report) throws IOException {
         for (TraversalAction action : actions) {
+            long millis = System.currentTimeMillis();
             if (action instanceof SendControl send) {
                 ByteArrayOutputStream record = new ByteArrayOutputStream();
                 for (TraversalMessage message : send.messages()) {
@@ -256,13 +279,16 @@ final class SessionTraversal {
                 router.acceptFrom(virtualAddress, accept.source());
             } else if (action instanceof UseDirect use) {
                 router.useDirect(virtualAddress, use.path());
-                events.publish(new EngineEvent.PathSwitched(peer, NetworkPath.DIRECT, use.path().toString()));
+                report.add(new EventBus.Timed(millis,
+                        new EngineEvent.PathSwitched(peer, NetworkPath.DIRECT, use.path().toString())));
             } else if (action instanceof UseRelay use) {
                 router.useRelay(virtualAddress);
-                events.publish(new EngineEvent.PathFallback(peer, use.lost().toString(), use.reason()));
-                events.publish(new EngineEvent.PathSwitched(peer, NetworkPath.RELAY, virtualAddress.toString()));
+                report.add(new EventBus.Timed(millis, new EngineEvent.PathFallback(peer, use.lost().toString(),
+                        use.reason())));
+                report.add(new EventBus.Timed(millis,
+                        new EngineEvent.PathSwitched(peer, NetworkPath.RELAY, virtualAddress.toString())));
             } else {
-                events.publish(event(action));
+                report.add(new EventBus.Timed(millis, event(action)));
             }
         }
     }

@@ -7,7 +7,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Events reach subscribers in order; the latest event of a topic also reaches those who subscribe later. */
+/**
+ * Events reach subscribers in order, with the time they happened; the latest event of a topic also reaches those who
+ * subscribe later.
+ */
 class EventBusTest {
 
     @Test
@@ -31,5 +34,17 @@ class EventBusTest {
         EngineEvent unavailable = new EngineEvent.PortMappingUnavailable("no gateway");
         bus.publishLatest("port-mapping", unavailable);
         assertThat(seen).containsExactly(unavailable);
+    }
+
+    @Test
+    void anEventReportedAfterTheFactKeepsTheTimeItHappened() {
+        EventBus bus = new EventBus();
+        List<EventBus.Timed> seen = new ArrayList<>();
+        bus.subscribe(seen::add);
+        long happened = System.currentTimeMillis() - 40;
+        bus.publish(new EngineEvent.Error("reported late"), happened);
+        bus.publish(new EngineEvent.Error("now"));
+        assertThat(seen).extracting(EventBus.Timed::millis).first().isEqualTo(happened);
+        assertThat(seen.get(1).millis()).isGreaterThanOrEqualTo(happened + 40);
     }
 }
