@@ -127,27 +127,27 @@ public final class LabBenchmark {
             Row row = transfer(lab, relayed, "relayed", false);
             return row.with("", new Goal(">= 10.2 MB/s", row.megabytesPerSecond() >= 10.2));
         }));
-        inLab("d20l1", cone(20, 1.0), 20, lab -> {
-            String name = "20 ms + 1% loss each way, cone/cone";
-            measure(name, () -> relativeGoal(transfer(lab, name, "d20", true), 0.6));
-            String toDirect = "time to direct, cone/cone, 20 ms each way";
-            measure(toDirect, () -> timeToDirect(lab, toDirect, "tries", 3 * 4 * 20 + 100));
-        });
-        inLab("d50l3", cone(50, 3.0), 50, lab -> {
-            String name = "50 ms + 3% loss each way, cone/cone";
-            measure(name, () -> relativeGoal(transfer(lab, name, "d50", false), 0.3));
-        });
+        shapedLab("d20l1", cone(20, 1.0), 20, "20 ms + 1% loss each way", "d20", true, 0.6);
+        shapedLab("d50l3", cone(50, 3.0), 50, "50 ms + 3% loss each way", "d50", false, 0.3);
         // the same impairments end to end: each direction of the path has the delay and the loss (half the delay and
         // the matching loss on each site's link), where the labs above put them on each link (twice over the path)
-        inLab("p20l1", path(20, 1.0), 10, lab -> {
-            String name = "20 ms + 1% loss each way over the path, cone/cone";
-            measure(name, () -> relativeGoal(transfer(lab, name, "p20", true), 0.6));
-            String toDirect = "time to direct, cone/cone, 20 ms each way over the path";
-            measure(toDirect, () -> timeToDirect(lab, toDirect, "tries", 3 * 2 * 20 + 100));
-        });
-        inLab("p50l3", path(50, 3.0), 25, lab -> {
-            String name = "50 ms + 3% loss each way over the path, cone/cone";
-            measure(name, () -> relativeGoal(transfer(lab, name, "p50", false), 0.3));
+        shapedLab("p20l1", path(20, 1.0), 10, "20 ms + 1% loss each way over the path", "p20", true, 0.6);
+        shapedLab("p50l3", path(50, 3.0), 25, "50 ms + 3% loss each way over the path", "p50", false, 0.3);
+    }
+
+    /**
+     * A lab with delay and loss: a transfer against {@code fraction} of the clean direct figure and, where the path must
+     * go direct, the time to direct against 3 RTT + 100 ms (RTT = 4 x the delay on each link).
+     */
+    private void shapedLab(String lab, Map<String, Site> sites, int linkDelayMs, String impairment, String log,
+                           boolean direct, double fraction) {
+        inLab(lab, sites, linkDelayMs, shaped -> {
+            String name = impairment + ", cone/cone";
+            measure(name, () -> relativeGoal(transfer(shaped, name, log, direct), fraction));
+            if (direct) {
+                String toDirect = "time to direct, cone/cone, " + impairment.replace(" + 1% loss", "");
+                measure(toDirect, () -> timeToDirect(shaped, toDirect, "tries", 3 * 4 * linkDelayMs + 100));
+            }
         });
     }
 
