@@ -1,5 +1,6 @@
 package io.punchline.masque;
 
+import io.punchline.quic.AckPingLoopGuard;
 import io.punchline.quic.CongestionControllerSwap;
 import io.punchline.quic.InOrderSendQueue;
 import io.punchline.tls.PinningTrustManager;
@@ -100,6 +101,7 @@ final class RelayConnector {
         quic.setConnectionListener(end);
         CongestionControllerSwap.apply(quic);
         InOrderSendQueue.apply(quic);
+        AckPingLoopGuard.apply(quic);
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "relay-client-" + relay.authority());
             thread.setDaemon(true);

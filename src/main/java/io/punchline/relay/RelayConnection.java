@@ -6,6 +6,7 @@ import io.punchline.masque.DatagramSizes;
 import io.punchline.masque.Http3ErrorCodes;
 import io.punchline.masque.RequestStreamReader;
 import io.punchline.masque.RequestStreamWriter;
+import io.punchline.quic.AckPingLoopGuard;
 import io.punchline.quic.CongestionControllerSwap;
 import io.punchline.quic.InOrderSendQueue;
 import io.punchline.wire.QuicVarint;
@@ -73,6 +74,7 @@ final class RelayConnection extends Http3ServerConnectionImpl {
         this.client = ((ServerConnection) quicConnection).getInitialRemoteAddress();
         this.clientKey = clientKey;
         CongestionControllerSwap.apply(quicConnection);
+        AckPingLoopGuard.apply(quicConnection);
         this.sendQueue = InOrderSendQueue.install(quicConnection);
         RelayCounters counters = relay.counters();
         this.datagramExecutor = new SerialLane(relay.datagramPool(), relay.config().resources().receiveQueueDatagrams(),

@@ -1,0 +1,181 @@
+package io.punchline.quic;
+
+import io.punchline.tls.TlsIdentity;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tech.kwik.core.QuicClientConnection;
+import tech.kwik.core.QuicConnection;
+import tech.kwik.core.ack.AckGenerator;
+import tech.kwik.core.common.PnSpace;
+import tech.kwik.core.impl.QuicClientConnectionImpl;
+import tech.kwik.core.log.NullLogger;
+import tech.kwik.core.recovery.RttProvider;
+import tech.kwik.core.send.Sender;
+import tech.kwik.core.server.ApplicationProtocolConnection;
+import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
+import tech.kwik.core.server.ServerConnectionConfig;
+import tech.kwik.core.server.ServerConnector;
+
+import java.lang.reflect.Proxy;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * kwik 0.10.8's endless ACK-and-PING exchange on short paths: the decision that sustains it, on kwik's own ACK
+ * generator, and a real kwik client and server on loopback with {@link AckPingLoopGuard} on both ends going quiet after
+ * a PING.
+ */
+@Timeout(30)
+class AckPingLoopGuardTest {
+
+    private static final String ALPN = "punchline-ack-loop-test";
+
+    private ServerConnector server;
+    private QuicClientConnection client;
+
+    @AfterEach
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /**
+     * The decision that keeps the exchange going, on kwik's own {@code AckGenerator} and a clock: one turn of the loop
+     * after a loopback RTT estimate, the last ACK clean-up one 20 ms ACK delay ago, the last ack-eliciting packet two
+     * delays ago. (The loop itself starts only from some connection states, which a test cannot set up reliably: on a
+     * relay with 1,000 idle sessions 56 were in it, docs/BENCHMARKS.md.)
+     */
+    @Test
+    void aDelayedAckOnAShortPathAsksForAnAckUnlessTheGuardFloorsTheRoundTripTime() {
+        MutableClock clock = new MutableClock();
+        Instant start = clock.instant();
+        Sender sender = quietSender(start.minusMillis(20));
+        RttProvider loopback = () -> 2;
+        AckGenerator plain = new AckGenerator(clock, PnSpace.App, sender, loopback);
+        AckGenerator guarded = new AckGenerator(clock, PnSpace.App, sender, new AckPingLoopGuard.Floored(loopback));
+        clock.advance(20);
+        assertThat(plain.wantsAckFromPeer()).as("kwik adds a PING: the loop's next turn").isTrue();
+        assertThat(guarded.wantsAckFromPeer()).as("with the guard, an ACK alone: the loop ends").isFalse();
+        clock.advance(30);
+        assertThat(guarded.wantsAckFromPeer()).as("after a floored round trip with only ACKs sent, a PING again").isTrue();
+    }
+
+    @Test
+    void withTheGuardOnBothEndsOnePingIsAnsweredAndTheConnectionGoesQuiet() throws Exception {
+        connect(true);
+        assertThat(packetsAfterOnePing()).as("client packets in the second after one PING").isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void theGuardIsInstalledOnceAndFloorsOnlyWhatTheAckGeneratorSeesOfTheRoundTripTime() throws Exception {
+        connect(true);
+        AckGenerator app = KwikInternals.sender(client).getGlobalAckGenerator().getAckGenerator(PnSpace.App);
+        Object seen = KwikInternals.field(AckGenerator.class, "rttProvider").get(app);
+        assertThat(seen).isInstanceOf(AckPingLoopGuard.Floored.class);
+        assertThat(AckPingLoopGuard.apply(client)).as("applying twice keeps one floor").isTrue();
+        assertThat(KwikInternals.field(AckGenerator.class, "rttProvider").get(app)).isSameAs(seen);
+        assertThat(new AckPingLoopGuard.Floored(() -> 2).getSmoothedRtt()).isEqualTo(AckPingLoopGuard.MIN_RTT_MILLIS);
+        assertThat(new AckPingLoopGuard.Floored(() -> 75).getSmoothedRtt()).isEqualTo(75);
+    }
+
+    /**
+     * Packets the client sends in the second after its last PING. Before, PINGs every 25 ms bring kwik's smoothed RTT
+     * from the handshake's cold sample (about 100 ms in a fresh JVM) down to what loopback takes, as on a long-lived
+     * connection near its relay.
+     */
+    private long packetsAfterOnePing() throws InterruptedException {
+        QuicClientConnectionImpl pinging = (QuicClientConnectionImpl) client;
+        for (int i = 0; i < 40; i++) {
+            pinging.ping();
+            Thread.sleep(25);
+        }
+        Thread.sleep(100);
+        pinging.ping();
+        long before = client.getStats().packetsSent();
+        Thread.sleep(1000);
+        return client.getStats().packetsSent() - before;
+    }
+
+    private void connect(boolean guarded) throws Exception {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        TlsIdentity tls = TlsIdentity.generate("ack-loop-test");
+        server = ServerConnector.builder()
+                .withSocket(socket)
+                .withKeyStore(tls.keyStore(), TlsIdentity.ALIAS, tls.keyPassword(), "secp256r1")
+                .withConfiguration(ServerConnectionConfig.builder().maxOpenPeerInitiatedBidirectionalStreams(10)
+                        .retryRequired(false).build())
+                .withLogger(new NullLogger())
+                .build();
+        server.registerApplicationProtocol(ALPN, new ApplicationProtocolConnectionFactory() {
+            @Override
+            public ApplicationProtocolConnection createConnection(String protocol, QuicConnection connection) {
+                // as the relay's connections are
+                CongestionControllerSwap.apply(connection);
+                InOrderSendQueue.install(connection);
+                if (guarded) {
+                    AckPingLoopGuard.apply(connection);
+                }
+                return new ApplicationProtocolConnection() {
+                };
+            }
+        });
+        server.start();
+        System.setProperty("tech.kwik.core.no-security-warnings", "true");
+        client = QuicClientConnection.newBuilder()
+                .uri(URI.create("https://127.0.0.1:" + socket.getLocalPort()))
+                .applicationProtocol(ALPN)
+                .noServerCertificateCheck()
+                .connectTimeout(Duration.ofSeconds(10))
+                .logger(new NullLogger())
+                .build();
+        CongestionControllerSwap.apply(client);
+        InOrderSendQueue.install(client);
+        if (guarded) {
+            assertThat(AckPingLoopGuard.apply(client)).isTrue();
+        }
+        client.connect();
+    }
+
+    private static Sender quietSender(Instant lastAckElicitingSent) {
+        return (Sender) Proxy.newProxyInstance(Sender.class.getClassLoader(), new Class<?>[] {Sender.class},
+                (proxy, method, args) -> "lastAckElicitingSent".equals(method.getName()) ? lastAckElicitingSent : null);
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-12-03T04:00:00Z");
+
+        void advance(long millis) {
+            now = now.plusMillis(millis);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
