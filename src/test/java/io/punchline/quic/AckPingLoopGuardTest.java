@@ -1,29 +1,18 @@
 package io.punchline.quic;
 
-import io.punchline.tls.TlsIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tech.kwik.core.QuicClientConnection;
-import tech.kwik.core.QuicConnection;
 import tech.kwik.core.ack.AckGenerator;
 import tech.kwik.core.common.PnSpace;
 import tech.kwik.core.impl.QuicClientConnectionImpl;
-import tech.kwik.core.log.NullLogger;
 import tech.kwik.core.recovery.RttProvider;
 import tech.kwik.core.send.Sender;
 import tech.kwik.core.server.ApplicationProtocolConnection;
-import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
-import tech.kwik.core.server.ServerConnectionConfig;
-import tech.kwik.core.server.ServerConnector;
 
 import java.lang.reflect.Proxy;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -40,16 +29,13 @@ class AckPingLoopGuardTest {
 
     private static final String ALPN = "punchline-ack-loop-test";
 
-    private ServerConnector server;
+    private KwikTestPair pair;
     private QuicClientConnection client;
 
     @AfterEach
     void close() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
+        if (pair != null) {
+            pair.close();
         }
     }
 
@@ -111,43 +97,23 @@ class AckPingLoopGuardTest {
     }
 
     private void connect(boolean guarded) throws Exception {
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        TlsIdentity tls = TlsIdentity.generate("ack-loop-test");
-        server = ServerConnector.builder()
-                .withSocket(socket)
-                .withKeyStore(tls.keyStore(), TlsIdentity.ALIAS, tls.keyPassword(), "secp256r1")
-                .withConfiguration(ServerConnectionConfig.builder().maxOpenPeerInitiatedBidirectionalStreams(10)
-                        .retryRequired(false).build())
-                .withLogger(new NullLogger())
-                .build();
-        server.registerApplicationProtocol(ALPN, new ApplicationProtocolConnectionFactory() {
-            @Override
-            public ApplicationProtocolConnection createConnection(String protocol, QuicConnection connection) {
-                // as the relay's connections are
-                CongestionControllerSwap.apply(connection);
-                InOrderSendQueue.install(connection);
-                if (guarded) {
-                    AckPingLoopGuard.apply(connection);
-                }
-                return new ApplicationProtocolConnection() {
-                };
+        pair = KwikTestPair.connect(ALPN, (protocol, connection) -> {
+            // as the relay's connections are
+            CongestionControllerSwap.apply(connection);
+            InOrderSendQueue.install(connection);
+            if (guarded) {
+                AckPingLoopGuard.apply(connection);
+            }
+            return new ApplicationProtocolConnection() {
+            };
+        }, connecting -> {
+            CongestionControllerSwap.apply(connecting);
+            InOrderSendQueue.install(connecting);
+            if (guarded) {
+                assertThat(AckPingLoopGuard.apply(connecting)).isTrue();
             }
         });
-        server.start();
-        System.setProperty("tech.kwik.core.no-security-warnings", "true");
-        client = QuicClientConnection.newBuilder()
-                .uri(URI.create("https://127.0.0.1:" + socket.getLocalPort()))
-                .applicationProtocol(ALPN)
-                .noServerCertificateCheck()
-                .connectTimeout(Duration.ofSeconds(10))
-                .logger(new NullLogger())
-                .build();
-        CongestionControllerSwap.apply(client);
-        InOrderSendQueue.install(client);
-        if (guarded) {
-            assertThat(AckPingLoopGuard.apply(client)).isTrue();
-        }
-        client.connect();
+        client = pair.client();
     }
 
     private static Sender quietSender(Instant lastAckElicitingSent) {

@@ -1,6 +1,5 @@
 package io.punchline.quic;
 
-import io.punchline.tls.TlsIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -8,20 +7,12 @@ import org.junit.jupiter.api.Timeout;
 import tech.kwik.core.QuicClientConnection;
 import tech.kwik.core.QuicConnection;
 import tech.kwik.core.QuicStream;
-import tech.kwik.core.log.NullLogger;
 import tech.kwik.core.server.ApplicationProtocolConnection;
 import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
-import tech.kwik.core.server.ServerConnectionConfig;
-import tech.kwik.core.server.ServerConnector;
 import tech.kwik.core.stream.SendBuffer;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -39,40 +30,20 @@ class StreamSendGuardTest {
     private static final String ALPN = "punchline-guard-test";
 
     private final BlockingQueue<Integer> received = new LinkedBlockingQueue<>();
-    private ServerConnector server;
+    private KwikTestPair pair;
     private QuicClientConnection client;
 
     @BeforeEach
     void connect() throws Exception {
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        TlsIdentity tls = TlsIdentity.generate("guard-test");
-        server = ServerConnector.builder()
-                .withSocket(socket)
-                .withKeyStore(tls.keyStore(), TlsIdentity.ALIAS, tls.keyPassword(), "secp256r1")
-                .withConfiguration(ServerConnectionConfig.builder().maxOpenPeerInitiatedBidirectionalStreams(10)
-                        .retryRequired(false).build())
-                .withLogger(new NullLogger())
-                .build();
-        server.registerApplicationProtocol(ALPN, new ByteCounter());
-        server.start();
-        System.setProperty("tech.kwik.core.no-security-warnings", "true");
-        client = QuicClientConnection.newBuilder()
-                .uri(URI.create("https://127.0.0.1:" + socket.getLocalPort()))
-                .applicationProtocol(ALPN)
-                .noServerCertificateCheck()
-                .connectTimeout(Duration.ofSeconds(10))
-                .logger(new NullLogger())
-                .build();
-        client.connect();
+        pair = KwikTestPair.connect(ALPN, new ByteCounter(), connecting -> {
+        });
+        client = pair.client();
     }
 
     @AfterEach
     void close() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
+        if (pair != null) {
+            pair.close();
         }
     }
 

@@ -1,0 +1,61 @@
+package io.punchline.quic;
+
+import io.punchline.tls.TlsIdentity;
+import tech.kwik.core.QuicClientConnection;
+import tech.kwik.core.log.NullLogger;
+import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
+import tech.kwik.core.server.ServerConnectionConfig;
+import tech.kwik.core.server.ServerConnector;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/** A real kwik server and client on loopback, for the tests of kwik adaptations; closing closes both. */
+record KwikTestPair(ServerConnector server, QuicClientConnection client) implements AutoCloseable {
+
+    /**
+     * Starts a server that answers {@code alpn} with {@code protocol} and connects a client to it; {@code beforeConnect}
+     * sees the client once it is built, before its handshake.
+     */
+    static KwikTestPair connect(String alpn, ApplicationProtocolConnectionFactory protocol,
+                                Consumer<QuicClientConnection> beforeConnect) throws Exception {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        TlsIdentity tls = TlsIdentity.generate(alpn);
+        ServerConnector server = ServerConnector.builder()
+                .withSocket(socket)
+                .withKeyStore(tls.keyStore(), TlsIdentity.ALIAS, tls.keyPassword(), "secp256r1")
+                .withConfiguration(ServerConnectionConfig.builder().maxOpenPeerInitiatedBidirectionalStreams(10)
+                        .retryRequired(false).build())
+                .withLogger(new NullLogger())
+                .build();
+        server.registerApplicationProtocol(alpn, protocol);
+        server.start();
+        System.setProperty("tech.kwik.core.no-security-warnings", "true");
+        QuicClientConnection client = QuicClientConnection.newBuilder()
+                .uri(URI.create("https://127.0.0.1:" + socket.getLocalPort()))
+                .applicationProtocol(alpn)
+                .noServerCertificateCheck()
+                .connectTimeout(Duration.ofSeconds(10))
+                .logger(new NullLogger())
+                .build();
+        KwikTestPair pair = new KwikTestPair(server, client);
+        try {
+            beforeConnect.accept(client);
+            client.connect();
+        } catch (Exception | AssertionError e) {
+            pair.close();
+            throw e;
+        }
+        return pair;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.close();
+    }
+}
