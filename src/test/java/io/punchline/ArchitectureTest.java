@@ -19,7 +19,10 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-/** DESIGN.md section 7: the engine has no JavaFX in it, and only the window (io.punchline.ui) uses a UI toolkit. */
+/**
+ * docs/ARCHITECTURE.md, "Layers and packages": the engine has no JavaFX in it, and only the window (io.punchline.ui)
+ * uses a UI toolkit.
+ */
 class ArchitectureTest {
 
     private static JavaClasses classes;

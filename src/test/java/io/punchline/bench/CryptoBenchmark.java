@@ -45,7 +45,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>System properties: {@code bench.handshakes} (200), {@code bench.megabytes} (100 per run), {@code bench.rounds}
  * (2; each round is plain and secure, upload and download), {@code bench.timeoutSeconds} (60 per run; a run that
- * takes longer is reported as STALLED, see kwik's stream stall in DESIGN.md, and the connection is replaced).
+ * takes longer is reported as STALLED, see kwik's stream stall in docs/ARCHITECTURE.md, "kwik 0.10.8's known limits",
+ * and the connection is replaced).
  */
 public final class CryptoBenchmark {
 

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The stress test of issue 4: 20 transfers of 200 MB in a row on one peer connection (direct path, loopback), each
- * verified by SHA-256 on the receiving side, none allowed to stall (kwik 0.10.8's send race, DESIGN.md). Each transfer
+ * verified by SHA-256 on the receiving side, none allowed to stall (as a paused stream once did: docs/BENCHMARKS.md,
+ * "The stall found"). Each transfer
  * has its own deadline, so a stall fails the test instead of hanging it. {@code -Dstress.transfers} and
  * {@code -Dstress.megabytes} scale it down for a quick run.
  */
