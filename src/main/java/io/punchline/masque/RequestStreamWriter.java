@@ -53,7 +53,11 @@ public final class RequestStreamWriter {
         StreamSendGuard.afterWrite(out);
     }
 
-    /** Ends the stream cleanly (FIN). Later writes fail; closing twice is harmless. */
+    /**
+     * Ends the stream cleanly (FIN). Later writes fail; closing twice is harmless. kwik's close queues its send request
+     * the same racy way a write does, so the end of the stream (and any tail of the last write) could wait for a write
+     * that never comes, and the peer for an answer's end: the guard checks after it too.
+     */
     public synchronized void close() {
         if (!closed) {
             closed = true;
@@ -62,6 +66,7 @@ public final class RequestStreamWriter {
             } catch (IOException ignored) {
                 // already closed or reset by the peer
             }
+            StreamSendGuard.afterWrite(out);
         }
     }
 

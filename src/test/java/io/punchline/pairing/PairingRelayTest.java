@@ -116,14 +116,14 @@ class PairingRelayTest {
 
         assertThatThrownBy(() -> Pairing.join(bob.mailbox, relay.peerId(), wrong, bob.card))
                 .isInstanceOf(PairingException.class)
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.WRONG_CODE))
+                .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.WRONG_CODE))
                 .hasMessageContaining("does not match");
         assertThatThrownBy(() -> offer.await(TIMEOUT))
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.PEER_GAVE_WRONG_CODE))
+                .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.PEER_GAVE_WRONG_CODE))
                 .hasMessageContaining("entered a wrong code");
         assertThatThrownBy(() -> Pairing.join(bob.mailbox, relay.peerId(), offer.code(), bob.card))
                 .as("the right code on the burnt nameplate")
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.CODE_BURNT));
+                .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.CODE_BURNT));
 
         Pairing.Offer again = Pairing.create(alice.mailbox, relay.peerId(), alice.card, RANDOM);
         assertThat(again.code().nameplate()).isNotEqualTo(offer.code().nameplate());
@@ -141,11 +141,11 @@ class PairingRelayTest {
         Pairing.Offer offer = Pairing.create(alice.mailbox, relay.peerId(), alice.card, RANDOM);
         Pairing.join(bob.mailbox, relay.peerId(), offer.code(), bob.card);
         assertThatThrownBy(() -> Pairing.join(mallory.mailbox, relay.peerId(), offer.code(), mallory.card))
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.CODE_USED))
+                .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.CODE_USED))
                 .hasMessageContaining("already been used");
         assertThat(offer.await(TIMEOUT).peer().peer()).isEqualTo(bob.identity.peerId());
         assertThatThrownBy(() -> mallory.mailbox.claim(offer.code().nameplate(), new byte[MailboxProtocol.CLAIM_PROOF_LENGTH]))
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.CODE_USED));
+                .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.CODE_USED));
     }
 
     @Test
@@ -159,13 +159,13 @@ class PairingRelayTest {
         PairingCode code = PairingCode.generate(allocated.nameplate(), RANDOM);
         assertThatThrownBy(() -> alice.mailbox.await(allocated.nameplate(), allocated.token(), TIMEOUT))
                 .as("the creator's wait ends with the expiry")
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.CODE_EXPIRED));
+                .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.CODE_EXPIRED));
         assertThatThrownBy(() -> Pairing.join(bob.mailbox, relay.peerId(), code, bob.card))
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.CODE_EXPIRED))
+                .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.CODE_EXPIRED))
                 .hasMessageContaining("expired");
         int unknown = allocated.nameplate() == 9_999_999 ? 9_999_998 : 9_999_999;
         assertThatThrownBy(() -> bob.mailbox.claim(unknown, new byte[MailboxProtocol.CLAIM_PROOF_LENGTH]))
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.NO_SUCH_CODE))
+                .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.NO_SUCH_CODE))
                 .hasMessageContaining("no such code");
         assertThat(relay.openNameplates()).isZero();
     }
@@ -177,7 +177,7 @@ class PairingRelayTest {
         alice.mailbox.allocate();
         alice.mailbox.allocate();
         assertThatThrownBy(alice.mailbox::allocate)
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.RELAY_REFUSED))
+                .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.RELAY_REFUSED))
                 .hasMessageContaining("too many open codes");
         assertThat(relay.openNameplates()).isEqualTo(2);
     }
@@ -190,7 +190,8 @@ class PairingRelayTest {
         assertThat(response.status()).isEqualTo(413);
         MailboxProtocol.Allocated allocated = alice.mailbox.allocate();
         assertThatThrownBy(() -> alice.mailbox.put(allocated.nameplate(), new byte[16], new byte[32], new byte[10]))
-                .as("someone else's token").satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.RELAY_REFUSED));
+                .as("someone else's token")
+                .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.RELAY_REFUSED));
     }
 
     @Test
@@ -213,16 +214,16 @@ class PairingRelayTest {
         for (int i = 0; i < 2; i++) {
             int nameplate = nameplates.get(i);
             assertThatThrownBy(() -> mallory.mailbox.claim(nameplate, guess))
-                    .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.WRONG_CODE));
+                    .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.WRONG_CODE));
         }
         assertThatThrownBy(() -> mallory.mailbox.claim(nameplates.get(2), guess))
                 .as("the third wrong claim within the hour")
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.RELAY_REFUSED));
+                .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.RELAY_REFUSED));
         assertThat(relay.openNameplates()).as("the third code is still open").isOne();
         assertThat(alice.mailbox.await(nameplates.get(2), tokens.get(2), Duration.ZERO).state())
                 .isEqualTo(MailboxProtocol.State.WAITING_FOR_JOINER);
         assertThatThrownBy(() -> alice.mailbox.await(nameplates.get(0), tokens.get(0), Duration.ZERO))
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.PEER_GAVE_WRONG_CODE));
+                .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.PEER_GAVE_WRONG_CODE));
     }
 
     @Test
@@ -237,7 +238,7 @@ class PairingRelayTest {
         // what this client says when a relay of another version answers so
         RelayRequests otherVersion = (path, body) -> alice.requests.post(path.replace("/v2/", "/v9/"), body);
         assertThatThrownBy(() -> new MailboxClient(otherVersion).allocate())
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.RELAY_REFUSED))
+                .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.RELAY_REFUSED))
                 .hasMessageContaining("another version");
     }
 
@@ -248,7 +249,7 @@ class PairingRelayTest {
             RelayRequests.Response response = anonymous.post(MailboxProtocol.ALLOCATE, new byte[0]);
             assertThat(response.status()).isEqualTo(401);
             assertThatThrownBy(() -> new MailboxClient(anonymous).claim(5, new byte[32]))
-                    .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(Reason.RELAY_REFUSED))
+                    .satisfies(e -> assertThat(reasonOf(e)).as("reason of %s", e).isEqualTo(Reason.RELAY_REFUSED))
                     .hasMessageContaining("requires authentication");
             assertThat(anonymous.post(MailboxProtocol.PEERS_FIND, new byte[32]).status()).isEqualTo(401);
         }

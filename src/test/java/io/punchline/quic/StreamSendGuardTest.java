@@ -29,6 +29,9 @@ class StreamSendGuardTest {
 
     private static final String ALPN = "punchline-guard-test";
 
+    /** What the server's reader reports when a stream ended (FIN). */
+    private static final int END = -1;
+
     private final BlockingQueue<Integer> received = new LinkedBlockingQueue<>();
     private KwikTestPair pair;
     private QuicClientConnection client;
@@ -64,6 +67,22 @@ class StreamSendGuardTest {
     }
 
     @Test
+    void anEndOfStreamLeftWithoutASendRequestWaitsUntilTheGuardQueuesOne() throws Exception {
+        QuicStream stream = client.createStream(true);
+        OutputStream out = stream.getOutputStream();
+        out.write(new byte[300]);
+        assertThat(awaitBytes(300)).isEqualTo(300);
+        // the race's end state after close(): the end-of-stream marker in the buffer, no send request counted
+        SendBuffer buffer = (SendBuffer) KwikInternals.field(out.getClass(), "sendBuffer").get(out);
+        buffer.close();
+        assertThat(StreamSendGuard.isStuck(out)).isTrue();
+        assertThat(received.poll(500, TimeUnit.MILLISECONDS)).as("the FIN stays").isNull();
+
+        StreamSendGuard.afterWrite(out);
+        assertThat(received.poll(5, TimeUnit.SECONDS)).as("the server saw the stream end").isEqualTo(END);
+    }
+
+    @Test
     void aStreamWithItsSendRequestInPlaceIsLeftAlone() throws Exception {
         QuicStream stream = client.createStream(true);
         OutputStream out = stream.getOutputStream();
@@ -85,7 +104,7 @@ class StreamSendGuardTest {
         int total = 0;
         while (total < expected) {
             Integer n = received.poll(5, TimeUnit.SECONDS);
-            if (n == null) {
+            if (n == null || n == END) {
                 break;
             }
             total += n;
@@ -107,6 +126,7 @@ class StreamSendGuardTest {
                             for (int n; (n = in.read(buffer)) >= 0; ) {
                                 received.add(n);
                             }
+                            received.add(END);
                         } catch (Exception e) {
                             // the test's connection closed
                         }
