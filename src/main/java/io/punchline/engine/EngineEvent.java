@@ -85,6 +85,36 @@ public sealed interface EngineEvent {
         }
     }
 
+    /** The two sides of hard-NAT punching: the side behind the symmetric NAT opens ports, the other probes them. */
+    enum SpraySide implements Named {
+        PORTS("ports"), PROBES("probes");
+
+        private final String jsonName;
+
+        SpraySide(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public String jsonName() {
+            return jsonName;
+        }
+    }
+
+    /** How hard-NAT punching ended: a port answered, every probe went unanswered, or another path won first. */
+    enum SprayOutcome implements Named {
+        HIT("hit"), EXHAUSTED("exhausted"), CANCELLED("cancelled");
+
+        private final String jsonName;
+
+        SprayOutcome(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public String jsonName() {
+            return jsonName;
+        }
+    }
+
     /** Which way a session's traffic goes: through the relay or on a punched direct path. */
     enum NetworkPath implements Named {
         DIRECT("direct"), RELAY("relay"), UNKNOWN("unknown");
@@ -184,6 +214,24 @@ public sealed interface EngineEvent {
     record PunchFinished(String peer, long round, PunchOutcome outcome, String pair) implements EngineEvent {
         public String name() {
             return "punch.finished";
+        }
+    }
+
+    /**
+     * Hard-NAT punching began (docs/ARCHITECTURE.md, "Hard NATs"): this side opened {@code count} ports toward
+     * {@code target} ({@code ports}), or probes up to {@code count} ports of {@code target} ({@code probes}).
+     */
+    record PunchSpray(String peer, SpraySide side, int count, String target) implements EngineEvent {
+        public String name() {
+            return "punch.spray";
+        }
+    }
+
+    /** Hard-NAT punching ended after {@code sent} probes (or ports); {@code address} the one that answered, or null. */
+    record PunchSprayFinished(String peer, SpraySide side, SprayOutcome outcome, int sent, String address)
+            implements EngineEvent {
+        public String name() {
+            return "punch.spray.finished";
         }
     }
 

@@ -1,11 +1,13 @@
 package io.punchline.engine;
 
+import io.punchline.nat.NatMapping;
 import io.punchline.path.EngineSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +32,7 @@ final class ReflexiveAddress {
     private final long nonce = new SecureRandom().nextLong();
     private final CountDownLatch answered = new CountDownLatch(1);
     private volatile InetSocketAddress observed;
+    private volatile InetSocketAddress observedByListener;
 
     ReflexiveAddress(EngineSocket socket) {
         this.socket = socket;
@@ -39,8 +42,13 @@ final class ReflexiveAddress {
         return length == LENGTH && data[offset] == TYPE;
     }
 
-    /** Sends up to three echoes to {@code ownBindAddress}, waiting up to 500 ms for each to come back. */
-    void discover(InetSocketAddress ownBindAddress) {
+    /**
+     * Sends up to three echoes to {@code ownBindAddress}, waiting up to 500 ms for each to come back.
+     * {@code atListener} is where the relay's QUIC listener saw this socket (its {@code punchline-observed-address}
+     * answer), null when the relay did not say: with the echo's answer it tells the NAT's mapping behaviour.
+     */
+    void discover(InetSocketAddress ownBindAddress, InetSocketAddress atListener) {
+        observedByListener = atListener;
         byte[] echo = ByteBuffer.allocate(LENGTH).put(TYPE).putLong(nonce).array();
         for (int attempt = 0; attempt < 3 && observed == null; attempt++) {
             try {
@@ -64,5 +72,10 @@ final class ReflexiveAddress {
 
     InetSocketAddress observed() {
         return observed;
+    }
+
+    /** How this engine's NAT maps its socket (docs/ARCHITECTURE.md, "Hard NATs"); empty when not known. */
+    Optional<NatMapping> mapping() {
+        return NatMapping.observed(observedByListener, observed);
     }
 }

@@ -100,7 +100,7 @@ final class RelayBinding implements AutoCloseable {
             bind = fresh;
             events.publishLatest(TOPIC, new EngineEvent.RelayBound(config.relay().toString(), fresh.publicAddresses().get(0).toString()));
             if (config.traversal()) {
-                reflexive.discover(fresh.publicAddresses().get(0));
+                reflexive.discover(fresh.publicAddresses().get(0), fresh.observedAddress());
             }
             listeners.forEach(listener -> listener.accept(fresh));
         } catch (BindException | RuntimeException e) {

@@ -8,14 +8,19 @@ import io.punchline.nat.Candidate;
 import io.punchline.nat.DirectTraffic;
 import io.punchline.nat.PathProbe;
 import io.punchline.nat.Traversal;
+import io.punchline.nat.NatMapping;
 import io.punchline.nat.TraversalAction.AcceptFrom;
 import io.punchline.nat.TraversalAction.CandidateAdded;
 import io.punchline.nat.TraversalAction.CandidateRemoved;
+import io.punchline.nat.TraversalAction.ClosePorts;
+import io.punchline.nat.TraversalAction.OpenPorts;
 import io.punchline.nat.TraversalAction.PathValidated;
 import io.punchline.nat.TraversalAction.RoundFinished;
 import io.punchline.nat.TraversalAction.RoundStarted;
 import io.punchline.nat.TraversalAction.SendControl;
 import io.punchline.nat.TraversalAction.SendProbe;
+import io.punchline.nat.TraversalAction.SprayFinished;
+import io.punchline.nat.TraversalAction.SprayStarted;
 import io.punchline.nat.TraversalAction.UseDirect;
 import io.punchline.nat.TraversalAction.UseRelay;
 import io.punchline.nat.TraversalAction;
@@ -25,6 +30,7 @@ import io.punchline.nat.TraversalProtocolException;
 import io.punchline.nat.TraversalRole;
 import io.punchline.path.EngineSocket;
 import io.punchline.path.PathRouter;
+import io.punchline.path.PortSet;
 import io.punchline.session.PeerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +87,9 @@ final class SessionTraversal {
     private boolean carrying;
     private long wakeUpAt;
     private long wakeUps;
+    /** The side ports of hard-NAT punching, while open; touched only by the thread carrying out actions. */
+    private PortSet ports;
+    private volatile boolean closed;
 
     SessionTraversal(PeerSession session, EngineSocket socket, PathRouter router, EventBus events,
                      ScheduledExecutorService timer, Collection<InetSocketAddress> ownRelayAddresses) {
@@ -110,11 +119,11 @@ final class SessionTraversal {
         return probeKey;
     }
 
-    /** Starts the control stream exchange with this side's candidates. */
-    void start(List<Candidate> localCandidates) throws IOException {
+    /** Starts the control stream exchange with this side's candidates and NAT mapping (null when unknown). */
+    void start(List<Candidate> localCandidates, NatMapping mapping) throws IOException {
         session.readControl(this::readControl);
         synchronized (this) {
-            outbox.add(traversal.start(localCandidates, now()));
+            outbox.add(traversal.start(localCandidates, mapping, now()));
             rearm();
         }
         drain();
@@ -281,6 +290,10 @@ final class SessionTraversal {
                 router.useDirect(virtualAddress, use.path());
                 report.add(new EventBus.Timed(millis,
                         new EngineEvent.PathSwitched(peer, NetworkPath.DIRECT, use.path().toString())));
+            } else if (action instanceof OpenPorts open) {
+                openPorts(open);
+            } else if (action instanceof ClosePorts close) {
+                closePorts(close.keepInUse());
             } else if (action instanceof UseRelay use) {
                 router.useRelay(virtualAddress);
                 report.add(new EventBus.Timed(millis, new EngineEvent.PathFallback(peer, use.lost().toString(),
@@ -305,6 +318,13 @@ final class SessionTraversal {
         } else if (report instanceof RoundFinished round) {
             return new EngineEvent.PunchFinished(peer, round.round(), round.validated() ? PunchOutcome.VALIDATED : PunchOutcome.FAILED,
                     round.validated() ? round.path().toString() : null);
+        } else if (report instanceof SprayStarted started) {
+            return new EngineEvent.PunchSpray(peer, EngineEvent.SpraySide.valueOf(started.role().name()), started.count(),
+                    started.target());
+        } else if (report instanceof SprayFinished finished) {
+            return new EngineEvent.PunchSprayFinished(peer, EngineEvent.SpraySide.valueOf(finished.role().name()),
+                    EngineEvent.SprayOutcome.valueOf(finished.outcome().name()), finished.sent(),
+                    finished.hit() == null ? null : finished.hit().toString());
         } else if (report instanceof PathValidated validated) {
             return new EngineEvent.PathValidated(peer, validated.path().toString(), validated.rttMillis());
         }
@@ -320,12 +340,46 @@ final class SessionTraversal {
         }
     }
 
-    synchronized void close() {
-        traversal.close();
-        if (wakeUp != null) {
-            wakeUp.cancel(false);
-            wakeUp = null;
+    /** Opens the side ports and sends the opener from each (blocks while binding; not under the lock). */
+    private void openPorts(OpenPorts open) {
+        closePorts(false);
+        PortSet opened = socket.openPorts(open.count(), open.toward(), open.opener().encode(probeKey));
+        synchronized (this) {
+            if (!closed) {
+                ports = opened;
+                return;
+            }
         }
+        opened.close();
+    }
+
+    private void closePorts(boolean keepInUse) {
+        PortSet open;
+        synchronized (this) {
+            open = ports;
+            if (!keepInUse) {
+                ports = null;
+            }
+        }
+        if (open != null) {
+            if (keepInUse) {
+                open.closeUnused();
+            } else {
+                open.close();
+            }
+        }
+    }
+
+    void close() {
+        synchronized (this) {
+            closed = true;
+            traversal.close();
+            if (wakeUp != null) {
+                wakeUp.cancel(false);
+                wakeUp = null;
+            }
+        }
+        closePorts(false);
     }
 
     private static long now() {

@@ -55,7 +55,7 @@ final class SessionTraversals implements AutoCloseable {
     void start(SessionTraversal traversal, PeerSession session) {
         traversals.put(traversal.ownProbeId(), traversal);
         try {
-            traversal.start(localCandidates());
+            traversal.start(localCandidates(), reflexive.mapping().orElse(null));
         } catch (IOException e) {
             events.publish(new EngineEvent.Error("traversal with " + session.peer().shortFingerprint()
                     + " could not start: " + e.getMessage()));
@@ -95,7 +95,7 @@ final class SessionTraversals implements AutoCloseable {
     }
 
     /** Punchline's non-QUIC datagrams: reflexive-address echoes through the relay, and path probes. */
-    void onProbe(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay) {
+    void onProbe(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay, Runnable tie) {
         if (ReflexiveAddress.isEcho(data, offset, length)) {
             if (viaRelay) {
                 reflexive.onEcho(data, offset, length, source);
@@ -113,6 +113,9 @@ final class SessionTraversals implements AutoCloseable {
         if (verdict instanceof ProbeVerdict.Accepted accepted) {
             SessionTraversal traversal = traversals.get(accepted.probe().sessionId());
             if (traversal != null) {
+                if (tie != null) {
+                    tie.run(); // authenticated on a side port: the peer's address is reached from that port now
+                }
                 traversal.onProbe(accepted.probe(), source);
             }
         }

@@ -39,7 +39,7 @@ final class BindAttempt {
             }
             BindRequest request = BindRequest.send(http3, relay, identity != null);
             BindClient client = new BindClient(relay, connected.quic(), http3, connected.executor(), request.exchange(),
-                    request.publicAddresses(), listener);
+                    request.publicAddresses(), request.observedAddress(), listener);
             client.start(request.exchange().reader(), timeout);
             return client;
         });

@@ -53,6 +53,7 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
     private final long quarterStreamId;
     private final BindInbound inbound;
     private final List<InetSocketAddress> publicAddresses;
+    private final InetSocketAddress observedAddress;
     private final ContextRegistry contexts = new ContextRegistry(ContextRegistry.Role.CLIENT);
     private final Listener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -94,7 +95,7 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
 
     BindClient(RelayAddress relay, QuicClientConnection quic, RelayHttp3Connection http3,
                ExecutorService executor, RelayHttp3Connection.Exchange exchange,
-               List<InetSocketAddress> publicAddresses, Listener listener) {
+               List<InetSocketAddress> publicAddresses, InetSocketAddress observedAddress, Listener listener) {
         this.relay = relay;
         this.relayRequests = RelayRequests.over(relay, http3);
         this.quic = quic;
@@ -103,6 +104,7 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
         this.stream = new TunnelStream(quic, exchange.stream(), exchange.writer(), () -> maxFrameDatagram);
         this.quarterStreamId = stream.quarterStreamId();
         this.publicAddresses = List.copyOf(publicAddresses);
+        this.observedAddress = observedAddress;
         this.listener = listener;
         this.inbound = new BindInbound(quarterStreamId, contexts, this.publicAddresses, listener, this::abort);
     }
@@ -171,6 +173,14 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
     /** The relay's public addresses for this bind, as announced in {@code proxy-public-address}. */
     public List<InetSocketAddress> publicAddresses() {
         return publicAddresses;
+    }
+
+    /**
+     * Where the relay's QUIC listener saw this client ({@code punchline-observed-address}), or null when the relay did
+     * not say (relays other than Punchline's).
+     */
+    public InetSocketAddress observedAddress() {
+        return observedAddress;
     }
 
     /**

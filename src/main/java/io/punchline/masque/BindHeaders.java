@@ -17,6 +17,11 @@ public final class BindHeaders {
     public static final String CONNECT_UDP_BIND = "connect-udp-bind";
     public static final String CAPSULE_PROTOCOL = "capsule-protocol";
     public static final String PROXY_PUBLIC_ADDRESS = "proxy-public-address";
+    /**
+     * Punchline's response field on a bind: the client address the relay's QUIC listener sees, formatted like
+     * {@code proxy-public-address} (docs/ARCHITECTURE.md, "Hard NATs"). Absent from other relays; optional.
+     */
+    public static final String OBSERVED_ADDRESS = "punchline-observed-address";
 
     /** The serialized value to send: {@code ?1}. */
     public static final String TRUE = BooleanItem.valueOf(true).serialize();

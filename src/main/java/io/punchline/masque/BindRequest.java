@@ -1,6 +1,8 @@
 package io.punchline.masque;
 
 import io.punchline.wire.WireFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tech.kwik.flupke.impl.HeadersFrame;
 
 import java.io.IOException;
@@ -15,7 +17,10 @@ import java.util.Map;
  * {@code capsule-protocol: ?1}, answered 2xx with {@code connect-udp-bind: ?1} and the bind's public addresses in
  * {@code proxy-public-address}.
  */
-record BindRequest(RelayHttp3Connection.Exchange exchange, List<InetSocketAddress> publicAddresses) {
+record BindRequest(RelayHttp3Connection.Exchange exchange, List<InetSocketAddress> publicAddresses,
+                   InetSocketAddress observedAddress) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BindRequest.class);
 
     /**
      * Sends the request on {@code http3} and checks the response.
@@ -30,7 +35,25 @@ record BindRequest(RelayHttp3Connection.Exchange exchange, List<InetSocketAddres
         fields.put(BindHeaders.CAPSULE_PROTOCOL, List.of(BindHeaders.TRUE));
         RelayHttp3Connection.Exchange exchange =
                 http3.send(RelayConnector.connectUdp(relay, UdpProxyingPath.bindAny()), fields, null);
-        return new BindRequest(exchange, checkResponse(relay, exchange, authenticated));
+        return new BindRequest(exchange, checkResponse(relay, exchange, authenticated), observedAddress(relay, exchange));
+    }
+
+    /**
+     * The client address the relay's listener saw ({@code punchline-observed-address}), or null when the relay did not
+     * say or said something malformed: a hint for traversal, never a reason to refuse a bind.
+     */
+    private static InetSocketAddress observedAddress(RelayAddress relay, RelayHttp3Connection.Exchange exchange) {
+        List<String> field = exchange.response().headers().allValues(BindHeaders.OBSERVED_ADDRESS);
+        if (field.isEmpty()) {
+            return null;
+        }
+        try {
+            List<InetSocketAddress> observed = ProxyPublicAddress.parse(field);
+            return observed.size() == 1 ? observed.get(0) : null;
+        } catch (WireFormatException e) {
+            LOG.debug("relay {} sent a malformed {}: {}", relay.authority(), BindHeaders.OBSERVED_ADDRESS, e.getMessage());
+            return null;
+        }
     }
 
     private static List<InetSocketAddress> checkResponse(RelayAddress relay, RelayHttp3Connection.Exchange exchange,

@@ -62,14 +62,12 @@ public final class Traversal {
     private final PunchScheduler scheduler;
     private final PunchResponder responder;
     private final PathValidations validations;
+    private final HardNatPunch hardNat;
     private final Map<Long, InetSocketAddress> remoteCandidates = new HashMap<>();
     private final LocalCandidates localCandidates = new LocalCandidates();
     private boolean started;
     private InetSocketAddress direct;
-    private long lastAnswerMillis;
-    private long nextKeepaliveMillis;
-    private long lastDirectPackets;
-    private long lastAuthenticatedPackets;
+    private final DirectPathLiveness liveness = new DirectPathLiveness();
     private long reportedRound;
     private boolean closed;
 
@@ -90,11 +88,18 @@ public final class Traversal {
                 Set.of(peerRelayAddress)) : null;
         this.responder = client ? null : new PunchResponder(CONCURRENCY_LIMIT);
         this.validations = new PathValidations(peerProbeId, random);
+        this.hardNat = new HardNatPunch(peerProbeId, random);
     }
 
-    /** Reports the candidates and sends the first control record: the parameter and, from the server, every candidate. */
+    /** {@link #start(List, NatMapping, long)} with this side's NAT mapping unknown. */
     public List<TraversalAction> start(List<Candidate> localCandidates, long nowMillis) {
+        return start(localCandidates, null, nowMillis);
+    }
+
+    /** Reports the candidates; the first record: parameter, own NAT_MAPPING if known, the server's candidates. */
+    public List<TraversalAction> start(List<Candidate> localCandidates, NatMapping ownMapping, long nowMillis) {
         started = true;
+        Optional<NatMapping> mapping = hardNat.announce(ownMapping);
         this.localCandidates.update(localCandidates);
         List<TraversalAction> actions = new ArrayList<>();
         for (Candidate candidate : localCandidates) {
@@ -104,12 +109,13 @@ public final class Traversal {
             actions.add(new CandidateAdded(true, "relay", relayed));
         }
         actions.add(new CandidateAdded(false, "relay", peerRelayAddress));
+        List<TraversalMessage> first = new ArrayList<>(List.of(client ? NatTraversalParameter.fromClient()
+                : NatTraversalParameter.fromServer(CONCURRENCY_LIMIT)));
+        mapping.ifPresent(first::add);
         if (client) {
-            actions.add(new SendControl(List.of(NatTraversalParameter.fromClient())));
+            actions.add(new SendControl(first));
             carryOut(scheduler.onLocalCandidates(localCandidates, nowMillis), nowMillis, actions);
         } else {
-            List<TraversalMessage> first = new ArrayList<>();
-            first.add(NatTraversalParameter.fromServer(CONCURRENCY_LIMIT));
             for (Candidate candidate : localCandidates) {
                 first.add(responder.advertise(candidate.address()));
             }
@@ -152,7 +158,7 @@ public final class Traversal {
     /**
      * A message from the peer's half of the control stream. One this role may not receive, or a PUNCH_ME_NOW the server
      * must refuse ({@link PunchResponder}), throws: the connection ends with the exception's error. The parameter and
-     * OBSERVED_ADDRESS need nothing more.
+     * OBSERVED_ADDRESS need nothing more; NAT_MAPPING and PORTS_OPEN go to {@link HardNatPunch}.
      */
     public List<TraversalAction> onMessage(TraversalMessage message, long nowMillis)
             throws TraversalProtocolException {
@@ -182,6 +188,10 @@ public final class Traversal {
             if (response.startsProbe()) {
                 startProbing(response.target(), nowMillis, actions);
             }
+        } else if (message instanceof NatMapping mapping) {
+            hardNat.onPeerMapping(mapping, nowMillis, actions);
+        } else if (message instanceof PortsOpen open) {
+            hardNat.onPortsOpen(open, nowMillis, actions);
         }
         return actions;
     }
@@ -203,14 +213,17 @@ public final class Traversal {
             }
             case KEEPALIVE -> actions.add(new SendProbe(probe.answer(peerProbeId), source));
             case RESPONSE -> onResponse(probe, nowMillis, actions);
-            case KEEPALIVE_ACK -> lastAnswerMillis = nowMillis;
+            case KEEPALIVE_ACK -> {
+                liveness.answered(nowMillis);
+                hardNat.onKeepaliveAck(probe, source, actions).ifPresent(hit -> startProbing(hit, nowMillis, actions));
+            }
         }
         return actions;
     }
 
     /** Whether {@link #onTimer} at {@code nowMillis} checks the direct path and wants its {@link DirectTraffic}. */
     public boolean wantsDirectTraffic(long nowMillis) {
-        return !closed && direct != null && nowMillis >= nextKeepaliveMillis;
+        return !closed && direct != null && nowMillis >= liveness.nextKeepaliveMillis();
     }
 
     /**
@@ -231,12 +244,12 @@ public final class Traversal {
         if (closed) {
             return OptionalLong.empty();
         }
-        long next = validations.nextDeadlineMillis();
+        long next = Math.min(validations.nextDeadlineMillis(), hardNat.nextDeadlineMillis());
         if (client && scheduler.nextDeadlineMillis().isPresent()) {
             next = Math.min(next, scheduler.nextDeadlineMillis().getAsLong());
         }
         if (direct != null) {
-            next = Math.min(next, nextKeepaliveMillis);
+            next = Math.min(next, liveness.nextKeepaliveMillis());
         }
         return next == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(next);
     }
@@ -255,9 +268,14 @@ public final class Traversal {
     public void close() {
         closed = true;
         validations.stopAll();
+        hardNat.close();
     }
 
     private void runDue(long due, long nowMillis, DirectTraffic traffic, List<TraversalAction> actions) {
+        if (hardNat.isDue(due)) {
+            hardNat.runDue(nowMillis, actions);
+            return;
+        }
         if (client && scheduler.nextDeadlineMillis().orElse(Long.MAX_VALUE) == due) {
             onRoundTimer(nowMillis, actions);
             return;
@@ -265,7 +283,7 @@ public final class Traversal {
         if (validations.runDue(due, nowMillis, direct != null, actions)) {
             return;
         }
-        if (direct == null || nextKeepaliveMillis != due) {
+        if (direct == null || liveness.nextKeepaliveMillis() != due) {
             throw new IllegalStateException("nothing is due at " + due);
         }
         keepDirectPathAlive(nowMillis, traffic, actions);
@@ -345,6 +363,7 @@ public final class Traversal {
             return;
         }
         validations.finish();
+        hardNat.onValidated(target, actions);
         if (client) {
             scheduler.onValidated(target, nowMillis);
         }
@@ -352,40 +371,19 @@ public final class Traversal {
             actions.add(new RoundFinished(reportedRound, true, target));
         }
         direct = target;
-        lastAnswerMillis = nowMillis;
-        nextKeepaliveMillis = nowMillis + KEEPALIVE_MILLIS;
+        liveness.start(nowMillis);
         actions.add(new UseDirect(target));
     }
 
     // ---- the direct path ----
 
     private void keepDirectPathAlive(long nowMillis, DirectTraffic traffic, List<TraversalAction> actions) {
-        long arrived = directTrafficArrived(traffic);
-        if (arrived > lastAnswerMillis) {
-            lastAnswerMillis = arrived;
-        }
-        if (nowMillis - lastAnswerMillis > FALLBACK_MILLIS) {
-            fallBack("no answer on the direct path for " + (nowMillis - lastAnswerMillis) + " ms", nowMillis, actions);
+        long silent = liveness.silentMillis(nowMillis, traffic);
+        if (silent > FALLBACK_MILLIS) {
+            fallBack("no answer on the direct path for " + silent + " ms", nowMillis, actions);
             return;
         }
-        nextKeepaliveMillis = nowMillis + KEEPALIVE_MILLIS;
         actions.add(new SendProbe(new PathProbe(PathProbe.Kind.KEEPALIVE, peerProbeId, random.nextLong()), direct));
-    }
-
-    /**
-     * Whether the peer's QUIC packets keep arriving on the direct path: packets from the direct address reached the
-     * codec since the last check, and the QUIC stack authenticated new packets on the session meanwhile. On a busy or
-     * lossy path this keeps the path alive even when keepalive answers are late or lost (no false fallback); on a cut
-     * path nothing arrives and the keepalives decide. Returns when the last of those packets arrived, or 0.
-     */
-    private long directTrafficArrived(DirectTraffic traffic) {
-        if (traffic == null || traffic.directPackets() == lastDirectPackets) {
-            return 0;
-        }
-        boolean arrived = traffic.authenticatedPackets() > lastAuthenticatedPackets;
-        lastDirectPackets = traffic.directPackets();
-        lastAuthenticatedPackets = traffic.authenticatedPackets();
-        return arrived ? traffic.lastArrivalMillis() : 0;
     }
 
     private void fallBack(String reason, long nowMillis, List<TraversalAction> actions) {
@@ -396,5 +394,6 @@ public final class Traversal {
         if (client) {
             scheduler.onPathLost(nowMillis);
         }
+        hardNat.onPathLost(nowMillis, actions);
     }
 }

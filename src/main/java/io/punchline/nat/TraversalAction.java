@@ -61,4 +61,31 @@ public sealed interface TraversalAction {
     /** A challenge to {@code path} was answered after {@code rttMillis}. */
     record PathValidated(InetSocketAddress path, long rttMillis) implements TraversalAction {
     }
+
+    /**
+     * Open {@code count} sockets beside the engine socket and send {@code opener} (encoded with the session's probe
+     * key) from each to {@code toward}, so this side's port-dependent NAT holds that many mappings toward the peer
+     * (docs/ARCHITECTURE.md, "Hard NATs"). A peer's authenticated probe arriving on one of them ties the peer's address
+     * to that socket: what goes to the address afterwards, probes and the session's packets, leaves from it.
+     */
+    record OpenPorts(int count, InetSocketAddress toward, PathProbe opener) implements TraversalAction {
+    }
+
+    /** Close the sockets {@link OpenPorts} opened, except one a validated path uses when {@code keepInUse}. */
+    record ClosePorts(boolean keepInUse) implements TraversalAction {
+    }
+
+    /** Hard-NAT punching began: this side opened {@code count} ports toward {@code target}, or probes that many. */
+    record SprayStarted(SprayRole role, int count, String target) implements TraversalAction {
+    }
+
+    /** Hard-NAT punching ended: {@code hit} the address that answered (or null), after {@code sent} probes or ports. */
+    record SprayFinished(SprayRole role, SprayOutcome outcome, int sent, InetSocketAddress hit) implements TraversalAction {
+    }
+
+    /** The two sides of hard-NAT punching: the hard side opens ports, the easy side probes for them. */
+    enum SprayRole { PORTS, PROBES }
+
+    /** How hard-NAT punching ended. */
+    enum SprayOutcome { HIT, EXHAUSTED, CANCELLED }
 }

@@ -10,7 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * Reads and writes the traversal control stream: a sequence of {@link TraversalMessage}s, each laid out exactly like its
- * frame in draft-seemann-quic-nat-traversal-02 and draft-ietf-quic-address-discovery-00, with nothing in between.
+ * frame in draft-seemann-quic-nat-traversal-02 and draft-ietf-quic-address-discovery-00 (and Punchline's two extension
+ * messages for hard NATs, {@link NatMapping} and {@link PortsOpen}, laid out the same way), with nothing in between.
  *
  * <p>A stream has no length prefixes, so an unknown type cannot be skipped and ends the stream with
  * FRAME_ENCODING_ERROR, as an unknown frame type does in QUIC (RFC 9000 section 12.4). Types must use the minimal
@@ -82,6 +83,12 @@ public final class TraversalCodec {
                 || type == ObservedAddress.TYPE_IPV4 || type == ObservedAddress.TYPE_IPV6) {
             varints = 1;
             fixed = addressAndPortLength(type);
+        } else if (type == NatMapping.TYPE_IPV4 || type == NatMapping.TYPE_IPV6) {
+            varints = 2;
+            fixed = addressAndPortLength(type);
+        } else if (type == PortsOpen.TYPE) {
+            varints = 1;
+            fixed = 0;
         } else if (type == PunchMeNow.TYPE_IPV4 || type == PunchMeNow.TYPE_IPV6) {
             varints = 2;
             fixed = addressAndPortLength(type);
@@ -112,8 +119,9 @@ public final class TraversalCodec {
             }
             return message;
         } catch (WireFormatException e) {
-            // cannot happen: every field's bytes were counted above
-            throw new IllegalStateException(e);
+            // every field's bytes were counted above: only a value out of its range gets here
+            in.position(start);
+            throw TraversalProtocolException.encoding(e.getMessage());
         }
     }
 
@@ -162,6 +170,12 @@ public final class TraversalCodec {
         }
         if (type == ObservedAddress.TYPE_IPV4 || type == ObservedAddress.TYPE_IPV6) {
             return ObservedAddress.decodeBody(type, in);
+        }
+        if (type == NatMapping.TYPE_IPV4 || type == NatMapping.TYPE_IPV6) {
+            return NatMapping.decodeBody(type, in);
+        }
+        if (type == PortsOpen.TYPE) {
+            return PortsOpen.decodeBody(in);
         }
         return RemoveAddress.decodeBody(in);
     }

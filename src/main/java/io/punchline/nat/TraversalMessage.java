@@ -8,13 +8,15 @@ import java.nio.ByteBuffer;
 
 /**
  * One message of the traversal control stream: a frame of draft-seemann-quic-nat-traversal-02 (ADD_ADDRESS,
- * PUNCH_ME_NOW, REMOVE_ADDRESS) or of draft-ietf-quic-address-discovery-00 (OBSERVED_ADDRESS), laid out byte for byte
+ * PUNCH_ME_NOW, REMOVE_ADDRESS), of draft-ietf-quic-address-discovery-00 (OBSERVED_ADDRESS) or one of Punchline's
+ * extensions for hard NATs (NAT_MAPPING, PORTS_OPEN; docs/ARCHITECTURE.md, "Hard NATs"), laid out byte for byte
  * like the frame: {@code Type (i)} in its minimal encoding, then the frame's fields. kwik cannot carry custom frames,
  * so Punchline sends these on a dedicated stream instead (docs/ARCHITECTURE.md, "Peer connections"); every field is fixed-size or a varint,
  * so the messages delimit themselves. Each direction of the stream opens with a {@link NatTraversalParameter}, the
  * draft's transport parameter, which kwik cannot carry either. {@link TraversalCodec} reads and writes the stream.
  */
-public sealed interface TraversalMessage permits NatTraversalParameter, AddAddress, PunchMeNow, RemoveAddress, ObservedAddress {
+public sealed interface TraversalMessage permits NatTraversalParameter, AddAddress, PunchMeNow, RemoveAddress, ObservedAddress,
+        NatMapping, PortsOpen {
 
     /** The frame type, whose least significant bit gives the address family where the frame carries an address. */
     long type();
@@ -65,6 +67,9 @@ public sealed interface TraversalMessage permits NatTraversalParameter, AddAddre
         }
         if (message instanceof PunchMeNow punch && punch.address() != IpAddressCodec.unmapped(punch.address())) {
             return new PunchMeNow(punch.round(), punch.pairedWithSequence(), IpAddressCodec.unmapped(punch.address()));
+        }
+        if (message instanceof NatMapping mapping && mapping.reflexive() != IpAddressCodec.unmapped(mapping.reflexive())) {
+            return new NatMapping(mapping.behaviour(), mapping.portStep(), IpAddressCodec.unmapped(mapping.reflexive()));
         }
         return message;
     }

@@ -60,8 +60,10 @@ public final class EngineSocket implements AutoCloseable {
 
     /** Receives Punchline's non-QUIC datagrams (on the socket's event-loop thread: hand long work elsewhere). */
     public interface ProbeHandler {
-        void onProbe(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay);
+        /** {@code tie} ties {@code source} to the side port it came in on ({@link #openPorts}); else null. */
+        void onProbe(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay, Runnable tie);
     }
+
 
     /** Decides where a peer packet sent to a virtual address goes, and which virtual address a direct source is. */
     public interface PeerRoutes {
@@ -96,9 +98,9 @@ public final class EngineSocket implements AutoCloseable {
     private final List<ClientRoute> clients = new CopyOnWriteArrayList<>();
     private final ConnectionIds dialled = new ConnectionIds();
     private final HandshakeWitness witness = new HandshakeWitness();
-    private final Queue<DatagramPacket> fromRelay = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private volatile ProbeHandler probeHandler = (d, o, l, s, r) -> { };
+    private final RelayInbox fromRelay;
+    private final SidePorts sidePorts;
+    private volatile ProbeHandler probeHandler = (d, o, l, s, r, t) -> { };
     private volatile PeerRoutes routes;
     private volatile ChannelHandlerContext serverCodec;
     private volatile boolean closed;
@@ -117,22 +119,17 @@ public final class EngineSocket implements AutoCloseable {
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("engine-socket-" + local.getPort(), true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
-            Bootstrap bootstrap = new Bootstrap()
-                    .group(loop)
-                    .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-                    .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                    .option(ChannelOption.SO_BROADCAST, false)
-                    .handler(demux);
-            if (epoll) {
-                // recvmmsg: up to BATCH datagrams per system call, each handed on as its own packet
-                bootstrap.channel(EpollDatagramChannel.class)
-                        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RECEIVE_BUFFER)
-                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER * BATCH));
-            } else {
-                bootstrap.channel(NioDatagramChannel.class)
-                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
-            }
+            Bootstrap bootstrap = bootstrap(loop, epoll).handler(demux);
             this.channel = DualStack.bind(bootstrap, local);
+            this.sidePorts = new SidePorts(bootstrap, (data, source, tie) -> probeHandler.onProbe(data, 0, data.length,
+                    source, false, tie), packet -> demux.dispatch(demux.ctx, packet, false), () -> demux.readComplete(demux.ctx));
+            this.fromRelay = new RelayInbox(channel, channel.localAddress(), packet -> {
+                if (closed || demux.ctx == null) {
+                    return false;
+                }
+                demux.dispatch(demux.ctx, packet, true);
+                return true;
+            }, () -> demux.readComplete(demux.ctx));
         } catch (RuntimeException e) {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             SocketException failure = new SocketException("cannot bind UDP " + local + ": " + e.getMessage());
@@ -142,6 +139,21 @@ public final class EngineSocket implements AutoCloseable {
         this.localAddress = channel.localAddress();
         this.segmentedSends = epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported()
                 && !"false".equals(System.getProperty("punchline.udp.gso"));
+    }
+
+    /** The engine socket's settings: large kernel buffers, no broadcast, batched receives (recvmmsg) with epoll. */
+    private static Bootstrap bootstrap(EventLoopGroup loop, boolean epoll) {
+        Bootstrap bootstrap = new Bootstrap().group(loop)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+                .option(ChannelOption.SO_BROADCAST, false);
+        if (epoll) {
+            return bootstrap.channel(EpollDatagramChannel.class)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RECEIVE_BUFFER)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER * BATCH));
+        }
+        return bootstrap.channel(NioDatagramChannel.class)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
     }
 
     /**
@@ -229,37 +241,26 @@ public final class EngineSocket implements AutoCloseable {
         if (closed) {
             throw new SocketException("engine socket closed");
         }
+        if (sidePorts.send(data, offset, length, to)) {
+            return;
+        }
         ChannelHandlerContext ctx = demux.ctx;
         ByteBuf copy = Unpooled.copiedBuffer(data, offset, length);
         ctx.writeAndFlush(new DatagramPacket(copy, to), ctx.voidPromise());
     }
 
-    /** A datagram that reached this engine through its relay bind, from {@code source} (a peer's bind address). */
-    public void deliverFromRelay(InetSocketAddress source, byte[] data, int offset, int length) {
-        if (closed) {
-            return;
-        }
-        ByteBuf copy = channel.alloc().directBuffer(length).writeBytes(data, offset, length);
-        fromRelay.add(new DatagramPacket(copy, localAddress, source));
-        if (drainScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(this::drainRelayed);
-        }
+    /**
+     * Opens {@code count} side ports and sends {@code opener} from each to {@code toward} (docs/ARCHITECTURE.md, "Hard
+     * NATs"); blocks while binding. A peer address whose authenticated probe arrives on one is tied to it.
+     */
+    public PortSet openPorts(int count, InetSocketAddress toward, byte[] opener) {
+        return sidePorts.open(count, toward, opener);
     }
 
-    private void drainRelayed() {
-        drainScheduled.set(false);
-        ChannelHandlerContext ctx = demux.ctx;
-        boolean any = false;
-        for (DatagramPacket packet; (packet = fromRelay.poll()) != null; ) {
-            if (closed || ctx == null) {
-                packet.release();
-                continue;
-            }
-            demux.dispatch(ctx, packet, true);
-            any = true;
-        }
-        if (any) {
-            demux.readComplete(ctx);
+    /** A datagram that reached this engine through its relay bind, from {@code source} (a peer's bind address). */
+    public void deliverFromRelay(InetSocketAddress source, byte[] data, int offset, int length) {
+        if (!closed) {
+            fromRelay.add(source, data, offset, length);
         }
     }
 
@@ -274,9 +275,7 @@ public final class EngineSocket implements AutoCloseable {
         }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        for (DatagramPacket packet; (packet = fromRelay.poll()) != null; ) {
-            packet.release();
-        }
+        fromRelay.clear();
     }
 
     /** The head of the pipeline: dispatches what comes in, routes what the codecs send. */
@@ -327,7 +326,7 @@ public final class EngineSocket implements AutoCloseable {
                     byte[] data = new byte[length];
                     content.getBytes(content.readerIndex(), data);
                     packet.release();
-                    probeHandler.onProbe(data, 0, length, source, viaRelay);
+                    probeHandler.onProbe(data, 0, length, source, viaRelay, null);
                     return;
                 }
                 long dcid = QuicPacketHeader.destinationConnectionId(header, 0, headerLength);
@@ -371,10 +370,16 @@ public final class EngineSocket implements AutoCloseable {
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
             PeerRoutes peerRoutes = routes;
             if (msg instanceof DatagramPacket packet && peerRoutes != null) {
-                PeerPackets.route(ctx, packet, promise, peerRoutes, witness);
+                PeerPackets.route(ctx, packet, promise, peerRoutes, witness, sidePorts);
             } else {
                 ctx.write(msg, promise);
             }
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            ctx.flush();
+            sidePorts.flush();
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.punchline.path;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DatagramPacket;
@@ -12,7 +13,8 @@ import java.util.function.Consumer;
 /**
  * Where the QUIC codecs' packets to a peer's virtual address go: straight to its direct address, or through the relay
  * bind, one HTTP datagram per QUIC packet. A segmented write (UDP GSO, several packets of one size in one buffer) stays
- * one write on the direct path, where the kernel splits it, and is split here for the relay.
+ * one write on the direct path, where the kernel splits it, and is split here for the relay. A direct address tied to
+ * a side port ({@link SidePorts}) is written from that port.
  */
 final class PeerPackets {
 
@@ -20,7 +22,7 @@ final class PeerPackets {
     }
 
     static void route(ChannelHandlerContext ctx, DatagramPacket packet, ChannelPromise promise,
-                      EngineSocket.PeerRoutes routes, HandshakeWitness witness) {
+                      EngineSocket.PeerRoutes routes, HandshakeWitness witness, SidePorts sidePorts) {
         InetSocketAddress target = packet.recipient();
         ByteBuf content = packet.content();
         int segment = packet instanceof SegmentedDatagramPacket segmented ? segmented.segmentSize() : 0;
@@ -28,11 +30,13 @@ final class PeerPackets {
         InetSocketAddress direct = routes.directFor(target);
         if (direct != null) {
             routes.sentDirect(content.readableBytes());
-            if (direct.equals(target)) {
-                ctx.write(packet, promise);
+            DatagramPacket out = direct.equals(target) ? packet : segment > 0
+                    ? new SegmentedDatagramPacket(content, segment, direct) : new DatagramPacket(content, direct);
+            Channel sidePort = sidePorts.portFor(direct);
+            if (sidePort != null) {
+                sidePorts.write(sidePort, out, promise); // the hard-NAT side's port toward this peer
             } else {
-                ctx.write(segment > 0 ? new SegmentedDatagramPacket(content, segment, direct)
-                        : new DatagramPacket(content, direct), promise);
+                ctx.write(out, promise);
             }
             return;
         }

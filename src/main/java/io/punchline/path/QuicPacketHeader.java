@@ -17,7 +17,12 @@ public final class QuicPacketHeader {
 
     /** Whether the datagram starts like a QUIC packet; probes and other Punchline messages clear the fixed bit. */
     public static boolean isQuic(byte[] data, int offset, int length) {
-        return length > 0 && (data[offset] & FIXED_BIT) != 0;
+        return length > 0 && isQuic(data[offset]);
+    }
+
+    /** Whether a datagram with this first byte is a QUIC packet. */
+    public static boolean isQuic(byte first) {
+        return (first & FIXED_BIT) != 0;
     }
 
     /**

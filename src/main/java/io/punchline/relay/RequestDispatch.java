@@ -216,6 +216,7 @@ final class RequestDispatch {
         if (bind) {
             fields.put(BindHeaders.CONNECT_UDP_BIND, List.of(BindHeaders.TRUE));
             fields.put(BindHeaders.PROXY_PUBLIC_ADDRESS, List.of(ProxyPublicAddress.format(List.of(publicAddress))));
+            fields.put(BindHeaders.OBSERVED_ADDRESS, List.of(ProxyPublicAddress.format(List.of(connection.client()))));
         }
         try {
             writer.writeHeaders(connection.responseHeaders(200, fields));

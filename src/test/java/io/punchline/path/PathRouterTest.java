@@ -60,7 +60,7 @@ class PathRouterTest {
              DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             List<InetSocketAddress> sources = new CopyOnWriteArrayList<>();
             java.util.concurrent.CountDownLatch got = new java.util.concurrent.CountDownLatch(1);
-            socket.setProbeHandler((data, offset, length, source, viaRelay) -> {
+            socket.setProbeHandler((data, offset, length, source, viaRelay, tie) -> {
                 sources.add(source);
                 got.countDown();
             });

@@ -1,0 +1,15 @@
+package io.punchline.path;
+
+/** Side ports opened toward one peer ({@link EngineSocket#openPorts}; docs/ARCHITECTURE.md, "Hard NATs"). */
+public interface PortSet extends AutoCloseable {
+
+    /** How many ports were opened (fewer than asked when the system refused more sockets). */
+    int size();
+
+    /** Closes the ports no peer address is tied to. */
+    void closeUnused();
+
+    /** Closes every port and forgets the addresses tied to them. */
+    @Override
+    void close();
+}
