@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.Optional;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -61,6 +62,9 @@ final class ReflexiveAddress {
                 return;
             }
         }
+        LOG.info("NAT mapping: {} (the relay's listener saw {}, its bind socket {})",
+                mapping().map(m -> m.behaviour().name().toLowerCase(Locale.ROOT)).orElse("unknown"),
+                atListener, observed);
     }
 
     void onEcho(byte[] data, int offset, int length, InetSocketAddress source) {

@@ -140,6 +140,7 @@ final class SessionTraversal {
                 }
                 // a record's messages all reach the state machine before any of its actions go out: the listener's
                 // first record carries every candidate, and each one's PUNCH_ME_NOW and probe leave together
+                LOG.debug("control from {}: {}", peer, messages);
                 synchronized (this) {
                     long now = now();
                     for (TraversalMessage message : messages) {

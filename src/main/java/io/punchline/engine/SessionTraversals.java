@@ -95,7 +95,7 @@ final class SessionTraversals implements AutoCloseable {
     }
 
     /** Punchline's non-QUIC datagrams: reflexive-address echoes through the relay, and path probes. */
-    void onProbe(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay, Runnable tie) {
+    void onProbe(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay, EngineSocket.Tie tie) {
         if (ReflexiveAddress.isEcho(data, offset, length)) {
             if (viaRelay) {
                 reflexive.onEcho(data, offset, length, source);
@@ -114,7 +114,11 @@ final class SessionTraversals implements AutoCloseable {
             SessionTraversal traversal = traversals.get(accepted.probe().sessionId());
             if (traversal != null) {
                 if (tie != null) {
-                    tie.run(); // authenticated on a side port: the peer's address is reached from that port now
+                    // authenticated on a side port: the peer's address is reached from that port now. The first
+                    // spray probe to arrive ties it; the peer's challenge (it validates the port it heard from first)
+                    // or answer ties it to the port that path uses, should probes have hit two ports
+                    PathProbe.Kind kind = accepted.probe().kind();
+                    tie.tie(kind == PathProbe.Kind.CHALLENGE || kind == PathProbe.Kind.RESPONSE);
                 }
                 traversal.onProbe(accepted.probe(), source);
             }

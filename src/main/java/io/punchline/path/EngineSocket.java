@@ -61,7 +61,13 @@ public final class EngineSocket implements AutoCloseable {
     /** Receives Punchline's non-QUIC datagrams (on the socket's event-loop thread: hand long work elsewhere). */
     public interface ProbeHandler {
         /** {@code tie} ties {@code source} to the side port it came in on ({@link #openPorts}); else null. */
-        void onProbe(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay, Runnable tie);
+        void onProbe(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay, Tie tie);
+    }
+
+    /** Ties a peer address to the side port its authenticated probe came in on. */
+    public interface Tie {
+        /** {@code replace}: even when the address is tied to another port already (else only when it is not). */
+        void tie(boolean replace);
     }
 
 

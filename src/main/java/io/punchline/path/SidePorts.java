@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -36,10 +37,11 @@ final class SidePorts {
 
     /** A non-QUIC datagram; {@code tie} ties {@code source} to the port it came in on, once authenticated. */
     interface ProbeSink {
-        void probe(byte[] data, InetSocketAddress source, Runnable tie);
+        void probe(byte[] data, InetSocketAddress source, EngineSocket.Tie tie);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SidePorts.class);
+    private static final long BIND_TIMEOUT_MILLIS = 2000;
 
     private final Bootstrap template;
     private final ProbeSink probes;
@@ -60,25 +62,41 @@ final class SidePorts {
 
     /**
      * Opens {@code count} sockets on the wildcard address of {@code toward}'s family and sends {@code opener} from
-     * each to {@code toward}. Blocks while binding: never call it on the event loop. Stops early, keeping what it
-     * opened, when the system refuses more sockets.
+     * each to {@code toward}. Waits for the binds: never call it on the event loop. Keeps what it could open when the
+     * system refuses more sockets.
      */
     PortSet open(int count, InetSocketAddress toward, byte[] opener) {
         InetSocketAddress wildcard = new InetSocketAddress(IpAddressCodec.toInetAddress(
                 new byte[IpAddressCodec.ipVersion(toward) == IpAddressCodec.IP_VERSION_6 ? 16 : 4]), 0);
-        List<Channel> channels = new ArrayList<>(count);
+        // every bind at once: the event loop registers and binds them in one go, and each sends its opener when bound
+        List<ChannelFuture> binds = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             try {
-                Channel channel = template.clone().handler(new PortReader()).bind(wildcard).sync().channel();
-                channels.add(channel);
-                channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(opener), toward), channel.voidPromise());
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                LOG.info("opened {} of {} side ports toward {}: {}", channels.size(), count, toward, e.toString());
+                ChannelFuture bind = template.clone().handler(new PortReader()).bind(wildcard);
+                bind.addListener((ChannelFuture bound) -> {
+                    if (bound.isSuccess()) {
+                        bound.channel().writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(opener), toward),
+                                bound.channel().voidPromise());
+                    }
+                });
+                binds.add(bind);
+            } catch (RuntimeException e) { // the system refused a socket
+                LOG.info("opening side port {} of {} toward {} failed: {}", i + 1, count, toward, e.toString());
                 break;
             }
+        }
+        List<Channel> channels = new ArrayList<>(binds.size());
+        String failure = null;
+        for (ChannelFuture bind : binds) {
+            if (bind.awaitUninterruptibly(BIND_TIMEOUT_MILLIS) && bind.isSuccess()) {
+                channels.add(bind.channel());
+            } else {
+                failure = String.valueOf(bind.cause());
+                bind.channel().close();
+            }
+        }
+        if (failure != null) {
+            LOG.info("opened {} of {} side ports toward {}: {}", channels.size(), count, toward, failure);
         }
         return new Ports(channels);
     }
@@ -158,7 +176,13 @@ final class SidePorts {
                 content.getBytes(content.readerIndex(), data);
                 packet.release();
                 Channel port = ctx.channel();
-                probes.probe(data, source, () -> tied.put(source, port));
+                probes.probe(data, source, replace -> {
+                    if (replace) {
+                        tied.put(source, port);
+                    } else {
+                        tied.putIfAbsent(source, port);
+                    }
+                });
             } else if (tied.get(source) == ctx.channel()) {
                 quic.accept(packet);
             } else {

@@ -230,8 +230,12 @@ public final class PeerSession implements AutoCloseable {
                 reader.read(controlInput);
             } catch (IOException | RuntimeException e) {
                 reason = "control stream failed: " + e.getMessage();
+            } catch (Error e) {
+                LOG.error("control stream of the session with {} failed", peer().shortFingerprint(), e);
+                throw e;
+            } finally {
+                close(reason);
             }
-            close(reason);
         });
     }
 

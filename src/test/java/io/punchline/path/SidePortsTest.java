@@ -1,0 +1,122 @@
+package io.punchline.path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Side ports of hard-NAT punching on real loopback sockets: each sends the opener from a port of its own, a probe
+ * arriving on one reaches the probe handler with a way to tie its source to that port, and once tied everything the
+ * engine socket sends to that address leaves from that port; ports not in use close, the tied one stays.
+ */
+@Timeout(30)
+class SidePortsTest {
+
+    record Arrival(byte[] data, InetSocketAddress source, EngineSocket.Tie tie) {
+    }
+
+    @Test
+    void anAddressTiedToTheSidePortItsProbeCameInOnIsReachedFromThatPort() throws Exception {
+        BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (EngineSocket socket = EngineSocket.bind(new InetSocketAddress(loopback, 0));
+             DatagramSocket peer = new DatagramSocket(0, loopback)) {
+            socket.setProbeHandler((data, offset, length, source, viaRelay, tie) ->
+                    arrivals.add(new Arrival(data, source, tie)));
+            peer.setSoTimeout(5000);
+            InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
+
+            PortSet ports = socket.openPorts(8, peerAddress, new byte[]{0x03, 1, 2, 3});
+            assertThat(ports.size()).isEqualTo(8);
+            Set<Integer> sourcePorts = new HashSet<>();
+            for (int i = 0; i < 8; i++) {
+                DatagramPacket opener = receive(peer);
+                assertThat(opener.getData()[0]).isEqualTo((byte) 0x03);
+                sourcePorts.add(opener.getPort());
+            }
+            assertThat(sourcePorts).as("one opener from each port").hasSize(8).doesNotContain(socket.localAddress().getPort());
+
+            // before any tie, the engine socket's own port sends
+            socket.send(new byte[]{0x04}, 0, 1, peerAddress);
+            assertThat(receive(peer).getPort()).isEqualTo(socket.localAddress().getPort());
+
+            int chosen = sourcePorts.iterator().next();
+            peer.send(new DatagramPacket(new byte[]{0x01, 9}, 2, new InetSocketAddress(loopback, chosen)));
+            Arrival arrival = arrivals.poll(5, TimeUnit.SECONDS);
+            assertThat(arrival).isNotNull();
+            assertThat(arrival.source()).isEqualTo(peerAddress);
+            assertThat(arrival.tie()).as("a side port offers the tie").isNotNull();
+            arrival.tie().tie(false);
+
+            socket.send(new byte[]{0x02}, 0, 1, peerAddress);
+            assertThat(receive(peer).getPort()).as("sent from the tied port").isEqualTo(chosen);
+
+            // a probe on another port ties the address there only when it replaces (the peer's challenge does)
+            int other = sourcePorts.stream().filter(p -> p != chosen).findFirst().orElseThrow();
+            peer.send(new DatagramPacket(new byte[]{0x03, 7}, 2, new InetSocketAddress(loopback, other)));
+            Arrival second = arrivals.poll(5, TimeUnit.SECONDS);
+            assertThat(second).isNotNull();
+            second.tie().tie(false);
+            socket.send(new byte[]{0x02}, 0, 1, peerAddress);
+            assertThat(receive(peer).getPort()).as("a keepalive does not move a tie").isEqualTo(chosen);
+            second.tie().tie(true);
+            socket.send(new byte[]{0x02}, 0, 1, peerAddress);
+            assertThat(receive(peer).getPort()).as("a challenge does").isEqualTo(other);
+            arrival.tie().tie(true);
+
+            ports.closeUnused();
+            peer.send(new DatagramPacket(new byte[]{0x01, 9}, 2, new InetSocketAddress(loopback, other)));
+            peer.send(new DatagramPacket(new byte[]{0x01, 8}, 2, new InetSocketAddress(loopback, chosen)));
+            Arrival still = arrivals.poll(5, TimeUnit.SECONDS);
+            assertThat(still).isNotNull();
+            assertThat(still.data()[1]).as("only the tied port still listens").isEqualTo((byte) 8);
+
+            ports.close();
+            socket.send(new byte[]{0x02}, 0, 1, peerAddress);
+            assertThat(receive(peer).getPort()).as("untied: the engine socket again").isEqualTo(socket.localAddress().getPort());
+        }
+    }
+
+    @Test
+    void twoHundredFiftySixPortsOpenQuicklyAndAllSendTheirOpener() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (EngineSocket socket = EngineSocket.bind(new InetSocketAddress(loopback, 0));
+             DatagramSocket peer = new DatagramSocket(0, loopback)) {
+            peer.setSoTimeout(5000);
+            peer.setReceiveBufferSize(1 << 20);
+            long start = System.nanoTime();
+            PortSet ports = socket.openPorts(256, (InetSocketAddress) peer.getLocalSocketAddress(), new byte[]{0x03});
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.println("opened " + ports.size() + " side ports in " + millis + " ms");
+            assertThat(ports.size()).isEqualTo(256);
+            Set<Integer> sources = new HashSet<>();
+            for (int i = 0; i < 256; i++) {
+                sources.add(receive(peer).getPort());
+            }
+            assertThat(sources).hasSize(256);
+            ports.close();
+        }
+    }
+
+    private static DatagramPacket receive(DatagramSocket socket) throws Exception {
+        DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+        try {
+            socket.receive(packet);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("nothing arrived", e);
+        }
+        return packet;
+    }
+}
