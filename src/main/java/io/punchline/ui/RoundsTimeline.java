@@ -22,7 +22,7 @@ final class RoundsTimeline extends TableView<PunchRound> {
         setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         TableColumn<PunchRound, String> round = new TableColumn<>("Round");
         round.setPrefWidth(60);
-        round.setCellValueFactory(c -> new ReadOnlyStringWrapper(Long.toString(c.getValue().round())));
+        round.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().label()));
         TableColumn<PunchRound, String> at = new TableColumn<>("Started");
         at.setPrefWidth(100);
         at.setCellValueFactory(c -> new ReadOnlyStringWrapper(Format.clock(c.getValue().startedMillis())));

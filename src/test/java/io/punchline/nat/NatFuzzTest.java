@@ -43,7 +43,10 @@ class NatFuzzTest {
         return Arbitraries.oneOf(
                 Combinators.combine(VARINTS, addresses).as(AddAddress::new),
                 VARINTS.map(RemoveAddress::new),
-                Combinators.combine(VARINTS, addresses).as(ObservedAddress::new));
+                Combinators.combine(VARINTS, addresses).as(ObservedAddress::new),
+                Combinators.combine(Arbitraries.of(NatMapping.Behaviour.class), Arbitraries.integers().between(0, 65535),
+                        addresses).as(NatMapping::new),
+                Arbitraries.integers().between(1, PortsOpen.MAX_PORTS).map(PortsOpen::new));
     }
 
     @Provide

@@ -72,6 +72,9 @@ class RelayIntegrationTest {
             InetSocketAddress publicA = a.publicAddresses().get(0);
             InetSocketAddress publicB = b.publicAddresses().get(0);
             assertThat(publicA).isNotEqualTo(publicB);
+            assertThat(a.observedAddress()).as("where the relay's listener saw the client (punchline-observed-address)")
+                    .isNotNull().isNotEqualTo(b.observedAddress());
+            assertThat(a.observedAddress().getAddress().isLoopbackAddress()).isTrue();
 
             byte[] hello = "hello from a".getBytes();
             a.send(publicB, hello, 0, hello.length);

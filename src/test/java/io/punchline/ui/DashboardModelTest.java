@@ -13,6 +13,7 @@ import io.punchline.ui.model.EventPump;
 import io.punchline.ui.model.Meter;
 import io.punchline.ui.model.PathMark;
 import io.punchline.ui.model.PeerModel;
+import io.punchline.ui.model.PunchRound;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -145,6 +146,29 @@ class DashboardModelTest {
         PeerModel peer = model.selected();
         assertThat(row(peer, false, "198.51.100.9:62000").state()).isEqualTo(CandidateState.PUNCHING);
         assertThat(peer.rounds().get(0).pairs()).containsExactly("-> 198.51.100.9:62000");
+    }
+
+    @Test
+    void hardNatPunchingShowsAsASprayRowWithWhatWasTriedAndHowItEnded() {
+        DashboardModel model = new DashboardModel();
+        model.apply(new EngineEvent.SessionOpened(PEER, EngineEvent.SessionSide.DIALLER, "/192.0.2.1:40000", "X25519MLKEM768"), 0);
+        model.apply(new EngineEvent.PunchSpray(PEER, EngineEvent.SpraySide.PROBES, 2048, "198.51.100.9"), 100);
+        model.apply(new EngineEvent.PunchSprayFinished(PEER, EngineEvent.SpraySide.PROBES, EngineEvent.SprayOutcome.HIT,
+                320, "/198.51.100.9:27121"), 420);
+        model.apply(new EngineEvent.PunchSpray(PEER, EngineEvent.SpraySide.PORTS, 256, "/203.0.113.5:61000"), 5000);
+        model.apply(new EngineEvent.PunchSprayFinished(PEER, EngineEvent.SpraySide.PORTS,
+                EngineEvent.SprayOutcome.EXHAUSTED, 256, null), 13000);
+        PeerModel peer = model.selected();
+        assertThat(peer.rounds()).hasSize(2);
+        PunchRound probes = peer.rounds().get(0);
+        assertThat(probes.label()).isEqualTo("spray");
+        assertThat(probes.pairs()).containsExactly("-> random ports of 198.51.100.9 (up to 2048)");
+        assertThat(probes.outcome()).isEqualTo("validated");
+        assertThat(probes.validatedPairProperty().get()).isEqualTo("198.51.100.9:27121 after 320");
+        assertThat(probes.finishedMillisProperty().get() - probes.startedMillis()).isEqualTo(320);
+        PunchRound ports = peer.rounds().get(1);
+        assertThat(ports.pairs()).containsExactly("256 new ports -> 203.0.113.5:61000");
+        assertThat(ports.outcome()).isEqualTo("failed");
     }
 
     @Test

@@ -188,6 +188,10 @@ public final class DashboardModel {
             peerOrNew(started.peer()).punchStarted(started.round(), started.pairs(), millis);
         } else if (event instanceof EngineEvent.PunchFinished finished) {
             peerOrNew(finished.peer()).punchFinished(finished.round(), finished.outcome(), finished.pair(), millis);
+        } else if (event instanceof EngineEvent.PunchSpray spray) {
+            peerOrNew(spray.peer()).sprayStarted(spray.side(), spray.count(), spray.target(), millis);
+        } else if (event instanceof EngineEvent.PunchSprayFinished finished) {
+            peerOrNew(finished.peer()).sprayFinished(finished.outcome(), finished.sent(), finished.address(), millis);
         } else if (event instanceof EngineEvent.PathValidated validated) {
             peerOrNew(validated.peer()).pathValidated(Addresses.normalize(validated.remote()), validated.rttMillis());
         } else if (event instanceof EngineEvent.PathSwitched switched) {

@@ -5,6 +5,8 @@ import io.punchline.engine.EngineEvent.CandidateType;
 import io.punchline.engine.EngineEvent.NetworkPath;
 import io.punchline.engine.EngineEvent.PunchOutcome;
 import io.punchline.engine.EngineEvent.SessionSide;
+import io.punchline.engine.EngineEvent.SprayOutcome;
+import io.punchline.engine.EngineEvent.SpraySide;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -38,6 +40,8 @@ public final class PeerModel {
             row -> new javafx.beans.Observable[]{row.stateProperty(), row.lastRttMillisProperty(), row.liveProperty()});
     private final ObservableList<PunchRound> rounds = FXCollections.observableArrayList(
             round -> new javafx.beans.Observable[]{round.outcomeProperty()});
+    /** The hard-NAT punching attempt shown last, while it may still finish. */
+    private PunchRound spray;
     private final ObservableList<PathMark> marks = FXCollections.observableArrayList();
 
     PeerModel(String peer) {
@@ -153,6 +157,25 @@ public final class PeerModel {
             String[] ends = ends(pair);
             mark(true, ends[0], CandidateState.PUNCHING);
             mark(false, ends[1], CandidateState.PUNCHING);
+        }
+    }
+
+    /** Hard-NAT punching began: a row of its own in the rounds, "spray". */
+    void sprayStarted(SpraySide side, int count, String target, long millis) {
+        String tried = side == SpraySide.PORTS ? count + " new ports -> " + Addresses.normalize(target)
+                : "-> random ports of " + target + " (up to " + count + ")";
+        spray = new PunchRound(0, millis, List.of(tried), "spray");
+        rounds.add(spray);
+    }
+
+    void sprayFinished(SprayOutcome outcome, int sent, String address, long millis) {
+        if (spray != null && PunchRound.RUNNING.equals(spray.outcome())) {
+            String result = switch (outcome) {
+                case HIT -> "validated";
+                case EXHAUSTED -> "failed";
+                case CANCELLED -> "cancelled";
+            };
+            spray.finish(result, address == null ? null : Addresses.normalize(address) + " after " + sent, millis);
         }
     }
 
