@@ -15,8 +15,9 @@
 #                                          only UDP to and from IP, leaving the mappings and everything else alone)
 #   natlab.sh restore --prefix P SITE
 #   natlab.sh count   --prefix P SITE IP... (count the packets the site sends to these addresses, on its outermost
-#                                          router's WAN: table ip natlab_count, named counter "peer"; zeroes it)
-#   natlab.sh counted --prefix P SITE     (that counter, as nft -j prints it)
+#                                          router's WAN: table ip natlab_count, counter "peer" for all of them and
+#                                          set "flows" with a counter per UDP flow, public sport . daddr . dport)
+#   natlab.sh counted --prefix P SITE     (that table, as nft -j prints it)
 #
 # The lab never touches the root namespace's interfaces: every link is created directly between lab
 # namespaces, so no packet can leave the lab. Addresses: 198.18.0.0/15 internet, 10.x LANs.
@@ -563,7 +564,12 @@ cmd_count() {
   nsx "$ns" nft -f - <<EOF
 table ip natlab_count {
   counter peer { }
-  chain post { type filter hook postrouting priority srcnat + 20; policy accept; oifname "wan0" ip daddr { $set } counter name "peer"; }
+  set flows { type inet_service . ipv4_addr . inet_service; size 65536; flags dynamic; counter; }
+  chain post {
+    type filter hook postrouting priority srcnat + 20; policy accept;
+    oifname "wan0" ip daddr { $set } counter name "peer"
+    oifname "wan0" ip daddr { $set } meta l4proto udp add @flows { udp sport . ip daddr . udp dport }
+  }
 }
 EOF
   log "counting packets from $ns to $set"
@@ -573,7 +579,7 @@ cmd_counted() {
   [[ -n $PREFIX && $# == 1 ]] || die "usage: counted --prefix P SITE"
   load_state
   [[ -n ${SITE_TYPE[$1]:-} ]] || die "unknown site '$1'"
-  nsx "$(edge_ns "$1")" nft -j list counter ip natlab_count peer
+  nsx "$(edge_ns "$1")" nft -j list table ip natlab_count
 }
 
 # -------------------------------------------------------------------------------------------- main

@@ -305,8 +305,8 @@ public final class NatLab implements AutoCloseable {
 
     /**
      * Starts counting the packets {@code site} sends to {@code peers} (e.g. another site's public address), where
-     * they leave the site after every NAT layer (its outermost router's WAN; {@code natlab.sh count}); zeroes the
-     * counter. Read it with {@link #countedPackets}.
+     * they leave the site after every NAT layer (its outermost router's WAN; {@code natlab.sh count}), in total and
+     * per UDP flow (public source port . address . port); starts from zero. Read it with {@link #countedPackets}.
      */
     public void countPacketsTo(String site, InetAddress... peers) throws IOException {
         List<String> args = new ArrayList<>(List.of("count", "--prefix", prefix, site));
@@ -316,7 +316,10 @@ public final class NatLab implements AutoCloseable {
         script(args);
     }
 
-    /** The counter of {@link #countPacketsTo} as {@code nft -j} prints it (JSON, with "packets" and "bytes"). */
+    /**
+     * The counters of {@link #countPacketsTo} as {@code nft -j list table ip natlab_count} prints them: counter
+     * {@code peer} (all packets) and set {@code flows} (an element with a counter per UDP flow).
+     */
     public String countedPackets(String site) throws IOException {
         Result r = run(script, COMMAND_TIMEOUT, List.of("counted", "--prefix", prefix, site));
         if (r.exitCode != 0) {
