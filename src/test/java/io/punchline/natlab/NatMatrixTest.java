@@ -166,8 +166,8 @@ class NatMatrixTest {
     static final boolean EXPECT_HARD_DIRECT = Boolean.getBoolean("natlab.matrix.expectHardDirect");
     /**
      * The probing budget of a cell that stays relayed (symmetric x symmetric), in packets per second from the dialler
-     * site to the listener's public address, averaged over the session. Today's engine sends 3-6/s in every hard cell
-     * (29-59 packets to one port, in its one punch round of about 3 s, over a relayed 20 MB session of 7-13 s); the
+     * site to the listener's public address, averaged over the session. Today's engine sends 3.6-5.3/s in every hard
+     * cell (29-60 packets, one flow, in its one punch round of about 3 s, over a relayed 20 MB session of 8-16 s); the
      * budget leaves room for a bounded port spray (a few thousand packets), never a probe storm.
      */
     static final double RELAYED_PROBE_BUDGET_PER_SECOND = 200;
