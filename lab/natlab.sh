@@ -14,6 +14,10 @@
 #   natlab.sh cut     --prefix P SITE [IP] (drop the site's UDP mappings and block its WAN side; with IP, block
 #                                          only UDP to and from IP, leaving the mappings and everything else alone)
 #   natlab.sh restore --prefix P SITE
+#   natlab.sh count   --prefix P SITE IP... (count the packets the site sends to these addresses, on its outermost
+#                                          router's WAN: table ip natlab_count, counter "peer" for all of them and
+#                                          set "flows" with a counter per UDP flow, public sport . daddr . dport)
+#   natlab.sh counted --prefix P SITE     (that table, as nft -j prints it)
 #
 # The lab never touches the root namespace's interfaces: every link is created directly between lab
 # namespaces, so no packet can leave the lab. Addresses: 198.18.0.0/15 internet, 10.x LANs.
@@ -29,7 +33,7 @@ readonly AUX_IP=198.18.0.11
 readonly INET_LEN=15
 readonly MAP_TIMEOUT=120s      # NAT-map entries live as long as an answered UDP conntrack entry
 readonly SHAPER_LIFETIME=${NATLAB_SHAPER_LIFETIME:-14400}   # seconds; an orphaned shaper exits by itself
-readonly TYPES="public eim-eif eim-adf eim-apdf apdm cgnat"
+readonly TYPES="public eim-eif eim-adf eim-apdf apdm cgnat cgnat-sym"
 
 PREFIX=""
 OWNER=""
@@ -249,7 +253,7 @@ add_site_spec() {
   fi
   case $type in
     public) ((SITE_HOSTS[$name] == 1)) || die "a public site has one host" ;&
-    apdm | cgnat) ((SITE_HAIRPIN[$name] == 0)) || die "hairpin is built for eim-* sites only" ;;
+    apdm | cgnat | cgnat-sym) ((SITE_HAIRPIN[$name] == 0)) || die "hairpin is built for eim-* sites only" ;;
   esac
 }
 
@@ -268,7 +272,7 @@ setup_site() {
   else
     mkns "$s-r" 1
     uplink=$s-r
-    [[ $type == cgnat ]] && { mkns "$s-c" 1; uplink=$s-c; }
+    [[ $type == cgnat || $type == cgnat-sym ]] && { mkns "$s-c" 1; uplink=$s-c; }
   fi
 
   # the uplink's wan0 to the internet bridge, directly or through the link shaper's namespace
@@ -285,16 +289,18 @@ setup_site() {
 
   local r; r=$(ns_name "$s-r")
   case $type in
-    eim-eif) mode=eif ;; eim-adf) mode=adf ;; eim-apdf | cgnat) mode=apdf ;; apdm) mode=apdm ;;
+    eim-eif) mode=eif ;; eim-adf) mode=adf ;; eim-apdf | cgnat | cgnat-sym) mode=apdf ;; apdm) mode=apdm ;;
   esac
-  if [[ $type == cgnat ]]; then
-    # carrier: 198.18.i.1 outside, 10.(100+i).0.1 towards the home router; home router 10.(100+i).0.2
-    local c cg="10.$((100 + i)).0"; c=$(ns_name "$s-c")
+  if [[ $type == cgnat || $type == cgnat-sym ]]; then
+    # carrier: 198.18.i.1 outside, 10.(100+i).0.1 towards the home router; home router 10.(100+i).0.2.
+    # cgnat: both layers eim-apdf; cgnat-sym: a symmetric carrier (apdm) in front of the eim-apdf home router
+    local c cg="10.$((100 + i)).0" carrier=apdf; c=$(ns_name "$s-c")
+    [[ $type == cgnat-sym ]] && carrier=apdm
     veth "$c" lan0 "$r" wan0
     ip -n "$c" addr add "$cg.1/24" dev lan0
     ip -n "$r" addr add "$cg.2/24" dev wan0
     ip -n "$r" route add default via "$cg.1"
-    nat_rules wan0 "$wan_ip" "$cg.0/24" apdf 0 | nsx "$c" nft -f -
+    nat_rules wan0 "$wan_ip" "$cg.0/24" "$carrier" 0 | nsx "$c" nft -f -
     nat_rules wan0 "$cg.2" "$lan.0/24" apdf 0 | nsx "$r" nft -f -
   else
     nat_rules wan0 "$wan_ip" "$lan.0/24" "$mode" "$hp" | nsx "$r" nft -f -
@@ -477,7 +483,7 @@ cmd_exec() {
 edge_ns() {
   case ${SITE_TYPE[$1]} in
     public) ns_name "$1-h1" ;;
-    cgnat) ns_name "$1-c" ;;
+    cgnat | cgnat-sym) ns_name "$1-c" ;;
     *) ns_name "$1-r" ;;
   esac
 }
@@ -498,7 +504,7 @@ cmd_flush() {
     [[ -n ${SITE_TYPE[$s]:-} ]] || die "unknown site '$s'"
     [[ ${SITE_TYPE[$s]} == public ]] && continue
     flush_ns "$(ns_name "$s-r")"
-    [[ ${SITE_TYPE[$s]} == cgnat ]] && flush_ns "$(ns_name "$s-c")"
+    [[ ${SITE_TYPE[$s]} == cgnat || ${SITE_TYPE[$s]} == cgnat-sym ]] && flush_ns "$(ns_name "$s-c")"
   done
   return 0
 }
@@ -541,10 +547,45 @@ cmd_restore() {
   log "site $1 restored"
 }
 
+# the packets a site sends to some addresses (a peer's public address: hole-punching probes, then direct
+# traffic), counted where they leave the site, after every NAT layer: its outermost router's (or public host's) wan0
+cmd_count() {
+  [[ -n $PREFIX && $# -ge 2 ]] || die "usage: count --prefix P SITE IP..."
+  load_state
+  [[ -n ${SITE_TYPE[$1]:-} ]] || die "unknown site '$1'"
+  local ns ip ips=(); ns=$(edge_ns "$1"); shift
+  for ip in "$@"; do
+    [[ $ip =~ ^198\.18\.[0-9]+\.[0-9]+$ ]] || die "count: '$ip' is not a lab address (198.18.x.y)"
+    [[ $ip != "$RELAY_IP" ]] || die "count: $ip is the relay host"
+    ips+=("$ip")
+  done
+  nsx "$ns" nft delete table ip natlab_count 2>/dev/null || true
+  local set; set=$(IFS=,; echo "${ips[*]}")
+  nsx "$ns" nft -f - <<EOF
+table ip natlab_count {
+  counter peer { }
+  set flows { type inet_service . ipv4_addr . inet_service; size 65536; flags dynamic; counter; }
+  chain post {
+    type filter hook postrouting priority srcnat + 20; policy accept;
+    oifname "wan0" ip daddr { $set } counter name "peer"
+    oifname "wan0" ip daddr { $set } meta l4proto udp add @flows { udp sport . ip daddr . udp dport }
+  }
+}
+EOF
+  log "counting packets from $ns to $set"
+}
+
+cmd_counted() {
+  [[ -n $PREFIX && $# == 1 ]] || die "usage: counted --prefix P SITE"
+  load_state
+  [[ -n ${SITE_TYPE[$1]:-} ]] || die "unknown site '$1'"
+  nsx "$(edge_ns "$1")" nft -j list table ip natlab_count
+}
+
 # -------------------------------------------------------------------------------------------- main
 
 main() {
-  (($#)) || die "usage: $0 check|up|down|gc|info|exec|flush|cut|restore [--prefix P] ..."
+  (($#)) || die "usage: $0 check|up|down|gc|info|exec|flush|cut|restore|count|counted [--prefix P] ..."
   local cmd=$1; shift
   local -a delays=() losses=() rest=()
   while (($#)); do
@@ -571,6 +612,8 @@ main() {
     flush) cmd_flush "${rest[@]}" ;;
     cut) cmd_cut "${rest[@]}" ;;
     restore) cmd_restore "${rest[@]}" ;;
+    count) cmd_count "${rest[@]}" ;;
+    counted) cmd_counted "${rest[@]}" ;;
     *) die "unknown command '$cmd'" ;;
   esac
 }

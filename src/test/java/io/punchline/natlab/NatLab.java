@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  * Targets for {@link #exec}: {@code relay}, {@code aux}, {@code internet}, a site name (its first host), or
- * {@code SITE-hN} (its N-th host), {@code SITE-r} (its router), {@code SITE-c} (a cgnat site's carrier).
+ * {@code SITE-hN} (its N-th host), {@code SITE-r} (its router), {@code SITE-c} (a cgnat or cgnat-sym site's carrier).
  */
 public final class NatLab implements AutoCloseable {
 
@@ -48,7 +48,9 @@ public final class NatLab implements AutoCloseable {
         /** Address-and-port-dependent mapping and filtering ("symmetric"). */
         APDM("apdm"),
         /** A home NAT (eim-apdf) behind a carrier NAT (eim-apdf). */
-        CGNAT("cgnat");
+        CGNAT("cgnat"),
+        /** A home NAT (eim-apdf) behind a symmetric carrier NAT (apdm): address-and-port-dependent mapping overall. */
+        CGNAT_SYM("cgnat-sym");
 
         private final String scriptName;
 
@@ -299,6 +301,31 @@ public final class NatLab implements AutoCloseable {
 
     public void restoreSite(String site) throws IOException {
         script(List.of("restore", "--prefix", prefix, site));
+    }
+
+    /**
+     * Starts counting the packets {@code site} sends to {@code peers} (e.g. another site's public address), where
+     * they leave the site after every NAT layer (its outermost router's WAN; {@code natlab.sh count}), in total and
+     * per UDP flow (public source port . address . port); starts from zero. Read it with {@link #countedPackets}.
+     */
+    public void countPacketsTo(String site, InetAddress... peers) throws IOException {
+        List<String> args = new ArrayList<>(List.of("count", "--prefix", prefix, site));
+        for (InetAddress peer : peers) {
+            args.add(peer.getHostAddress());
+        }
+        script(args);
+    }
+
+    /**
+     * The counters of {@link #countPacketsTo} as {@code nft -j list table ip natlab_count} prints them: counter
+     * {@code peer} (all packets) and set {@code flows} (an element with a counter per UDP flow).
+     */
+    public String countedPackets(String site) throws IOException {
+        Result r = run(script, COMMAND_TIMEOUT, List.of("counted", "--prefix", prefix, site));
+        if (r.exitCode != 0) {
+            throw new IOException("natlab counted failed (" + r.exitCode + "): " + r.stderr);
+        }
+        return r.stdout;
     }
 
     /** Forgets all NAT mappings of the given sites (all sites when none given). */
