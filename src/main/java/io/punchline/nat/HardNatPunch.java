@@ -31,7 +31,8 @@ import java.util.random.RandomGenerator;
  *   ({@link Traversal} challenges it), and the engine sends to the easy side from the socket that heard it.</li>
  *   <li>Bounded: at most {@value #MAX_ATTEMPTS} attempts per session (the second only after the first direct path
  *   was lost), {@value #PORTS} sockets held at most {@value #PORTS_HELD_MILLIS} ms, {@value PortSpray#MAX_PROBES}
- *   probes of 33 bytes per attempt; both hard, or a mapping unknown: nothing (the relay carries the session).
+ *   probes of 33 bytes per attempt; both hard, a mapping unknown, or the peer's reflexive address not public:
+ *   nothing (the relay carries the session).
  *   Cancelled as soon as any path validates.</li>
  * </ol>
  * No clock, no I/O; not thread-safe (the owning {@link Traversal}'s caller serialises).
@@ -72,7 +73,7 @@ final class HardNatPunch {
 
     /** The peer's PORTS_OPEN: the easy side starts probing. */
     void onPortsOpen(PortsOpen open, long nowMillis, List<TraversalAction> actions) {
-        if (validated || spray != null || own == null || peer == null
+        if (validated || spray != null || own == null || peer == null || !isPublic(peer)
                 || own.behaviour() != Behaviour.ENDPOINT_INDEPENDENT || !peer.behaviour().isHard()) {
             return;
         }
@@ -157,8 +158,16 @@ final class HardNatPunch {
         portsDeadline = Long.MAX_VALUE;
     }
 
+    /**
+     * Ports are opened toward, and probes sent to, a public address only: a peer claiming a private, loopback or
+     * link-local reflexive address gets nothing (it would have this engine probe its own machine or LAN).
+     */
+    private static boolean isPublic(NatMapping mapping) {
+        return AddressScope.of(mapping.reflexive().getAddress()) == AddressScope.PUBLIC;
+    }
+
     private void openPortsIfHard(long nowMillis, List<TraversalAction> actions) {
-        if (validated || portsOpen || attempts >= MAX_ATTEMPTS || own == null || peer == null
+        if (validated || portsOpen || attempts >= MAX_ATTEMPTS || own == null || peer == null || !isPublic(peer)
                 || !own.behaviour().isHard() || peer.behaviour() != Behaviour.ENDPOINT_INDEPENDENT) {
             return;
         }

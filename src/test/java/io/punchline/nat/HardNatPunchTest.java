@@ -178,6 +178,23 @@ class HardNatPunchTest {
     }
 
     @Test
+    void aPeerClaimingAPrivateOrLoopbackReflexiveAddressGetsNoPortsAndNoProbes() {
+        for (String claimed : List.of("192.168.1.1", "127.0.0.1", "10.0.0.1", "fe80::1", "fd00::1")) {
+            InetSocketAddress lan = address(claimed, 80);
+            Traversal hardServer = new Traversal(TraversalRole.SERVER, CLIENT_PROBE_ID, C_RELAY, Set.of(S_RELAY),
+                    new Random(4));
+            hardServer.start(List.of(Candidate.of(Type.SERVER_REFLEXIVE, H)), HARD, 0);
+            assertThat(of(deliver(List.of(new NatMapping(Behaviour.ENDPOINT_INDEPENDENT, 0, lan)), hardServer, 10),
+                    OpenPorts.class)).as("ports toward %s", claimed).isEmpty();
+            Traversal easyClient = new Traversal(TraversalRole.CLIENT, SERVER_PROBE_ID, S_RELAY, Set.of(C_RELAY),
+                    new Random(5));
+            easyClient.start(List.of(Candidate.of(Type.SERVER_REFLEXIVE, E)), EASY, 0);
+            assertThat(sprayProbes(deliver(List.of(new NatMapping(Behaviour.PORT_DEPENDENT, 0, lan), new PortsOpen(256)),
+                    easyClient, 10))).as("probes toward %s", claimed).isEmpty();
+        }
+    }
+
+    @Test
     void aSequentialAllocatorsNextPortsAreProbedFirstThenTheRestAtRandomWithoutRepeats() {
         NatMapping sequential = new NatMapping(Behaviour.SEQUENTIAL, 1, H);
         PortSpray spray = new PortSpray(sequential, 4, new Random(7), 0);
