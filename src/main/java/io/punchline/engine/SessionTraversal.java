@@ -121,11 +121,12 @@ final class SessionTraversal {
 
     /** Starts the control stream exchange with this side's candidates and NAT mapping (null when unknown). */
     void start(List<Candidate> localCandidates, NatMapping mapping) throws IOException {
-        session.readControl(this::readControl);
         synchronized (this) {
             outbox.add(traversal.start(localCandidates, mapping, now()));
             rearm();
         }
+        // only now: a peer's message must not reach the state machine before its start (it would meet no own mapping)
+        session.readControl(this::readControl);
         drain();
     }
 

@@ -166,7 +166,8 @@ final class HardNatPunch {
         return AddressScope.of(mapping.reflexive().getAddress()) == AddressScope.PUBLIC;
     }
 
-    private void openPortsIfHard(long nowMillis, List<TraversalAction> actions) {
+    /** Opens the ports when this side is hard and the peer easy, once both mappings are known (and not yet open). */
+    void openPortsIfHard(long nowMillis, List<TraversalAction> actions) {
         if (validated || portsOpen || attempts >= MAX_ATTEMPTS || own == null || peer == null || !isPublic(peer)
                 || !own.behaviour().isHard() || peer.behaviour() != Behaviour.ENDPOINT_INDEPENDENT) {
             return;

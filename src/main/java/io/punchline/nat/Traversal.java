@@ -121,6 +121,7 @@ public final class Traversal {
             }
             actions.add(new SendControl(first));
         }
+        hardNat.openPortsIfHard(nowMillis, actions); // the peer's NAT_MAPPING may have come before this start
         return actions;
     }
 

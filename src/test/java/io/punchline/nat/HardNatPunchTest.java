@@ -131,6 +131,17 @@ class HardNatPunchTest {
     }
 
     @Test
+    void thePeersMappingBeforeThisSidesStartStillOpensThePortsAtTheStart() {
+        List<TraversalAction> early = deliver(List.of(NatTraversalParameter.fromClient(), EASY), server, 0);
+        assertThat(of(early, OpenPorts.class)).isEmpty();
+        List<TraversalAction> started = server.start(List.of(Candidate.of(Type.SERVER_REFLEXIVE, H)), HARD, 5);
+        assertThat(of(started, OpenPorts.class)).singleElement().extracting(OpenPorts::toward).isEqualTo(E);
+        List<TraversalMessage> sent = messages(started);
+        assertThat(sent.get(0)).as("the parameter still opens the stream").isInstanceOf(NatTraversalParameter.class);
+        assertThat(sent.get(sent.size() - 1)).isEqualTo(new PortsOpen(HardNatPunch.PORTS));
+    }
+
+    @Test
     void aHardClientOpensPortsTooAndAnEasyServerProbes() {
         List<TraversalAction> fromServer = server.start(List.of(Candidate.of(Type.SERVER_REFLEXIVE, E)), EASY, 0);
         List<TraversalAction> fromClient = client.start(List.of(Candidate.of(Type.SERVER_REFLEXIVE, H)), HARD, 0);
