@@ -43,7 +43,7 @@ class NatMatrixTest {
      * {@code -Dnatlab.matrix.types=eim-apdf,apdm} (script names).
      */
     static final List<NatType> TYPES = java.util.Arrays.stream(NatType.values())
-            .filter(t -> t != NatType.CGNAT_SYM)
+            .filter(t -> t != NatType.CGNAT_SYM && t != NatType.APDM_SEQ)
             .filter(t -> System.getProperty("natlab.matrix.types", "").isBlank()
                     || List.of(System.getProperty("natlab.matrix.types").split(",")).contains(t.scriptName()))
             .toList();
