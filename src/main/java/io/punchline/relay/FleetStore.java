@@ -11,10 +11,13 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.punchline.crypto.PeerId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,6 +35,7 @@ public final class FleetStore implements AutoCloseable {
 
     /** The longest a relay waits for one answer of the store. */
     static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration RECONNECT_AT_MOST = Duration.ofSeconds(2);
     private static final Pattern FLEET_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Logger LOG = LoggerFactory.getLogger(FleetStore.class);
 
@@ -70,8 +74,10 @@ public final class FleetStore implements AutoCloseable {
         }
         redis.setTimeout(TIMEOUT);
         String where = redis.getHost() + ":" + redis.getPort() + "/" + redis.getDatabase();
-        // the relay's threads matter more than Lettuce's defaults (a thread per core each): one I/O, one computation
+        // the relay's threads matter more than Lettuce's defaults (a thread per core each): one I/O, one computation;
+        // reconnect attempts at most every 2 s (Lettuce's default backs off to 30 s), so the store is back soon after it is
         ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), RECONNECT_AT_MOST, 2, TimeUnit.MILLISECONDS))
                 .build();
         RedisClient client = RedisClient.create(resources, redis);
         client.setOptions(ClientOptions.builder()
@@ -87,6 +93,33 @@ public final class FleetStore implements AutoCloseable {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             resources.shutdown(0, 1, TimeUnit.SECONDS);
             throw new StoreUnavailableException("the fleet store " + where + " cannot be used: " + reason(e), e);
+        }
+    }
+
+    /**
+     * Makes sure every relay of the fleet has one identity (its ML-DSA-65 key, hence one relay PeerId): pairing keys
+     * are salted with the relay PeerId the client pinned (docs/SECURITY.md section 7.2), so two sides of a pairing on
+     * relays of different identities could never open each other's cards. The first relay names it; a relay of another
+     * identity is refused with a message saying what to copy.
+     */
+    void joinAs(PeerId relay) {
+        String mine = HexFormat.of().formatHex(relay.bytes());
+        String fleetIdentity = eval("""
+                redis.call('SET', ARGV[1], ARGV[2], 'NX')
+                return redis.call('GET', ARGV[1])
+                """, ScriptOutputType.VALUE, new String[0], prefix + "identity", mine);
+        if (!mine.equals(fleetIdentity)) {
+            throw new IllegalStateException("this relay's PeerId " + relay.fingerprint() + " is not the fleet's ("
+                    + fingerprintOf(fleetIdentity) + "): every relay of a fleet needs the same identity; copy the "
+                    + "identity files of the fleet's first relay (its --data-dir) to this one");
+        }
+    }
+
+    private static String fingerprintOf(String hex) {
+        try {
+            return new PeerId(HexFormat.of().parseHex(hex)).fingerprint();
+        } catch (IllegalArgumentException e) {
+            return "unreadable: " + hex;
         }
     }
 

@@ -157,10 +157,16 @@ public final class RelayServer implements AutoCloseable {
         }
         RelayServer server;
         try {
+            if (store != null) {
+                store.joinAs(identity.peerId());
+            }
             server = new RelayServer(config, tls, identity, store);
         } catch (IOException | RuntimeException e) {
             if (store != null) {
                 store.close();
+            }
+            if (e instanceof IllegalStateException) {
+                throw new IOException(e.getMessage(), e); // the relay's identity is not the fleet's
             }
             throw e;
         }
