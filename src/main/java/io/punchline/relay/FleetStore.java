@@ -56,7 +56,7 @@ public final class FleetStore implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code uri} ({@code redis://[:PASSWORD@]HOST:PORT[/DB]}) for the fleet {@code fleet}, or throws
+     * Connects to {@code uri} ({@code redis://[:PASSWORD@]HOST:PORT[/DB]}, or {@code rediss://} for TLS) for the fleet {@code fleet}, or throws
      * {@link StoreUnavailableException} saying why (unreachable, wrong password, not a Redis).
      */
     public static FleetStore connect(String uri, String fleet) {
@@ -69,8 +69,9 @@ public final class FleetStore implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a store address (redis://[:PASSWORD@]HOST:PORT[/DB]): " + uri);
         }
-        if (!"redis".equals(redis.toURI().getScheme())) {
-            throw new IllegalArgumentException("the store must be a redis:// address: " + uri);
+        String scheme = redis.toURI().getScheme();
+        if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
+            throw new IllegalArgumentException("the store must be a redis:// (or TLS rediss://) address: " + uri);
         }
         redis.setTimeout(TIMEOUT);
         String where = redis.getHost() + ":" + redis.getPort() + "/" + redis.getDatabase();
