@@ -108,6 +108,10 @@ class RelayFleetTest {
 
         InetSocketAddress found = RelayPeers.find(friendBind.relayRequests(), target.peerId()).orElseThrow();
         assertThat(found).isEqualTo(targetBind.publicAddresses().get(0));
+        try (Keys keys = new Keys()) {
+            assertThat(keys.connection.sync().pttl(keys.peer(target))).as("the entry lives 30 s unless refreshed")
+                    .isBetween(1L, 30_000L);
+        }
         assertThat(RelayPeers.find(requests(relayB, Identity.generate(RANDOM)), target.peerId()))
                 .as("a stranger, through either relay").isEmpty();
 
@@ -201,15 +205,27 @@ class RelayFleetTest {
 
     /** Waits until relay A's withdrawal of the closed bind reached the store (it does not block the relay's close). */
     private void awaitNoDirectoryEntry(Identity peer) throws InterruptedException {
-        RedisClient client = RedisClient.create(redis.uri());
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            String key = "punchline:test:peer:" + HexFormat.of().formatHex(peer.peerId().bytes());
+        try (Keys keys = new Keys()) {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (connection.sync().exists(key) > 0 && System.nanoTime() < deadline) {
+            while (keys.connection.sync().exists(keys.peer(peer)) > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(connection.sync().exists(key)).as("directory entry of the closed bind").isZero();
-        } finally {
+            assertThat(keys.connection.sync().exists(keys.peer(peer))).as("directory entry of the closed bind").isZero();
+        }
+    }
+
+    /** A look into the fleet's keys, as an operator with redis-cli would. */
+    private final class Keys implements AutoCloseable {
+        final RedisClient client = RedisClient.create(redis.uri());
+        final StatefulRedisConnection<String, String> connection = client.connect();
+
+        String peer(Identity identity) {
+            return "punchline:test:peer:" + HexFormat.of().formatHex(identity.peerId().bytes());
+        }
+
+        @Override
+        public void close() {
+            connection.close();
             client.shutdown();
         }
     }
