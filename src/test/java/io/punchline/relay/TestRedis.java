@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -26,19 +27,24 @@ public final class TestRedis implements AutoCloseable {
     private static final Duration READY = Duration.ofSeconds(10);
 
     private final Path executable;
+    private final List<String> extraArguments;
     private int port;
     private Process process;
 
-    private TestRedis(Path executable) {
+    private TestRedis(Path executable, List<String> extraArguments) {
         this.executable = executable;
+        this.extraArguments = extraArguments;
     }
 
-    /** Starts a server, or skips the test when there is no redis-server. */
-    public static TestRedis start() throws IOException, InterruptedException {
+    /**
+     * Starts a server (with these configuration arguments besides port and persistence, e.g. {@code --requirepass X}),
+     * or skips the test when there is no redis-server.
+     */
+    public static TestRedis start(String... extraArguments) throws IOException, InterruptedException {
         Path executable = find();
         Assumptions.assumeTrue(executable != null,
                 "redis-server is not installed (apt-get install redis-server): fleet store tests skipped");
-        TestRedis redis = new TestRedis(executable);
+        TestRedis redis = new TestRedis(executable, List.of(extraArguments));
         for (int attempt = 1; ; attempt++) {
             redis.port = freePort();
             try {
@@ -77,8 +83,10 @@ public final class TestRedis implements AutoCloseable {
     private void run() throws IOException, InterruptedException {
         // --port 0 would mean "no TCP": a port that was free a moment ago; if it was taken since, the server exits and
         // the wait below says so
-        process = new ProcessBuilder(List.of(executable.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"))
+        List<String> command = new ArrayList<>(List.of(executable.toString(), "--port", String.valueOf(port), "--bind",
+                "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"));
+        command.addAll(extraArguments);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         long deadline = System.nanoTime() + READY.toNanos();
         while (System.nanoTime() < deadline) {
@@ -102,8 +110,8 @@ public final class TestRedis implements AutoCloseable {
             out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
-            byte[] reply = in.readNBytes(7);
-            return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+            String reply = new String(in.readNBytes(7), StandardCharsets.US_ASCII);
+            return reply.equals("+PONG\r\n") || reply.equals("-NOAUTH"); // with --requirepass: up, wants a password
         } catch (IOException e) {
             return false;
         }
