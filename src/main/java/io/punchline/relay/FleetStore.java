@@ -46,8 +46,8 @@ public final class FleetStore implements AutoCloseable {
     private final String where;
     private final AtomicBoolean down = new AtomicBoolean();
 
-    private FleetStore(ClientResources resources, RedisClient client, StatefulRedisConnection<String, String> connection,
-                       String prefix, String where) {
+    private FleetStore(ClientResources resources, RedisClient client,
+                       StatefulRedisConnection<String, String> connection, String prefix, String where) {
         this.resources = resources;
         this.client = client;
         this.connection = connection;
@@ -56,8 +56,8 @@ public final class FleetStore implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code uri} ({@code redis://[:PASSWORD@]HOST:PORT[/DB]}, or {@code rediss://} for TLS) for the fleet {@code fleet}, or throws
-     * {@link StoreUnavailableException} saying why (unreachable, wrong password, not a Redis).
+     * Connects to {@code uri} ({@code redis://[:PASSWORD@]HOST:PORT[/DB]}, or {@code rediss://} for TLS) for the fleet
+     * {@code fleet}, or throws {@link StoreUnavailableException} saying why (unreachable, wrong password, not a Redis).
      */
     public static FleetStore connect(String uri, String fleet) {
         if (!FLEET_NAME.matcher(fleet).matches()) {
@@ -76,7 +76,8 @@ public final class FleetStore implements AutoCloseable {
         redis.setTimeout(TIMEOUT);
         String where = redis.getHost() + ":" + redis.getPort() + "/" + redis.getDatabase();
         // the relay's threads matter more than Lettuce's defaults (a thread per core each): one I/O, one computation;
-        // reconnect attempts at most every 2 s (Lettuce's default backs off to 30 s), so the store is back soon after it is
+        // reconnect attempts at most 2 s apart (Lettuce's default backs off to 30 s): the store is usable soon after
+        // it is back
         ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), RECONNECT_AT_MOST, 2, TimeUnit.MILLISECONDS))
                 .build();
@@ -129,7 +130,7 @@ public final class FleetStore implements AutoCloseable {
         return prefix;
     }
 
-    /** Runs a Lua script (one atomic step in Redis) and returns its reply, or throws {@link StoreUnavailableException}. */
+    /** Runs a Lua script (one atomic step in Redis) and returns its reply, or throws StoreUnavailableException. */
     <T> T eval(String script, ScriptOutputType type, String[] keys, String... args) {
         return call(redis -> redis.eval(script, type, keys, args));
     }

@@ -126,7 +126,10 @@ final class MailboxEndpoint {
         return Mailbox.Result.done();
     }
 
-    /** The target's newest bind address, only if it is bound (here or in the fleet) and allows the asker; 404 says nothing more. */
+    /**
+     * The target's newest bind address, only if it is bound (here, or anywhere in the fleet) and allows the asker; 404
+     * says nothing more.
+     */
     private Mailbox.Result find(PeerId asker, byte[] body) {
         if (body.length != PeerId.LENGTH) {
             return Mailbox.Result.fail(Failure.MALFORMED);

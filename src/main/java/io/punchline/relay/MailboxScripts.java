@@ -51,7 +51,10 @@ final class MailboxScripts {
             end
             """;
 
-    /** ARGV: prefix, tombstone ms, lifetime ms, max open, max per client, creator token, address id, PeerId id, candidates. */
+    /**
+     * ARGV: prefix, tombstone ms, lifetime ms, max open, max per client, creator token, address id, PeerId id, random
+     * candidates.
+     */
     static final String ALLOCATE = COMMON + """
             local life = tonumber(ARGV[3])
             if fresh(p .. 'open', now) >= tonumber(ARGV[4]) then return {'F', 'full'} end
@@ -140,9 +143,8 @@ final class MailboxScripts {
     static final String BURN = COMMON + """
             local e = p .. 'np:' .. ARGV[3]
             if redis.call('EXISTS', e) == 0 then return gone(ARGV[3]) end
-            if not same(redis.call('HGET', e, 'ctoken'), ARGV[4]) and not same(redis.call('HGET', e, 'jtoken'), ARGV[4]) then
-              return {'F', 'notyours'}
-            end
+            local creator = same(redis.call('HGET', e, 'ctoken'), ARGV[4])
+            if not creator and not same(redis.call('HGET', e, 'jtoken'), ARGV[4]) then return {'F', 'notyours'} end
             bury(ARGV[3], 'B')
             return {'OK'}
             """;

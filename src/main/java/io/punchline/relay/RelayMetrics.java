@@ -27,7 +27,8 @@ final class RelayMetrics {
                 relay, RelayServer::openSessions);
         gauge(registry, "contexts", "Contexts registered now in all open binds.", relay, RelayServer::openContexts);
         gauge(registry, "mailbox_nameplates", "Pairing nameplates open now in the mailbox (the fleet's, with a fleet "
-                + "store; NaN while it is unreachable).", relay, r -> r.openNameplates() < 0 ? Double.NaN : r.openNameplates());
+                + "store; NaN while it is unreachable).", relay,
+                r -> r.openNameplates() < 0 ? Double.NaN : r.openNameplates());
         gauge(registry, "send_queue_bytes", "Bytes queued now to send to clients, in all connections.", relay,
                 r -> r.statistics().sendQueueBytes());
         gauge(registry, "busy_workers", "Worker threads busy now (request streams, control streams, open sessions).",

@@ -103,10 +103,11 @@ public final class RelayServer implements AutoCloseable {
         AuthEndpoint auth = new AuthEndpoint(identity, tlsIdentity.fingerprint(), config.access(),
                 config.requestsPerMinute(), counters);
         BindDirectory directory = new BindDirectory(config);
+        String name = new InetSocketAddress(announced, socket.getLocalPort()).toString();
         MailboxEndpoint mailbox = store == null
                 ? new MailboxEndpoint(config, directory, new Mailbox(config.mailbox()), new LocalPeerDirectory(directory))
                 : new MailboxEndpoint(config, directory, new RedisMailbox(store, config.mailbox()),
-                        new RedisPeerDirectory(store, new InetSocketAddress(announced, socket.getLocalPort()).toString()));
+                        new RedisPeerDirectory(store, name));
         this.context = new RelayContext(config, directory, auth, mailbox, policy,
                 announced, streamExecutor, datagramPool, sockets, timer, counters, new ClientConnections(config.resources()));
         try {

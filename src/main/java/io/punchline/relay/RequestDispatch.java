@@ -290,7 +290,8 @@ final class RequestDispatch {
         } catch (StoreUnavailableException e) {
             // the fleet's shared store is down or slow: FleetStore logs it once, the metrics count each refusal
             connection.relay().counters().storeUnavailable.increment();
-            respond(new AuthEndpoint.Answer(503, proxyStatus("proxy_internal_error; details=\"" + STORE_UNAVAILABLE + "\""),
+            respond(new AuthEndpoint.Answer(503,
+                    proxyStatus("proxy_internal_error; details=\"" + STORE_UNAVAILABLE + "\""),
                     new byte[]{(byte) MailboxProtocol.Failure.STORE_UNAVAILABLE.code}));
         } catch (RuntimeException e) {
             // a bug must cost one request, never the relay
