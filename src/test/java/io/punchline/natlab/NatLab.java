@@ -265,7 +265,16 @@ public final class NatLab implements AutoCloseable {
 
     /** The relay host's IPv6 address (2001:db8::10), in a lab with an IPv6 site. */
     public InetAddress relayHost6() {
-        InetAddress address = info.publicAddresses6.get("relay");
+        return host6("relay");
+    }
+
+    /** The aux host's IPv6 address (2001:db8::11), in a lab with an IPv6 site. */
+    public InetAddress auxHost6() {
+        return host6("aux");
+    }
+
+    private InetAddress host6(String host) {
+        InetAddress address = info.publicAddresses6.get(host);
         if (address == null) {
             throw new IllegalStateException("lab " + prefix + " has no IPv6 (no site with v6 or v6only)");
         }
