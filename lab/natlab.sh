@@ -37,7 +37,7 @@ readonly RELAY_IP6=$V6::10
 readonly AUX_IP6=$V6::11
 readonly MAP_TIMEOUT=120s      # NAT-map entries live as long as an answered UDP conntrack entry
 readonly SHAPER_LIFETIME=${NATLAB_SHAPER_LIFETIME:-14400}   # seconds; an orphaned shaper exits by itself
-readonly TYPES="public eim-eif eim-adf eim-apdf apdm cgnat cgnat-sym v6only"
+readonly TYPES="public eim-eif eim-adf eim-apdf apdm apdm-seq cgnat cgnat-sym v6only"
 
 PREFIX=""
 OWNER=""
@@ -180,10 +180,21 @@ inet_port() { # attach IF in namespace NS to the internet bridge through port PO
 # -------------------------------------------------------------------------------------------- nat rules
 
 # nat_rules WAN_IF WAN_IP LAN_NET MODE HAIRPIN: the router's nftables ruleset (table ip natlab).
-#   MODE: eif | adf | apdf | apdm
+#   MODE: eif | adf | apdf | apdm | apdm-seq
+# seq_ports FIRST COUNT: "0 : FIRST, 1 : FIRST+1, ..." for an nft map from a counter to ports.
+seq_ports() {
+  local i out=""
+  for ((i = 0; i < $2; i++)); do out+="${out:+, }$i : $(($1 + i))"; done
+  echo "$out"
+}
+
 nat_rules() {
   local wan=$1 ip=$2 lan=$3 mode=$4 hairpin=$5 random="" maps=0
   [[ $mode == apdm ]] && random=" fully-random"
+  # apdm-seq: a symmetric NAT that allocates ports in sequence: every new flow (the NAT rule runs on a flow's first
+  # packet only) gets the next port of one counter, 20000..24095 and round again. numgen's value is a host-order
+  # number and a port is network-order, so the counter goes through a map to ports rather than straight into snat.
+  [[ $mode == apdm-seq ]] && random=" : numgen inc mod 4096 map { $(seq_ports 20000 4096) }"
   [[ $mode == eif || $mode == adf || $hairpin == 1 ]] && maps=1
   echo "table ip natlab {"
   if ((maps)); then
@@ -207,7 +218,10 @@ nat_rules() {
   echo "  }"
   echo "  chain post {"
   echo "    type nat hook postrouting priority srcnat; policy accept;"
-  echo "    oifname \"$wan\" snat ip to $ip$random"
+  if [[ $mode == apdm-seq ]]; then
+    echo "    oifname \"$wan\" meta l4proto { tcp, udp } snat ip to $ip$random"
+  fi
+  echo "    oifname \"$wan\" snat ip to $ip${random%% : numgen*}"
   if [[ $hairpin == 1 ]]; then
     echo "    oifname \"lan0\" ip saddr $lan ct status dnat snat ip to $ip"
   fi
@@ -303,10 +317,10 @@ add_site_spec() {
   fi
   case $type in
     public) ((SITE_HOSTS[$name] == 1)) || die "a public site has one host" ;&
-    apdm | cgnat | cgnat-sym | v6only) ((SITE_HAIRPIN[$name] == 0)) || die "hairpin is built for eim-* sites only" ;;
+    apdm | apdm-seq | cgnat | cgnat-sym | v6only) ((SITE_HAIRPIN[$name] == 0)) || die "hairpin is built for eim-* sites only" ;;
   esac
   if [[ $type == cgnat || $type == cgnat-sym ]] && ((SITE_V6[$name])); then
-    die "v6 is built for public, eim-*, apdm and v6only sites (not behind a carrier NAT)"
+    die "v6 is not built behind a carrier NAT (cgnat, cgnat-sym): use it on public, eim-*, apdm or apdm-seq sites"
   fi
 }
 
@@ -345,7 +359,7 @@ setup_site() {
 
   local r; r=$(ns_name "$s-r")
   case $type in
-    eim-eif) mode=eif ;; eim-adf) mode=adf ;; eim-apdf | cgnat | cgnat-sym) mode=apdf ;; apdm) mode=apdm ;;
+    eim-eif) mode=eif ;; eim-adf) mode=adf ;; eim-apdf | cgnat | cgnat-sym) mode=apdf ;; apdm) mode=apdm ;; apdm-seq) mode=apdm-seq ;;
   esac
   if [[ $type == v6only ]]; then
     : # no IPv4 on the LAN: the router keeps its IPv4 WAN address only, and forwards no IPv4

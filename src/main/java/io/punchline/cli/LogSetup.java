@@ -44,6 +44,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.setLevel(level(System.getenv(LEVEL_VARIABLE)));
         root.addAppender(console);
         context.getLogger("tech.kwik").setLevel(Level.WARN);
+        // a fleet store's loss and return are logged once by FleetStore; Lettuce would log every reconnect attempt
+        context.getLogger("io.lettuce").setLevel(Level.ERROR);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 

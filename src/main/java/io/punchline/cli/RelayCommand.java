@@ -2,11 +2,13 @@ package io.punchline.cli;
 
 import io.punchline.config.DataFolders;
 import io.punchline.crypto.PeerId;
+import io.punchline.relay.FleetStore;
 import io.punchline.relay.MonitoringEndpoint;
 import io.punchline.relay.RelayAccess;
 import io.punchline.relay.RelayConfig;
 import io.punchline.relay.RelayResources;
 import io.punchline.relay.RelayServer;
+import io.punchline.relay.StoreUnavailableException;
 import io.punchline.relay.TargetScope;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -135,6 +137,17 @@ final class RelayCommand implements Callable<Integer> {
             description = "Log lines on standard error: text, or json (one object per line) (default: ${DEFAULT-VALUE}).")
     LogFormat logFormat;
 
+    @Option(names = "--store", paramLabel = "redis://[:PASSWORD@]HOST:PORT[/DB]", defaultValue = "${env:PUNCHLINE_STORE}",
+            description = "Share the peer directory and the pairing mailbox with the other relays of a fleet in this "
+                    + "Redis (docs/RELAY.md); also from the environment variable PUNCHLINE_STORE, which keeps a "
+                    + "password out of the process list. Without it, both stay in this process.")
+    String store;
+
+    @Option(names = "--fleet", paramLabel = "NAME", defaultValue = "default",
+            description = "The fleet's name in the store: its keys' prefix, so fleets may share a Redis "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String fleet;
+
     @Override
     public Integer call() throws Exception {
         logFormat.apply();
@@ -155,8 +168,20 @@ final class RelayCommand implements Callable<Integer> {
             System.err.println("punchline relay: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        FleetStore fleetStore = null;
+        if (store != null) {
+            try {
+                fleetStore = FleetStore.connect(store, fleet);
+            } catch (IllegalArgumentException e) {
+                System.err.println("punchline relay: --store: " + e.getMessage());
+                return ExitCodes.USAGE;
+            } catch (StoreUnavailableException e) {
+                System.err.println("punchline relay: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
-        try (RelayServer relay = RelayServer.start(config);
+        try (RelayServer relay = RelayServer.start(config, fleetStore);
              MonitoringEndpoint monitoring = metrics != null ? startMonitoring(relay) : null) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "relay-shutdown"));
             System.out.println(relay.contact());

@@ -72,7 +72,9 @@ public final class MailboxProtocol {
         ALREADY_DEPOSITED(12, 409),
         NOT_FOUND(13, 404),
         /** The claim's proof did not match the creator's commitment: the nameplate is burnt. */
-        WRONG_CODE(14, 403);
+        WRONG_CODE(14, 403),
+        /** The relay cannot reach its fleet's shared store (docs/RELAY.md "A fleet"); the request may be retried. */
+        STORE_UNAVAILABLE(15, 503);
 
         public final int code;
         public final int status;

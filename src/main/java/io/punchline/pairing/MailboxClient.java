@@ -93,6 +93,8 @@ public final class MailboxClient {
             case TOO_MANY -> new PairingException(Reason.RELAY_REFUSED,
                     "too many open codes, requests or wrong codes from this device; wait a while");
             case RELAY_FULL -> new PairingException(Reason.RELAY_REFUSED, "the relay's mailbox is full; try later");
+            case STORE_UNAVAILABLE -> new PairingException(Reason.RELAY_REFUSED,
+                    "the relay cannot reach its fleet's shared store; try again shortly");
             case TOO_LARGE -> new PairingException(Reason.RELAY_REFUSED, "request too large");
             default -> new PairingException(Reason.RELAY_REFUSED, failure.name().toLowerCase().replace('_', ' '));
         };

@@ -6,10 +6,10 @@ public interface PortSet extends AutoCloseable {
     /** How many ports were opened (fewer than asked when the system refused more sockets). */
     int size();
 
-    /** Closes the ports no peer address is tied to. */
+    /** Closes the ports no peer address is tied to; they are closed when it returns. */
     void closeUnused();
 
-    /** Closes every port and forgets the addresses tied to them. */
+    /** Closes every port and forgets the addresses tied to them; they are closed when it returns. */
     @Override
     void close();
 }

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -147,17 +146,24 @@ final class SidePorts {
 
         @Override
         public void closeUnused() {
-            for (Channel channel : channels) {
-                if (!tied.containsValue(channel)) {
-                    channel.close();
-                }
-            }
+            closeAll(channels.stream().filter(channel -> !tied.containsValue(channel)).toList());
         }
 
         @Override
         public void close() {
             tied.values().removeIf(channels::contains);
-            channels.forEach(channel -> channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS));
+            closeAll(channels);
+        }
+
+        /**
+         * Closes them all at once and returns when they are closed: on the event loop (a path validated by a probe)
+         * a close is done when it returns; elsewhere this waits for the loop to do them.
+         */
+        private void closeAll(List<Channel> closing) {
+            List<ChannelFuture> closed = closing.stream().map(Channel::close).toList();
+            if (!closing.isEmpty() && !closing.get(0).eventLoop().inEventLoop()) {
+                closed.forEach(future -> future.awaitUninterruptibly(BIND_TIMEOUT_MILLIS));
+            }
         }
     }
 

@@ -37,7 +37,7 @@ import java.util.function.Function;
  * </ul>
  * Each side holds a random token (from allocate, from claim) that authorizes its later requests.
  */
-final class Mailbox {
+final class Mailbox implements MailboxStore {
 
     private static final int MAX_TOMBSTONES = 20_000;
     private static final long HOUR_NANOS = 3_600_000_000_000L;
@@ -96,7 +96,8 @@ final class Mailbox {
         this.limits = limits;
     }
 
-    synchronized Result allocate(InetAddress address, PeerId peer) {
+    @Override
+    public synchronized Result allocate(InetAddress address, PeerId peer) {
         long now = System.nanoTime();
         sweep(now);
         if (open.size() >= limits.maxOpen()) {
@@ -118,7 +119,8 @@ final class Mailbox {
         return Result.ok(new MailboxProtocol.Allocated(nameplate, token, seconds).encode());
     }
 
-    synchronized Result put(byte[] body) {
+    @Override
+    public synchronized Result put(byte[] body) {
         MailboxProtocol.Put put = decode(MailboxProtocol.Put::decode, body);
         return put == null ? Result.fail(Failure.MALFORMED) : withEntry(put.nameplate(), entry -> {
             if (!MessageDigest.isEqual(entry.creatorToken, put.token())) {
@@ -138,7 +140,8 @@ final class Mailbox {
      * A joiner's claim from {@code address} (and {@code peer}, null when anonymous): refused without a look at the
      * nameplate when this client's proofs failed {@link MailboxLimits#wrongClaimsPerHour()} times in the last hour.
      */
-    synchronized Result claim(byte[] body, InetAddress address, PeerId peer) {
+    @Override
+    public synchronized Result claim(byte[] body, InetAddress address, PeerId peer) {
         MailboxProtocol.Claim claim = decode(MailboxProtocol.Claim::decode, body);
         if (claim == null) {
             return Result.fail(Failure.MALFORMED);
@@ -172,7 +175,8 @@ final class Mailbox {
         });
     }
 
-    synchronized Result answer(byte[] body) {
+    @Override
+    public synchronized Result answer(byte[] body) {
         MailboxProtocol.Deposit deposit = decode(MailboxProtocol.Deposit::decode, body);
         return deposit == null ? Result.fail(Failure.MALFORMED) : withEntry(deposit.nameplate(), entry -> {
             if (entry.joinerToken == null || !MessageDigest.isEqual(entry.joinerToken, deposit.token())) {
@@ -189,7 +193,8 @@ final class Mailbox {
     }
 
     /** Closes a nameplate for good: the joiner's card check failed, or the creator gives up. */
-    synchronized Result burn(byte[] body) {
+    @Override
+    public synchronized Result burn(byte[] body) {
         MailboxProtocol.Ticket ticket = decode(MailboxProtocol.Ticket::decode, body);
         return ticket == null ? Result.fail(Failure.MALFORMED) : withEntry(ticket.nameplate(), entry -> {
             if (!holds(entry, ticket.token())) {
@@ -202,12 +207,12 @@ final class Mailbox {
     }
 
     /** A request body's decoder. */
-    private interface Decoder<T> {
+    interface Decoder<T> {
         T decode(byte[] body) throws WireFormatException;
     }
 
     /** The decoded body, or null when it is malformed. */
-    private static <T> T decode(Decoder<T> decoder, byte[] body) {
+    static <T> T decode(Decoder<T> decoder, byte[] body) {
         try {
             return decoder.decode(body);
         } catch (WireFormatException e) {
@@ -226,7 +231,8 @@ final class Mailbox {
      * The creator's long poll: returns as soon as the joiner answered (with its card; the nameplate is then used up)
      * or burnt the nameplate, or after the requested time with the current state.
      */
-    synchronized Result await(byte[] body) throws InterruptedException {
+    @Override
+    public synchronized Result await(byte[] body) throws InterruptedException {
         MailboxProtocol.Wait wait = decode(MailboxProtocol.Wait::decode, body);
         if (wait == null) {
             return Result.fail(Failure.MALFORMED);
@@ -280,12 +286,14 @@ final class Mailbox {
     }
 
     /** Whether {@code creator} has a nameplate open: allocated by it and not yet used, burnt or expired. */
-    synchronized boolean hasOpenCodeOf(PeerId creator) {
+    @Override
+    public synchronized boolean hasOpenCodeOf(PeerId creator) {
         sweep(System.nanoTime());
         return open.values().stream().anyMatch(entry -> creator.equals(entry.peer));
     }
 
-    synchronized int openNameplates() {
+    @Override
+    public synchronized int openNameplates() {
         sweep(System.nanoTime());
         return open.size();
     }

@@ -9,17 +9,22 @@ import io.punchline.wire.IpAddressCodec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The relay's plain-request endpoints for pairing (docs/SECURITY.md section 7.4 and 7.5), all POST:
  * <pre>
- *   /.well-known/punchline/mailbox/v2/{allocate,put,claim,answer,burn,wait}   the pairing mailbox ({@link Mailbox})
+ *   /.well-known/punchline/mailbox/v2/{allocate,put,claim,answer,burn,wait}   the pairing mailbox ({@link MailboxStore})
  *   /.well-known/punchline/peers/allow   u16 count || PeerId(32) x count  -> 204  (who may find my binds; max 256)
  *   /.well-known/punchline/peers/find    PeerId(32)                        -> 200 versioned address | 404 | 429
  * </pre>
@@ -31,16 +36,18 @@ final class MailboxEndpoint {
     static final int MAX_FINDERS = 256;
     private static final int MAX_BUCKETS = 10_000;
 
-    private final Mailbox mailbox;
+    private final MailboxStore mailbox;
+    private final PeerDirectory peers;
     private final RelayConfig config;
     private final BindDirectory directory;
     private final RequestWindow<InetAddress> perAddress;
     private final Map<PeerId, TokenBucket> findBuckets = new ConcurrentHashMap<>();
 
-    MailboxEndpoint(RelayConfig config, BindDirectory directory) {
+    MailboxEndpoint(RelayConfig config, BindDirectory directory, MailboxStore mailbox, PeerDirectory peers) {
         this.config = config;
         this.directory = directory;
-        this.mailbox = new Mailbox(config.mailbox());
+        this.mailbox = mailbox;
+        this.peers = peers;
         this.perAddress = new RequestWindow<>(config.requestsPerMinute());
     }
 
@@ -52,8 +59,8 @@ final class MailboxEndpoint {
     /** Answers a POST to {@code path} with {@code body} (at most {@link MailboxProtocol#MAX_BODY} bytes read). */
     AuthEndpoint.Answer serve(RelayConnection connection, String path, byte[] body) throws InterruptedException {
         PeerId peer = connection.peer();
-        boolean peers = path.equals(MailboxProtocol.PEERS_ALLOW) || path.equals(MailboxProtocol.PEERS_FIND);
-        if (peer == null && (peers || !config.access().allowAnonymous())) {
+        boolean peerRequest = path.equals(MailboxProtocol.PEERS_ALLOW) || path.equals(MailboxProtocol.PEERS_FIND);
+        if (peer == null && (peerRequest || !config.access().allowAnonymous())) {
             return unauthenticated();
         }
         if (body.length > MailboxProtocol.MAX_BODY) {
@@ -76,6 +83,11 @@ final class MailboxEndpoint {
         return answer(result);
     }
 
+    /** Where this relay's binds are published and peers are found. */
+    PeerDirectory peers() {
+        return peers;
+    }
+
     int openNameplates() {
         return mailbox.openNameplates();
     }
@@ -85,7 +97,7 @@ final class MailboxEndpoint {
         return mailbox.hasOpenCodeOf(creator);
     }
 
-    private Mailbox.Result allow(RelayConnection connection, byte[] body) {
+    private Mailbox.Result allow(RelayConnection connection, byte[] body) throws InterruptedException {
         ByteBuffer in = ByteBuffer.wrap(body);
         if (body.length < 2) {
             return Mailbox.Result.fail(Failure.MALFORMED);
@@ -104,10 +116,20 @@ final class MailboxEndpoint {
             finders.add(new PeerId(id));
         }
         connection.allowFinders(finders);
+        List<BindTunnel> binds = new ArrayList<>();
+        for (UdpTunnel tunnel : directory.tunnels()) {
+            if (tunnel instanceof BindTunnel bind && tunnel.connection() == connection) {
+                binds.add(bind);
+            }
+        }
+        awaitStore(peers.publish(binds));
         return Mailbox.Result.done();
     }
 
-    /** The target's current bind address, only if it is bound here and allows the asker; 404 says nothing more. */
+    /**
+     * The target's newest bind address, only if it is bound (here, or anywhere in the fleet) and allows the asker; 404
+     * says nothing more.
+     */
     private Mailbox.Result find(PeerId asker, byte[] body) {
         if (body.length != PeerId.LENGTH) {
             return Mailbox.Result.fail(Failure.MALFORMED);
@@ -118,24 +140,25 @@ final class MailboxEndpoint {
         if (!findBuckets.computeIfAbsent(asker, p -> new TokenBucket(config.mailbox().findsPerSecond())).tryTake(1)) {
             return Mailbox.Result.fail(Failure.TOO_MANY);
         }
-        PeerId target = new PeerId(body);
-        // the newest bind: a restarted peer's old bind lingers until its connection times out
-        UdpTunnel newest = null;
-        for (UdpTunnel tunnel : directory.tunnels()) {
-            RelayConnection owner = tunnel.connection();
-            if (tunnel instanceof BindTunnel && !tunnel.isClosed() && target.equals(owner.peer())
-                    && owner.finders().contains(asker)
-                    && (newest == null || tunnel.openedNanos() - newest.openedNanos() > 0)) {
-                newest = tunnel;
-            }
-        }
-        if (newest == null) {
+        InetSocketAddress address = peers.find(new PeerId(body), asker);
+        if (address == null) {
             return Mailbox.Result.fail(Failure.NOT_FOUND);
         }
-        InetSocketAddress address = newest.publicAddress();
         ByteBuffer out = ByteBuffer.allocate(IpAddressCodec.versionedLength(address));
         IpAddressCodec.writeVersioned(address, out);
         return Mailbox.Result.ok(out.array());
+    }
+
+    /** Waits for the fleet store to take a write, at most its command timeout. */
+    private static void awaitStore(CompletableFuture<Void> write) throws InterruptedException {
+        try {
+            write.get(FleetStore.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof StoreUnavailableException unavailable ? unavailable
+                    : new StoreUnavailableException("fleet store write failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException("fleet store did not answer in " + FleetStore.TIMEOUT, e);
+        }
     }
 
     private static AuthEndpoint.Answer answer(Mailbox.Result result) {

@@ -15,6 +15,8 @@ final class RelayCounters {
     final LongAdder requestsRejectedBusy = new LongAdder();
     final LongAdder connectionsRefused = new LongAdder();
     final LongAdder requestsRefused = new LongAdder();
+    /** Pairing and peer requests answered 503 because the fleet's store was unreachable. */
+    final LongAdder storeUnavailable = new LongAdder();
     private final Map<AuthFailure, LongAdder> authFailures = new EnumMap<>(AuthFailure.class);
 
     final LongAdder sessionsOpened = new LongAdder();

@@ -26,8 +26,9 @@ final class RelayMetrics {
         gauge(registry, "sessions", "Requests open now (connect-udp-bind and CONNECT-UDP), each with a UDP socket.",
                 relay, RelayServer::openSessions);
         gauge(registry, "contexts", "Contexts registered now in all open binds.", relay, RelayServer::openContexts);
-        gauge(registry, "mailbox_nameplates", "Pairing nameplates open now in the mailbox.", relay,
-                RelayServer::openNameplates);
+        gauge(registry, "mailbox_nameplates", "Pairing nameplates open now in the mailbox (the fleet's, with a fleet "
+                + "store; NaN while it is unreachable).", relay,
+                r -> r.openNameplates() < 0 ? Double.NaN : r.openNameplates());
         gauge(registry, "send_queue_bytes", "Bytes queued now to send to clients, in all connections.", relay,
                 r -> r.statistics().sendQueueBytes());
         gauge(registry, "busy_workers", "Worker threads busy now (request streams, control streams, open sessions).",
@@ -78,6 +79,8 @@ final class RelayMetrics {
                 r -> r.statistics().requestsRejectedBusy());
         counter(registry, "connections_refused", "QUIC connections closed at once: too many in all or from one client.",
                 relay, r -> r.statistics().connectionsRefused());
+        counter(registry, "store_unavailable", "Pairing and peer-finding requests answered 503 because the fleet's "
+                + "shared store was unreachable.", relay, RelayServer::storeUnavailable);
         counter(registry, "mailbox_requests", "Pairing-mailbox and peer-finding requests served.", relay,
                 r -> r.traffic().mailboxRequests());
         return registry;

@@ -21,8 +21,10 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,10 +62,13 @@ public final class RelayServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ExecutorService datagramPool;
     private final TunnelSockets sockets;
+    private final FleetStore store;
     private volatile boolean closed;
 
-    private RelayServer(RelayConfig config, TlsIdentity tlsIdentity, Identity identity) throws IOException {
+    private RelayServer(RelayConfig config, TlsIdentity tlsIdentity, Identity identity, FleetStore store)
+            throws IOException {
         this.config = config;
+        this.store = store;
         this.tlsIdentity = tlsIdentity;
         this.identity = identity;
         this.socket = new DatagramSocket(config.listen());
@@ -98,7 +103,12 @@ public final class RelayServer implements AutoCloseable {
         AuthEndpoint auth = new AuthEndpoint(identity, tlsIdentity.fingerprint(), config.access(),
                 config.requestsPerMinute(), counters);
         BindDirectory directory = new BindDirectory(config);
-        this.context = new RelayContext(config, directory, auth, new MailboxEndpoint(config, directory), policy,
+        String name = new InetSocketAddress(announced, socket.getLocalPort()).toString();
+        MailboxEndpoint mailbox = store == null
+                ? new MailboxEndpoint(config, directory, new Mailbox(config.mailbox()), new LocalPeerDirectory(directory))
+                : new MailboxEndpoint(config, directory, new RedisMailbox(store, config.mailbox()),
+                        new RedisPeerDirectory(store, name));
+        this.context = new RelayContext(config, directory, auth, mailbox, policy,
                 announced, streamExecutor, datagramPool, sockets, timer, counters, new ClientConnections(config.resources()));
         try {
             ServerConnectionConfig connectionConfig = ServerConnectionConfig.builder()
@@ -129,6 +139,14 @@ public final class RelayServer implements AutoCloseable {
      * (created on first start) or are fresh.
      */
     public static RelayServer start(RelayConfig config) throws IOException {
+        return start(config, null);
+    }
+
+    /**
+     * Starts a relay of a fleet: its pairing mailbox and peer directory are in {@code store}, shared with the fleet's
+     * other relays (null: in this process, as {@link #start(RelayConfig)}). The relay closes the store when it closes.
+     */
+    public static RelayServer start(RelayConfig config, FleetStore store) throws IOException {
         TlsIdentity tls;
         Identity identity;
         if (config.dataFolder() != null) {
@@ -138,9 +156,26 @@ public final class RelayServer implements AutoCloseable {
             tls = TlsIdentity.generate("punchline relay");
             identity = Identity.generate(new SecureRandom());
         }
-        RelayServer server = new RelayServer(config, tls, identity);
+        RelayServer server;
+        try {
+            if (store != null) {
+                store.joinAs(identity.peerId());
+            }
+            server = new RelayServer(config, tls, identity, store);
+        } catch (IOException | RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            if (e instanceof IllegalStateException) {
+                throw new IOException(e.getMessage(), e); // the relay's identity is not the fleet's
+            }
+            throw e;
+        }
         server.connector.start();
         server.logStatisticsEveryMinute();
+        if (store != null) {
+            server.refreshDirectoryEntries();
+        }
         RelayAccess access = config.access();
         LOG.info("relay listening on {} (announcing {}), TLS fingerprint {}, PeerId {}; {}{}", server.listenAddress(),
                 server.context.announcedAddress().getHostAddress(), server.fingerprint(),
@@ -182,9 +217,21 @@ public final class RelayServer implements AutoCloseable {
         return address().toString();
     }
 
-    /** Pairing nameplates currently open in the mailbox (not counting expired, burnt or used ones). */
+    /**
+     * Pairing nameplates currently open in the mailbox (not counting expired, burnt or used ones): the fleet's, with a
+     * fleet store; -1 while that store is unreachable.
+     */
     public int openNameplates() {
-        return context.mailbox().openNameplates();
+        try {
+            return context.mailbox().openNameplates();
+        } catch (StoreUnavailableException e) {
+            return -1;
+        }
+    }
+
+    /** Pairing and peer requests answered 503 since the start because the fleet's store was unreachable. */
+    public long storeUnavailable() {
+        return context.counters().storeUnavailable.sum();
     }
 
     /** Requests currently open. */
@@ -240,6 +287,27 @@ public final class RelayServer implements AutoCloseable {
         }, 1, 1, TimeUnit.MINUTES);
     }
 
+    /**
+     * Keeps this relay's binds in the fleet's directory: every {@link RedisPeerDirectory#REFRESH}, without waiting on
+     * the timer thread. After a store outage this writes again what the store missed.
+     */
+    private void refreshDirectoryEntries() {
+        long every = RedisPeerDirectory.REFRESH.toMillis();
+        timer.scheduleAtFixedRate(() -> {
+            List<BindTunnel> binds = new ArrayList<>();
+            for (UdpTunnel tunnel : context.directory().tunnels()) {
+                if (tunnel instanceof BindTunnel bind) {
+                    binds.add(bind);
+                }
+            }
+            try {
+                context.mailbox().peers().publish(binds);
+            } catch (RuntimeException e) {
+                LOG.warn("refreshing the fleet directory failed", e); // a scheduled task that throws is not run again
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
     /** kwik's counters (RTT, packets sent and lost) of each open tunnel's connection, by tunnel public address. */
     public Map<InetSocketAddress, Statistics> tunnelStatistics() {
         Map<InetSocketAddress, Statistics> result = new LinkedHashMap<>();
@@ -257,6 +325,9 @@ public final class RelayServer implements AutoCloseable {
         datagramPool.shutdownNow();
         sockets.close();
         timer.shutdownNow();
+        if (store != null) {
+            store.close();
+        }
     }
 
     private static InetAddress announceableAddress(InetSocketAddress bound) throws SocketException {

@@ -38,6 +38,8 @@ import java.util.Set;
 final class RequestDispatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatch.class);
+    /** The proxy-status detail of a pairing or peer request the fleet's store could not serve. */
+    static final String STORE_UNAVAILABLE = "fleet store unavailable";
 
     private final RelayConnection connection;
     private final QuicStream stream;
@@ -198,6 +200,9 @@ final class RequestDispatch {
         long quarterStreamId = stream.getStreamId() / 4;
         UdpTunnel[] holder = new UdpTunnel[1];
         Runnable onClosed = () -> {
+            if (holder[0] instanceof BindTunnel closed) {
+                relay.mailbox().peers().withdraw(closed);
+            }
             relay.directory().unregister(holder[0]);
             connection.detach(quarterStreamId, holder[0]);
             relay.directory().release(client);
@@ -210,6 +215,10 @@ final class RequestDispatch {
         relay.counters().sessionsOpened.increment();
         relay.directory().register(tunnel);
         connection.attach(quarterStreamId, tunnel);
+        if (tunnel instanceof BindTunnel published) {
+            // a fleet's store learns it without the request waiting; if the store is down, the refresh writes it later
+            relay.mailbox().peers().publish(List.of(published));
+        }
 
         Map<String, List<String>> fields = new LinkedHashMap<>();
         fields.put(BindHeaders.CAPSULE_PROTOCOL, List.of(BindHeaders.TRUE));
@@ -278,6 +287,12 @@ final class RequestDispatch {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             respondAndFinish(503, Map.of());
+        } catch (StoreUnavailableException e) {
+            // the fleet's shared store is down or slow: FleetStore logs it once, the metrics count each refusal
+            connection.relay().counters().storeUnavailable.increment();
+            respond(new AuthEndpoint.Answer(503,
+                    proxyStatus("proxy_internal_error; details=\"" + STORE_UNAVAILABLE + "\""),
+                    new byte[]{(byte) MailboxProtocol.Failure.STORE_UNAVAILABLE.code}));
         } catch (RuntimeException e) {
             // a bug must cost one request, never the relay
             LOG.warn("pairing request {} from {} failed", path, connection.client(), e);

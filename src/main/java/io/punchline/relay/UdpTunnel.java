@@ -49,6 +49,7 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver, TunnelSockets.
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong lastActivityNanos = new AtomicLong(System.nanoTime());
     private final long openedNanos = System.nanoTime();
+    private final long openedMillis = System.currentTimeMillis();
     private final Runnable onClosed;
     private volatile ScheduledFuture<?> idleCheck;
 
@@ -76,6 +77,11 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver, TunnelSockets.
     /** When the tunnel was opened ({@link System#nanoTime()}): peer finding answers with a PeerId's newest bind. */
     long openedNanos() {
         return openedNanos;
+    }
+
+    /** When the tunnel was opened, by the wall clock: the newest bind of a fleet's relays wins in its store. */
+    long openedMillis() {
+        return openedMillis;
     }
 
     RelayConnection connection() {

@@ -43,6 +43,8 @@ public final class NatLab implements AutoCloseable {
         EIM_APDF("eim-apdf"),
         /** Address-and-port-dependent mapping and filtering ("symmetric"). */
         APDM("apdm"),
+        /** Symmetric, allocating ports in sequence (one counter for every new flow). */
+        APDM_SEQ("apdm-seq"),
         /** A home NAT (eim-apdf) behind a carrier NAT (eim-apdf). */
         CGNAT("cgnat"),
         /** A home NAT (eim-apdf) behind a symmetric carrier NAT (apdm): address-and-port-dependent mapping overall. */

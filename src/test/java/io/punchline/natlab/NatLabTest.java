@@ -63,6 +63,7 @@ class NatLabTest {
         sites.put("sym", Site.of(NatType.APDM));
         sites.put("cg", Site.of(NatType.CGNAT));
         sites.put("cgs", Site.of(NatType.CGNAT_SYM));
+        sites.put("seq", Site.of(NatType.APDM_SEQ));
         sites.put("sh", Site.of(NatType.EIM_APDF).withHosts(2));
         sites.put("hp", Site.of(NatType.EIM_APDF).withHosts(2).withHairpin());
         sites.put("fchp", Site.of(NatType.EIM_EIF).withHosts(2).withHairpin());
@@ -106,6 +107,7 @@ class NatLabTest {
             "sym, apdm,     ADDRESS_AND_PORT_DEPENDENT, ADDRESS_AND_PORT_DEPENDENT",
             "cg,  cgnat,    ENDPOINT_INDEPENDENT,       ADDRESS_AND_PORT_DEPENDENT",
             "cgs, cgnat-sym, ADDRESS_AND_PORT_DEPENDENT, ADDRESS_AND_PORT_DEPENDENT",
+            "seq, apdm-seq, ADDRESS_AND_PORT_DEPENDENT, ADDRESS_AND_PORT_DEPENDENT",
     })
     void natBehavesAsNamed(String site, String type, Mapping mapping, Filtering filtering) throws IOException {
         lab.flush(site);

@@ -28,7 +28,11 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Pairing through a real relay on loopback (docs/SECURITY.md section 7): mailbox rules and peer finding. */
+/**
+ * Pairing through a real relay on loopback (docs/SECURITY.md section 7): mailbox rules and peer finding, with the
+ * relay's own in-process mailbox; {@link FleetPairingRelayTest} runs the same tests with the mailbox and the peer
+ * directory in a fleet's Redis.
+ */
 @Timeout(120)
 class PairingRelayTest {
 
@@ -39,8 +43,13 @@ class PairingRelayTest {
     private final List<AutoCloseable> open = new ArrayList<>();
 
     private RelayAddress start(RelayConfig config) throws Exception {
-        relay = RelayServer.start(config);
+        relay = startRelay(config);
         return relay.address();
+    }
+
+    /** The relay under test. */
+    RelayServer startRelay(RelayConfig config) throws Exception {
+        return RelayServer.start(config);
     }
 
     private static RelayConfig loopback() {

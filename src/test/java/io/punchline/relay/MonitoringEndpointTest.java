@@ -127,7 +127,8 @@ class MonitoringEndpointTest {
                 .containsEntry("punchline_relay_datagrams_dropped_total{cause=\"send_queue_full\"}", 0.0)
                 .containsEntry("punchline_relay_auth_failures_total{cause=\"bad_proof\"}", 0.0)
                 .containsEntry("punchline_relay_requests_timed_out_total", 0.0)
-                .containsEntry("punchline_relay_mailbox_requests_total", 0.0);
+                .containsEntry("punchline_relay_mailbox_requests_total", 0.0)
+                .containsEntry("punchline_relay_store_unavailable_total", 0.0);
     }
 
     @Test
