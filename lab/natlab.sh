@@ -4,8 +4,8 @@
 # Documentation: docs/NATLAB.md. Needs root, iproute2, nftables, conntrack; ethtool and gcc for shaping.
 #
 #   natlab.sh check
-#   natlab.sh up      --prefix P --site NAME:TYPE[,hosts=N][,hairpin] ... [--delay NAME:20ms] [--loss NAME:1%]
-#                     [--owner PID]
+#   natlab.sh up      --prefix P --site NAME:TYPE[,hosts=N][,hairpin][,v6] ... [--delay NAME:20ms] [--loss NAME:1%]
+#                     [--owner PID]      (v6: global IPv6 behind a stateful firewall too; TYPE v6only: IPv6 only)
 #   natlab.sh down    --prefix P          (idempotent; also cleans up after a crashed run)
 #   natlab.sh gc                          (down for every lab whose --owner process is gone)
 #   natlab.sh info    --prefix P
@@ -20,7 +20,8 @@
 #   natlab.sh counted --prefix P SITE     (that table, as nft -j prints it)
 #
 # The lab never touches the root namespace's interfaces: every link is created directly between lab
-# namespaces, so no packet can leave the lab. Addresses: 198.18.0.0/15 internet, 10.x LANs.
+# namespaces, so no packet can leave the lab. Addresses: 198.18.0.0/15 internet, 10.x LANs; with IPv6 sites
+# also 2001:db8::/64 internet and 2001:db8:i::/64 for site i (documentation prefix 2001:db8::/32).
 set -Eeuo pipefail
 
 readonly STATE_DIR=${NATLAB_STATE_DIR:-/run/natlab}
@@ -31,14 +32,17 @@ readonly BUILD_DIR=${NATLAB_BUILD_DIR:-/tmp/natlab-build}
 readonly RELAY_IP=198.18.0.10
 readonly AUX_IP=198.18.0.11
 readonly INET_LEN=15
+readonly V6=2001:db8                  # the IPv6 internet: V6::/64, site i's LAN V6:i::/64 (its /48 routed to it)
+readonly RELAY_IP6=$V6::10
+readonly AUX_IP6=$V6::11
 readonly MAP_TIMEOUT=120s      # NAT-map entries live as long as an answered UDP conntrack entry
 readonly SHAPER_LIFETIME=${NATLAB_SHAPER_LIFETIME:-14400}   # seconds; an orphaned shaper exits by itself
-readonly TYPES="public eim-eif eim-adf eim-apdf apdm apdm-seq cgnat cgnat-sym"
+readonly TYPES="public eim-eif eim-adf eim-apdf apdm apdm-seq cgnat cgnat-sym v6only"
 
 PREFIX=""
 OWNER=""
 declare -a SITE_NAMES=()
-declare -A SITE_TYPE=() SITE_HOSTS=() SITE_HAIRPIN=() SITE_INDEX=() SITE_DELAY=() SITE_LOSS=()
+declare -A SITE_TYPE=() SITE_HOSTS=() SITE_HAIRPIN=() SITE_INDEX=() SITE_DELAY=() SITE_LOSS=() SITE_V6=()
 
 die() { echo "natlab: error: $*" >&2; exit 1; }
 log() { [[ ${NATLAB_QUIET:-0} == 1 ]] || echo "natlab: $*" >&2; }
@@ -91,7 +95,7 @@ save_state() {
     echo "prefix $PREFIX"
     echo "owner ${OWNER:-0}"
     for s in "${SITE_NAMES[@]}"; do
-      echo "site $s ${SITE_TYPE[$s]} ${SITE_INDEX[$s]} ${SITE_HOSTS[$s]} ${SITE_HAIRPIN[$s]} ${SITE_DELAY[$s]:-0} ${SITE_LOSS[$s]:-0}"
+      echo "site $s ${SITE_TYPE[$s]} ${SITE_INDEX[$s]} ${SITE_HOSTS[$s]} ${SITE_HAIRPIN[$s]} ${SITE_DELAY[$s]:-0} ${SITE_LOSS[$s]:-0} ${SITE_V6[$s]:-0}"
     done
   } >"$f.tmp"
   mv "$f.tmp" "$f"
@@ -100,13 +104,13 @@ save_state() {
 load_state() {
   local f; f=$(state_file)
   [[ -f $f ]] || die "no lab with prefix '$PREFIX' (no $f)"
-  local kind a b c d e f2 g
-  while read -r kind a b c d e f2 g; do
+  local kind a b c d e f2 g h
+  while read -r kind a b c d e f2 g h; do
     case $kind in
       owner) OWNER=$a ;;
       site)
         SITE_NAMES+=("$a"); SITE_TYPE[$a]=$b; SITE_INDEX[$a]=$c; SITE_HOSTS[$a]=$d; SITE_HAIRPIN[$a]=$e
-        SITE_DELAY[$a]=$f2; SITE_LOSS[$a]=$g ;;
+        SITE_DELAY[$a]=$f2; SITE_LOSS[$a]=$g; SITE_V6[$a]=${h:-0} ;;
     esac
   done <"$f"
 }
@@ -115,9 +119,11 @@ load_state() {
 
 ns_name() { echo "$PREFIX-$1"; }
 
-# mkns NAME FORWARD(0|1): a namespace with lo up, IPv6 off, no redirects, rp_filter off.
+# mkns NAME FORWARD(0|1) [V6FORWARD(0|1)]: a namespace with lo up, IPv6 off, no redirects, rp_filter off; with a
+# third argument IPv6 on (forwarding as given): static addresses only (no router advertisements, no autoconfiguration),
+# no duplicate address detection (an address is usable at once), no redirects.
 mkns() {
-  local ns; ns=$(ns_name "$1")
+  local ns v6=${3:-}; ns=$(ns_name "$1")
   ip netns add "$ns"
   nsx "$ns" sh -c "
     echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
@@ -128,13 +134,29 @@ mkns() {
       echo 0 > /proc/sys/net/ipv4/conf/\$k/accept_redirects
       echo 0 > /proc/sys/net/ipv4/conf/\$k/rp_filter
     done"
+  if [[ -n $v6 ]]; then
+    nsx "$ns" sh -c "
+      for k in all default; do
+        echo 0 > /proc/sys/net/ipv6/conf/\$k/accept_ra
+        echo 0 > /proc/sys/net/ipv6/conf/\$k/autoconf
+        echo 0 > /proc/sys/net/ipv6/conf/\$k/accept_dad
+        echo 0 > /proc/sys/net/ipv6/conf/\$k/accept_redirects
+        echo $v6 > /proc/sys/net/ipv6/conf/\$k/forwarding
+        echo 0 > /proc/sys/net/ipv6/conf/\$k/disable_ipv6
+      done"
+  fi
   ip -n "$ns" link set lo up
 }
 
-# A bridge whose frames do not pass through the namespace's netfilter.
+# A bridge whose frames do not pass through the namespace's netfilter; with a third argument 1 (IPv6 crosses it),
+# without multicast snooping, so neighbour discovery's multicast always floods.
 mkbridge() {
   local ns=$1 br=$2
-  ip -n "$ns" link add "$br" type bridge
+  if [[ ${3:-0} == 1 ]]; then
+    ip -n "$ns" link add "$br" type bridge mcast_snooping 0
+  else
+    ip -n "$ns" link add "$br" type bridge
+  fi
   if nsx "$ns" test -e /proc/sys/net/bridge/bridge-nf-call-iptables; then
     # shellcheck disable=SC2016 # expanded by the inner sh
     nsx "$ns" sh -c 'for f in /proc/sys/net/bridge/bridge-nf-call-*; do echo 0 > "$f"; done'
@@ -228,6 +250,32 @@ nat_rules() {
   echo "}"
 }
 
+# firewall6_rules WAN_IF: a v6 site router's IPv6 ruleset (table ip6 natlab6), a home router's IPv6 default: no NAT
+# (the hosts' global addresses are what the internet sees), outbound from the LAN passes, inbound only as return
+# traffic of a flow the LAN started (conntrack: the exact remote address and port); ICMPv6 to the router itself passes
+# (neighbour discovery on the WAN link).
+firewall6_rules() {
+  local wan=$1
+  echo "table ip6 natlab6 {"
+  echo "  chain inbound {"
+  echo "    type filter hook input priority filter; policy accept;"
+  echo "    iifname \"$wan\" ct state established,related accept"
+  echo "    iifname \"$wan\" meta l4proto ipv6-icmp accept"
+  echo "    iifname \"$wan\" drop"
+  echo "  }"
+  echo "  chain through {"
+  echo "    type filter hook forward priority filter; policy accept;"
+  echo "    ct state established,related accept"
+  echo "    iifname \"lan0\" oifname \"$wan\" accept"
+  echo "    iifname \"$wan\" drop"
+  echo "  }"
+  echo "}"
+}
+
+wan6() { echo "$V6::$1:1"; }   # site i's IPv6 WAN address (router or public host)
+lan6() { echo "$V6:$1::"; }    # site i's IPv6 LAN /64 (router ::1, hosts ::2, ::3, ...)
+lab_v6() { local s; for s in "${SITE_NAMES[@]}"; do ((${SITE_V6[$s]:-0})) && return 0; done; return 1; }
+
 # ----------------------------------------------------------------------------------------------- up
 
 parse_duration_ms() { # 20ms | 1s | 20 -> milliseconds
@@ -247,13 +295,14 @@ parse_loss_ppm() { # 1% | 0.5% -> parts per million
 
 add_site_spec() {
   local spec=$1 name type rest opt
-  [[ $spec == *:* ]] || die "bad --site '$spec' (NAME:TYPE[,hosts=N][,hairpin])"
+  [[ $spec == *:* ]] || die "bad --site '$spec' (NAME:TYPE[,hosts=N][,hairpin][,v6])"
   name=${spec%%:*}; rest=${spec#*:}
   type=${rest%%,*}
   valid_site "$name" || die "bad site name '$name' (a-z0-9, at most 8, not relay/aux/inet)"
   [[ " $TYPES " == *" $type "* ]] || die "unknown NAT type '$type' (one of: $TYPES)"
   [[ -z ${SITE_TYPE[$name]:-} ]] || die "site '$name' given twice"
-  SITE_NAMES+=("$name"); SITE_TYPE[$name]=$type; SITE_HOSTS[$name]=1; SITE_HAIRPIN[$name]=0
+  SITE_NAMES+=("$name"); SITE_TYPE[$name]=$type; SITE_HOSTS[$name]=1; SITE_HAIRPIN[$name]=0; SITE_V6[$name]=0
+  [[ $type == v6only ]] && SITE_V6[$name]=1
   SITE_INDEX[$name]=${#SITE_NAMES[@]}
   if [[ $rest == *,* ]]; then
     local IFS=,
@@ -261,14 +310,18 @@ add_site_spec() {
       case $opt in
         hosts=[1-9]) SITE_HOSTS[$name]=${opt#hosts=} ;;
         hairpin) SITE_HAIRPIN[$name]=1 ;;
+        v6) SITE_V6[$name]=1 ;;
         *) die "bad site option '$opt' in '$spec'" ;;
       esac
     done
   fi
   case $type in
     public) ((SITE_HOSTS[$name] == 1)) || die "a public site has one host" ;&
-    apdm | apdm-seq | cgnat | cgnat-sym) ((SITE_HAIRPIN[$name] == 0)) || die "hairpin is built for eim-* sites only" ;;
+    apdm | apdm-seq | cgnat | cgnat-sym | v6only) ((SITE_HAIRPIN[$name] == 0)) || die "hairpin is built for eim-* sites only" ;;
   esac
+  if [[ $type == cgnat || $type == cgnat-sym ]] && ((SITE_V6[$name])); then
+    die "v6 is not built behind a carrier NAT (cgnat, cgnat-sym): use it on public, eim-*, apdm or apdm-seq sites"
+  fi
 }
 
 site_of() { local s=${1%%:*}; [[ -n ${SITE_TYPE[$s]:-} ]] || die "--delay/--loss for unknown site '$s'"; echo "$s"; }
@@ -276,15 +329,17 @@ site_of() { local s=${1%%:*}; [[ -n ${SITE_TYPE[$s]:-} ]] || die "--delay/--loss
 setup_site() {
   local s=$1 i=${SITE_INDEX[$1]} type=${SITE_TYPE[$1]} n=${SITE_HOSTS[$1]} hp=${SITE_HAIRPIN[$1]}
   local wan_ip="198.18.$i.1" lan="10.$i.0" uplink k mode
-  local shaped=0
+  local shaped=0 v6=${SITE_V6[$1]:-0} v6arg="" forward=1
   [[ ${SITE_DELAY[$s]:-0} != 0 || ${SITE_LOSS[$s]:-0} != 0 ]] && shaped=1
-  log "site $s: $type (index $i, hosts $n, hairpin $hp, delay ${SITE_DELAY[$s]:-0}ms, loss ${SITE_LOSS[$s]:-0}ppm)"
+  if ((v6)); then v6arg=1; fi
+  [[ $type == v6only ]] && forward=0   # the router routes no IPv4 for the LAN
+  log "site $s: $type (index $i, hosts $n, hairpin $hp, delay ${SITE_DELAY[$s]:-0}ms, loss ${SITE_LOSS[$s]:-0}ppm)${v6arg:+ with IPv6}"
 
   if [[ $type == public ]]; then
     uplink=$s-h1
-    mkns "$uplink" 0
+    mkns "$uplink" 0 ${v6arg:+0}
   else
-    mkns "$s-r" 1
+    mkns "$s-r" "$forward" ${v6arg:+1}
     uplink=$s-r
     [[ $type == cgnat || $type == cgnat-sym ]] && { mkns "$s-c" 1; uplink=$s-c; }
   fi
@@ -298,6 +353,7 @@ setup_site() {
     inet_port "$(ns_name "$uplink")" wan0 "s-$s"
   fi
   ip -n "$(ns_name "$uplink")" addr add "$wan_ip/$INET_LEN" dev wan0
+  if ((v6)); then ip -n "$(ns_name "$uplink")" addr add "$(wan6 "$i")/64" dev wan0 nodad; fi
 
   [[ $type == public ]] && return 0
 
@@ -305,7 +361,9 @@ setup_site() {
   case $type in
     eim-eif) mode=eif ;; eim-adf) mode=adf ;; eim-apdf | cgnat | cgnat-sym) mode=apdf ;; apdm) mode=apdm ;; apdm-seq) mode=apdm-seq ;;
   esac
-  if [[ $type == cgnat || $type == cgnat-sym ]]; then
+  if [[ $type == v6only ]]; then
+    : # no IPv4 on the LAN: the router keeps its IPv4 WAN address only, and forwards no IPv4
+  elif [[ $type == cgnat || $type == cgnat-sym ]]; then
     # carrier: 198.18.i.1 outside, 10.(100+i).0.1 towards the home router; home router 10.(100+i).0.2.
     # cgnat: both layers eim-apdf; cgnat-sym: a symmetric carrier (apdm) in front of the eim-apdf home router
     local c cg="10.$((100 + i)).0" carrier=apdf; c=$(ns_name "$s-c")
@@ -319,14 +377,39 @@ setup_site() {
   else
     nat_rules wan0 "$wan_ip" "$lan.0/24" "$mode" "$hp" | nsx "$r" nft -f -
   fi
-  mkbridge "$r" lan0
-  ip -n "$r" addr add "$lan.1/24" dev lan0
+  if ((v6)); then firewall6_rules wan0 | nsx "$r" nft -f -; fi
+  mkbridge "$r" lan0 "$v6"
+  [[ $type == v6only ]] || ip -n "$r" addr add "$lan.1/24" dev lan0
+  if ((v6)); then ip -n "$r" addr add "$(lan6 "$i")1/64" dev lan0 nodad; fi
   for ((k = 1; k <= n; k++)); do
-    mkns "$s-h$k" 0
+    mkns "$s-h$k" 0 ${v6arg:+0}
     veth "$r" "h$k" "$(ns_name "$s-h$k")" eth0
     ip -n "$r" link set "h$k" master lan0
-    ip -n "$(ns_name "$s-h$k")" addr add "$lan.$((k + 1))/24" dev eth0
-    ip -n "$(ns_name "$s-h$k")" route add default via "$lan.1"
+    if [[ $type != v6only ]]; then
+      ip -n "$(ns_name "$s-h$k")" addr add "$lan.$((k + 1))/24" dev eth0
+      ip -n "$(ns_name "$s-h$k")" route add default via "$lan.1"
+    fi
+    if ((v6)); then
+      ip -n "$(ns_name "$s-h$k")" addr add "$(lan6 "$i")$((k + 1))/64" dev eth0 nodad
+      ip -n "$(ns_name "$s-h$k")" -6 route add default via "$(lan6 "$i")1"
+    fi
+  done
+}
+
+# every IPv6 namespace on the internet (relay, aux, the v6 sites' routers and public hosts) reaches each v6 site's
+# /48 through that site's WAN address (the IPv4 internet needs no routes: it is one /15 on the bridge)
+v6_routes() {
+  local s t i ns
+  for s in "${SITE_NAMES[@]}"; do
+    ((SITE_V6[$s])) && [[ ${SITE_TYPE[$s]} != public ]] || continue
+    i=${SITE_INDEX[$s]}
+    for t in relay aux "${SITE_NAMES[@]}"; do
+      case $t in
+        relay | aux) ns=$(ns_name "$t") ;;
+        *) [[ $t != "$s" ]] && ((SITE_V6[$t])) || continue; ns=$(edge_ns "$t") ;;
+      esac
+      ip -n "$ns" -6 route add "$V6:$i::/48" via "$(wan6 "$i")"
+    done
   done
 }
 
@@ -382,6 +465,11 @@ cmd_up() {
   [[ $(id -u) == 0 ]] || die "must run as root"
   local miss; miss=$(missing_tools); [[ -z $miss ]] || die "missing tools: $miss"
   [[ -z $(lab_namespaces) ]] || die "namespaces with prefix '$PREFIX-' exist already; run: $0 down --prefix $PREFIX"
+  local v6arg=""
+  if lab_v6; then
+    [[ -d /proc/sys/net/ipv6 ]] || die "IPv6 sites need a kernel with IPv6 (no /proc/sys/net/ipv6)"
+    v6arg=0
+  fi
   save_state
   local main_pid=$BASHPID
   # shellcheck disable=SC2154 # rc is assigned inside the trap
@@ -390,16 +478,21 @@ cmd_up() {
   trap 'exit 130' INT TERM
 
   mkns inet 0
-  mkbridge "$(ns_name inet)" br0
-  mkns relay 0
+  mkbridge "$(ns_name inet)" br0 ${v6arg:+1}
+  mkns relay 0 $v6arg
   inet_port "$(ns_name relay)" eth0 relay
   ip -n "$(ns_name relay)" addr add "$RELAY_IP/$INET_LEN" dev eth0
-  mkns aux 0
+  mkns aux 0 $v6arg
   inet_port "$(ns_name aux)" eth0 aux
   ip -n "$(ns_name aux)" addr add "$AUX_IP/$INET_LEN" dev eth0
+  if [[ -n $v6arg ]]; then
+    ip -n "$(ns_name relay)" addr add "$RELAY_IP6/64" dev eth0 nodad
+    ip -n "$(ns_name aux)" addr add "$AUX_IP6/64" dev eth0 nodad
+  fi
 
   local s
   for s in "${SITE_NAMES[@]}"; do setup_site "$s"; done
+  if [[ -n $v6arg ]]; then v6_routes; fi
   start_shapers
   trap - ERR EXIT INT TERM
   cmd_info
@@ -456,20 +549,26 @@ cmd_info() {
   [[ -n $PREFIX ]] || die "--prefix is required"
   ((${#SITE_NAMES[@]})) || load_state
   echo "prefix=$PREFIX"
-  echo "host=relay ns=$(ns_name relay) address=$RELAY_IP"
-  echo "host=aux ns=$(ns_name aux) address=$AUX_IP"
-  local s i k hosts nss
+  local v6info=""
+  if lab_v6; then v6info=" address6=$RELAY_IP6"; fi
+  echo "host=relay ns=$(ns_name relay) address=$RELAY_IP$v6info"
+  if lab_v6; then v6info=" address6=$AUX_IP6"; fi
+  echo "host=aux ns=$(ns_name aux) address=$AUX_IP$v6info"
+  local s i k hosts nss hosts6
   for s in "${SITE_NAMES[@]}"; do
-    i=${SITE_INDEX[$s]}; hosts=""; nss=""
+    i=${SITE_INDEX[$s]}; hosts=""; nss=""; hosts6=""; v6info=""
     if [[ ${SITE_TYPE[$s]} == public ]]; then
-      hosts="198.18.$i.1"; nss=$(ns_name "$s-h1")
+      hosts="198.18.$i.1"; nss=$(ns_name "$s-h1"); hosts6=$(wan6 "$i")
     else
       for ((k = 1; k <= SITE_HOSTS[$s]; k++)); do
-        hosts+="${hosts:+,}10.$i.0.$((k + 1))"; nss+="${nss:+,}$(ns_name "$s-h$k")"
+        [[ ${SITE_TYPE[$s]} == v6only ]] || hosts+="${hosts:+,}10.$i.0.$((k + 1))"
+        nss+="${nss:+,}$(ns_name "$s-h$k")"; hosts6+="${hosts6:+,}$(lan6 "$i")$((k + 1))"
       done
     fi
+    # v6 sites: the WAN's IPv6 address and the hosts' global ones (what the internet sees: no NAT66)
+    if ((${SITE_V6[$s]:-0})); then v6info=" wan6=$(wan6 "$i") hosts6=$hosts6"; fi
     echo "site=$s type=${SITE_TYPE[$s]} public=198.18.$i.1 hosts=$hosts ns=$nss hairpin=${SITE_HAIRPIN[$s]}" \
-      "delay_ms=${SITE_DELAY[$s]:-0} loss_ppm=${SITE_LOSS[$s]:-0}"
+      "delay_ms=${SITE_DELAY[$s]:-0} loss_ppm=${SITE_LOSS[$s]:-0}$v6info"
   done
 }
 
@@ -518,6 +617,7 @@ cmd_flush() {
     [[ -n ${SITE_TYPE[$s]:-} ]] || die "unknown site '$s'"
     [[ ${SITE_TYPE[$s]} == public ]] && continue
     flush_ns "$(ns_name "$s-r")"
+    if ((${SITE_V6[$s]:-0})); then nsx "$(ns_name "$s-r")" conntrack -F -f ipv6 >/dev/null 2>&1 || true; fi
     [[ ${SITE_TYPE[$s]} == cgnat || ${SITE_TYPE[$s]} == cgnat-sym ]] && flush_ns "$(ns_name "$s-c")"
   done
   return 0

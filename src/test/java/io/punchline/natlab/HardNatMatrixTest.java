@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * port-restricted one, both ways, and symmetric x symmetric; each cell run {@link #RUNS} times in a fresh lab, with the
  * dialler site's packets to the listener's public address counted on its outermost router. Writes
  * {@code target/NAT-MATRIX-HARD.md}, and its table as the section {@value #HARD_SECTION} of the
- * {@code -Dnatlab.matrix.output} file; {@link NatMatrixTest} keeps this part of that file and this test keeps that one's,
- * so the file has both whichever runs first, and running one test alone replaces only its own part.
+ * {@code -Dnatlab.matrix.output} file ({@link MatrixFile}: each of the matrix tests replaces only its own part of that
+ * file and keeps the others', so the file has all of them whichever runs first).
  */
 @Tag("lab")
 @Timeout(value = 40, unit = TimeUnit.MINUTES)
@@ -152,9 +152,7 @@ class HardNatMatrixTest {
         Files.writeString(Path.of("target", "NAT-MATRIX-HARD.md"), section);
         String output = System.getProperty("natlab.matrix.output");
         if (output != null && !output.isBlank()) {
-            Path file = Path.of(output);
-            String main = Files.exists(file) ? mainPart(Files.readString(file)) : "";
-            Files.writeString(file, main.isEmpty() ? section : main + "\n" + section);
+            MatrixFile.write(Path.of(output), HARD_SECTION, section);
         }
         System.out.println(section);
 
@@ -228,18 +226,6 @@ class HardNatMatrixTest {
             return new HardRun(connected, direct != null, ms, peerPackets, peerPackets - directFlow, flows.size(),
                     sourcePorts, destinationPorts, session, note);
         }
-    }
-
-    /** The text of a matrix file before its hard-NAT section (all of it when it has none). */
-    static String mainPart(String file) {
-        int at = file.startsWith(HARD_SECTION) ? 0 : file.indexOf("\n" + HARD_SECTION);
-        return (at < 0 ? file : file.substring(0, at)).stripTrailing() + (at == 0 ? "" : "\n");
-    }
-
-    /** The hard-NAT section of a matrix file, from its heading to the end ("" when it has none). */
-    static String hardPart(String file) {
-        int at = file.startsWith(HARD_SECTION) ? 0 : file.indexOf("\n" + HARD_SECTION);
-        return at < 0 ? "" : file.substring(at == 0 ? 0 : at + 1);
     }
 
     static String hardTable(Map<HardCell, List<HardRun>> results) {

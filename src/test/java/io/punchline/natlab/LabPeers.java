@@ -32,11 +32,24 @@ final class LabPeers implements AutoCloseable {
     final String relayContact;
 
     LabPeers(NatLab lab, Path work) throws IOException {
+        this(lab, work, false);
+    }
+
+    /**
+     * With {@code ipv6}, the relay listens on {@code [::]:4433}, one dual-stack socket, and announces the relay host's
+     * IPv6 address (a lab with an IPv6 site): its contact, {@link #relayContact}, is {@code [2001:db8::10]:4433#...}.
+     */
+    LabPeers(NatLab lab, Path work, boolean ipv6) throws IOException {
         this.lab = lab;
         this.work = work;
         Files.createDirectories(work);
-        Process relay = start("relay", "relay", List.of("relay", "--listen",
-                lab.relayHost().getHostAddress() + ":" + RELAY_PORT, "--data-dir", work.resolve("relay").toString()));
+        List<String> listen = ipv6
+                ? List.of("--listen", "[::]:" + RELAY_PORT, "--public-address", lab.relayHost6().getHostAddress())
+                : List.of("--listen", lab.relayHost().getHostAddress() + ":" + RELAY_PORT);
+        List<String> args = new ArrayList<>(List.of("relay"));
+        args.addAll(listen);
+        args.addAll(List.of("--data-dir", work.resolve("relay").toString()));
+        Process relay = start("relay", "relay", args);
         relayContact = firstLine(relay, Duration.ofSeconds(60));
     }
 

@@ -47,10 +47,15 @@ public final class NatClassifier {
 
     /** {@code copies}: datagrams per probe (more on lossy links); {@code negativeWaitMs}: how long "nothing arrives" waits. */
     public NatClassifier(NatLab lab, ProbeAgent relay, ProbeAgent aux, int copies, int negativeWaitMs) {
+        this(relay, aux, lab.relayHost(), lab.auxHost(), copies, negativeWaitMs);
+    }
+
+    /** With the servers' addresses given, e.g. their IPv6 ones ({@link NatLab#relayHost6()}, {@link NatLab#auxHost6()}). */
+    public NatClassifier(ProbeAgent relay, ProbeAgent aux, InetAddress relayIp, InetAddress auxIp, int copies, int negativeWaitMs) {
         this.relay = relay;
         this.aux = aux;
-        this.relayIp = lab.relayHost();
-        this.auxIp = lab.auxHost();
+        this.relayIp = relayIp;
+        this.auxIp = auxIp;
         this.copies = copies;
         this.negativeWaitMs = negativeWaitMs;
     }

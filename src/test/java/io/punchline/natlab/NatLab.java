@@ -1,24 +1,18 @@
 package io.punchline.natlab;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A NAT lab for tests: a thin Java wrapper over {@code lab/natlab.sh} (see docs/NATLAB.md). Needs root.
@@ -32,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  * Targets for {@link #exec}: {@code relay}, {@code aux}, {@code internet}, a site name (its first host), or
  * {@code SITE-hN} (its N-th host), {@code SITE-r} (its router), {@code SITE-c} (a cgnat or cgnat-sym site's carrier).
+ * IPv6 (docs/NATLAB.md, "IPv6"): {@link Site#withIpv6()} and {@link NatType#V6ONLY} sites, {@link #ipv6Address} and
+ * {@link #relayHost6()}.
  */
 public final class NatLab implements AutoCloseable {
 
@@ -52,7 +48,9 @@ public final class NatLab implements AutoCloseable {
         /** A home NAT (eim-apdf) behind a carrier NAT (eim-apdf). */
         CGNAT("cgnat"),
         /** A home NAT (eim-apdf) behind a symmetric carrier NAT (apdm): address-and-port-dependent mapping overall. */
-        CGNAT_SYM("cgnat-sym");
+        CGNAT_SYM("cgnat-sym"),
+        /** No IPv4 at all: the hosts have global IPv6 addresses only, behind the router's stateful IPv6 firewall. */
+        V6ONLY("v6only");
 
         private final String scriptName;
 
@@ -65,23 +63,31 @@ public final class NatLab implements AutoCloseable {
         }
     }
 
-    /** A site: its NAT, the number of hosts behind it, hairpinning, and shaping of its WAN link (each way). */
-    public record Site(NatType type, int hosts, boolean hairpin, int delayMs, double lossPercent) {
+    /**
+     * A site: its NAT, the number of hosts behind it, hairpinning, shaping of its WAN link (each way), and whether its
+     * hosts have global IPv6 addresses too (behind a stateful firewall on the router; always for {@link NatType#V6ONLY}).
+     */
+    public record Site(NatType type, int hosts, boolean hairpin, int delayMs, double lossPercent, boolean ipv6) {
         public static Site of(NatType type) {
-            return new Site(type, 1, false, 0, 0);
+            return new Site(type, 1, false, 0, 0, type == NatType.V6ONLY);
         }
 
         public Site withHosts(int n) {
-            return new Site(type, n, hairpin, delayMs, lossPercent);
+            return new Site(type, n, hairpin, delayMs, lossPercent, ipv6);
         }
 
         public Site withHairpin() {
-            return new Site(type, hosts, true, delayMs, lossPercent);
+            return new Site(type, hosts, true, delayMs, lossPercent, ipv6);
         }
 
         /** Delay added in each direction of the site's WAN link, and loss in each direction, in percent. */
         public Site withShaping(int delayMs, double lossPercent) {
-            return new Site(type, hosts, hairpin, delayMs, lossPercent);
+            return new Site(type, hosts, hairpin, delayMs, lossPercent, ipv6);
+        }
+
+        /** Dual-stack: the hosts get a global IPv6 address too ({@code natlab.sh} site option {@code v6}). */
+        public Site withIpv6() {
+            return new Site(type, hosts, hairpin, delayMs, lossPercent, true);
         }
     }
 
@@ -90,9 +96,7 @@ public final class NatLab implements AutoCloseable {
 
     private final Path script;
     private final String prefix;
-    private final Map<String, String> namespaces = new HashMap<>();
-    private final Map<String, InetAddress> publicAddresses = new HashMap<>();
-    private final Map<String, List<InetAddress>> hostAddresses = new HashMap<>();
+    private LabInfo info = new LabInfo();
     private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
     private boolean closed;
 
@@ -138,8 +142,8 @@ public final class NatLab implements AutoCloseable {
             return Optional.of("the NAT lab needs Linux network namespaces");
         }
         try {
-            Result r = run(script, COMMAND_TIMEOUT, List.of("check"));
-            return r.exitCode == 0 ? Optional.empty() : Optional.of(r.stdout.strip().replace('\n', ';'));
+            LabShell.Result r = LabShell.run(script, COMMAND_TIMEOUT, List.of("check"));
+            return r.exitCode() == 0 ? Optional.empty() : Optional.of(r.stdout().strip().replace('\n', ';'));
         } catch (IOException e) {
             return Optional.of("cannot run " + script + ": " + e.getMessage());
         }
@@ -164,6 +168,9 @@ public final class NatLab implements AutoCloseable {
             if (site.hairpin()) {
                 spec.append(",hairpin");
             }
+            if (site.ipv6() && site.type() != NatType.V6ONLY) {
+                spec.append(",v6");
+            }
             args.addAll(List.of("--site", spec.toString()));
             if (site.delayMs() > 0) {
                 args.addAll(List.of("--delay", name + ":" + site.delayMs() + "ms"));
@@ -172,58 +179,26 @@ public final class NatLab implements AutoCloseable {
                 args.addAll(List.of("--loss", name + ":" + String.format(Locale.ROOT, "%.4f", site.lossPercent()).replaceAll("\\.?0+$", "") + "%"));
             }
         });
-        Result r = run(script, UP_TIMEOUT, args);
-        if (r.exitCode != 0) {
-            run(script, COMMAND_TIMEOUT, List.of("down", "--prefix", prefix));
-            throw new IOException("natlab up failed (" + r.exitCode + "): " + r.stderr);
+        LabShell.Result r = LabShell.run(script, UP_TIMEOUT, args);
+        if (r.exitCode() != 0) {
+            LabShell.run(script, COMMAND_TIMEOUT, List.of("down", "--prefix", prefix));
+            throw new IOException("natlab up failed (" + r.exitCode() + "): " + r.stderr());
         }
         NatLab lab = new NatLab(script, prefix);
-        lab.parseInfo(r.stdout);
+        lab.info = LabInfo.parse(prefix, r.stdout());
         return lab;
     }
 
     /** Tears down any lab with this prefix (a leftover of a crashed run), and labs whose owner process is gone. */
     public static void cleanLeftovers(String prefix) throws IOException {
         Path script = script();
-        run(script, COMMAND_TIMEOUT, List.of("gc"));
-        run(script, COMMAND_TIMEOUT, List.of("down", "--prefix", prefix));
+        LabShell.run(script, COMMAND_TIMEOUT, List.of("gc"));
+        LabShell.run(script, COMMAND_TIMEOUT, List.of("down", "--prefix", prefix));
     }
 
     /** Tears down the lab with this prefix only, e.g. left over by a killed run (unlike {@link #cleanLeftovers}, no gc). */
     public static void down(String prefix) throws IOException {
-        run(script(), COMMAND_TIMEOUT, List.of("down", "--prefix", prefix));
-    }
-
-    private void parseInfo(String info) throws UnknownHostException {
-        for (String line : info.split("\n")) {
-            Map<String, String> kv = new HashMap<>();
-            for (String token : line.strip().split(" +")) {
-                int eq = token.indexOf('=');
-                if (eq > 0) {
-                    kv.put(token.substring(0, eq), token.substring(eq + 1));
-                }
-            }
-            if (kv.containsKey("host")) {
-                namespaces.put(kv.get("host"), kv.get("ns"));
-                publicAddresses.put(kv.get("host"), InetAddress.getByName(kv.get("address")));
-            } else if (kv.containsKey("site")) {
-                String site = kv.get("site");
-                String[] ns = kv.get("ns").split(",");
-                namespaces.put(site, ns[0]);
-                for (int i = 0; i < ns.length; i++) {
-                    namespaces.put(site + "-h" + (i + 1), ns[i]);
-                }
-                namespaces.put(site + "-r", prefix + "-" + site + "-r");
-                namespaces.put(site + "-c", prefix + "-" + site + "-c");
-                publicAddresses.put(site, InetAddress.getByName(kv.get("public")));
-                List<InetAddress> hosts = new ArrayList<>();
-                for (String h : kv.get("hosts").split(",")) {
-                    hosts.add(InetAddress.getByName(h));
-                }
-                hostAddresses.put(site, List.copyOf(hosts));
-            }
-        }
-        namespaces.put("internet", prefix + "-inet");
+        LabShell.run(script(), COMMAND_TIMEOUT, List.of("down", "--prefix", prefix));
     }
 
     public String prefix() {
@@ -232,7 +207,7 @@ public final class NatLab implements AutoCloseable {
 
     /** The namespace of a target (see the class comment). */
     public String namespace(String target) {
-        String ns = namespaces.get(target);
+        String ns = info.namespaces.get(target);
         if (ns == null) {
             throw new IllegalArgumentException("no target " + target + " in lab " + prefix);
         }
@@ -264,31 +239,58 @@ public final class NatLab implements AutoCloseable {
     public String run(String target, Duration timeout, List<String> command) throws IOException {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace(target)));
         full.addAll(command);
-        Result r = runCommand(full, timeout);
-        if (r.exitCode != 0) {
-            throw new IOException(String.join(" ", command) + " in " + target + " exited " + r.exitCode + ": " + r.stderr);
+        LabShell.Result r = LabShell.runCommand(full, timeout);
+        if (r.exitCode() != 0) {
+            throw new IOException(String.join(" ", command) + " in " + target + " exited " + r.exitCode() + ": " + r.stderr());
         }
-        return r.stdout;
+        return r.stdout();
     }
 
     /** The address the internet sees for a site (its NAT's WAN address; the host's own for a public site). */
     public InetAddress publicAddress(String site) {
-        return require(publicAddresses.get(site), site);
+        return require(info.publicAddresses.get(site), site);
     }
 
     /** The address of a site's n-th host (1-based) on its LAN. */
     public InetAddress hostAddress(String site, int n) {
-        return require(hostAddresses.get(site), site).get(n - 1);
+        return require(info.hostAddresses.get(site), site).get(n - 1);
+    }
+
+    /** The global IPv6 address of a v6 or v6only site's n-th host (1-based): what the internet sees, as there is no NAT66. */
+    public InetAddress ipv6Address(String site, int n) {
+        List<InetAddress> addresses = info.hostAddresses6.get(site);
+        if (addresses == null) {
+            throw new IllegalArgumentException("site " + site + " has no IPv6 in lab " + prefix);
+        }
+        return addresses.get(n - 1);
+    }
+
+    /** The relay host's IPv6 address (2001:db8::10), in a lab with an IPv6 site. */
+    public InetAddress relayHost6() {
+        return host6("relay");
+    }
+
+    /** The aux host's IPv6 address (2001:db8::11), in a lab with an IPv6 site. */
+    public InetAddress auxHost6() {
+        return host6("aux");
+    }
+
+    private InetAddress host6(String host) {
+        InetAddress address = info.publicAddresses6.get(host);
+        if (address == null) {
+            throw new IllegalStateException("lab " + prefix + " has no IPv6 (no site with v6 or v6only)");
+        }
+        return address;
     }
 
     /** The public host meant for the relay: 198.18.0.10. */
     public InetAddress relayHost() {
-        return publicAddresses.get("relay");
+        return info.publicAddresses.get("relay");
     }
 
     /** A second public host (198.18.0.11), e.g. for a second server or a probe from another address. */
     public InetAddress auxHost() {
-        return publicAddresses.get("aux");
+        return info.publicAddresses.get("aux");
     }
 
     /** Drops a site's UDP mappings and blocks UDP on its WAN side until {@link #restoreSite}. */
@@ -323,11 +325,11 @@ public final class NatLab implements AutoCloseable {
      * {@code peer} (all packets) and set {@code flows} (an element with a counter per UDP flow).
      */
     public String countedPackets(String site) throws IOException {
-        Result r = run(script, COMMAND_TIMEOUT, List.of("counted", "--prefix", prefix, site));
-        if (r.exitCode != 0) {
-            throw new IOException("natlab counted failed (" + r.exitCode + "): " + r.stderr);
+        LabShell.Result r = LabShell.run(script, COMMAND_TIMEOUT, List.of("counted", "--prefix", prefix, site));
+        if (r.exitCode() != 0) {
+            throw new IOException("natlab counted failed (" + r.exitCode() + "): " + r.stderr());
         }
-        return r.stdout;
+        return r.stdout();
     }
 
     /** Forgets all NAT mappings of the given sites (all sites when none given). */
@@ -338,9 +340,9 @@ public final class NatLab implements AutoCloseable {
     }
 
     private void script(List<String> args) throws IOException {
-        Result r = run(script, COMMAND_TIMEOUT, args);
-        if (r.exitCode != 0) {
-            throw new IOException("natlab " + args.get(0) + " failed (" + r.exitCode + "): " + r.stderr);
+        LabShell.Result r = LabShell.run(script, COMMAND_TIMEOUT, args);
+        if (r.exitCode() != 0) {
+            throw new IOException("natlab " + args.get(0) + " failed (" + r.exitCode() + "): " + r.stderr());
         }
     }
 
@@ -371,44 +373,5 @@ public final class NatLab implements AutoCloseable {
             throw new IllegalArgumentException("no site " + site);
         }
         return value;
-    }
-
-    // ------------------------------------------------------------------------------------------------
-
-    private record Result(int exitCode, String stdout, String stderr) {
-    }
-
-    private static Result run(Path script, Duration timeout, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
-        command.addAll(args);
-        return runCommand(command, timeout);
-    }
-
-    private static Result runCommand(List<String> command, Duration timeout) throws IOException {
-        File out = File.createTempFile("natlab", ".out");
-        File err = File.createTempFile("natlab", ".err");
-        try {
-            Process p = new ProcessBuilder(command).redirectOutput(out).redirectError(err)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            boolean done;
-            try {
-                done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-                throw new IOException("interrupted: " + command, e);
-            }
-            if (!done) {
-                p.destroyForcibly();
-                throw new IOException("timed out after " + timeout + ": " + command);
-            }
-            return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                    Files.readString(err.toPath(), StandardCharsets.UTF_8));
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        } finally {
-            out.delete();
-            err.delete();
-        }
     }
 }

@@ -31,19 +31,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it went direct, and how many bytes went through the relay. Writes {@code target/NAT-MATRIX.md}, and the file named
  * by {@code -Dnatlab.matrix.output} (docs/NAT-MATRIX.md) when given.
  *
- * <p>The hard-NAT cells of issue 13, each run three times with the probes counted, are {@link HardNatMatrixTest}; it
- * writes its section of the same file, and each test keeps the other's part.
+ * <p>The hard-NAT cells of issue 13, each run three times with the probes counted, are {@link HardNatMatrixTest}, the
+ * IPv6 cells {@link Ipv6MatrixTest}; each writes its section of the same file, and each test keeps the others' parts
+ * ({@link MatrixFile}).
  */
 @Tag("lab")
 @Timeout(value = 50, unit = TimeUnit.MINUTES)
 class NatMatrixTest {
 
     /**
-     * All NAT types but cgnat-sym (measured in the hard-NAT cells below), or those named in
-     * {@code -Dnatlab.matrix.types=eim-apdf,apdm} (script names).
+     * All NAT types but cgnat-sym and apdm-seq (measured in the hard-NAT cells below) and v6only (Ipv6MatrixTest), or
+     * those named in {@code -Dnatlab.matrix.types=eim-apdf,apdm} (script names).
      */
     static final List<NatType> TYPES = java.util.Arrays.stream(NatType.values())
-            .filter(t -> t != NatType.CGNAT_SYM && t != NatType.APDM_SEQ)
+            .filter(t -> t != NatType.CGNAT_SYM && t != NatType.APDM_SEQ && t != NatType.V6ONLY)
             .filter(t -> System.getProperty("natlab.matrix.types", "").isBlank()
                     || List.of(System.getProperty("natlab.matrix.types").split(",")).contains(t.scriptName()))
             .toList();
@@ -110,9 +111,7 @@ class NatMatrixTest {
         Files.writeString(Path.of("target", "NAT-MATRIX.md"), table);
         String output = System.getProperty("natlab.matrix.output");
         if (output != null && !output.isBlank()) {
-            Path file = Path.of(output);
-            String hard = Files.exists(file) ? HardNatMatrixTest.hardPart(Files.readString(file)) : "";
-            Files.writeString(file, hard.isEmpty() ? table : table + "\n" + hard);
+            MatrixFile.write(Path.of(output), MatrixFile.MAIN, table);
         }
         System.out.println(table);
 
