@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.punchline.natlab.NatLab.NatType;
 import io.punchline.natlab.NatLab.Site;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -46,15 +45,12 @@ class HardNatMatrixTest {
 
     @BeforeAll
     static void needsTheLab() throws IOException {
-        NatLab.unavailableReason().ifPresent(reason -> Assumptions.abort("NAT lab not available: " + reason));
-        NatLab.cleanLeftovers(PREFIX);
+        NatLab.requireClean(PREFIX);
     }
 
     @AfterAll
     static void cleanUp() throws IOException {
-        if (NatLab.unavailableReason().isEmpty()) {
-            NatLab.cleanLeftovers(PREFIX);
-        }
+        NatLab.cleanUpAfter(PREFIX);
     }
 
     static final String HARD_SECTION = "## Hard NATs (issue 13)";

@@ -47,16 +47,13 @@ class Ipv6MatrixTest {
 
     @BeforeAll
     static void needsTheLab() throws IOException {
-        NatLab.unavailableReason().ifPresent(reason -> Assumptions.abort("NAT lab not available: " + reason));
+        NatLab.requireClean(PREFIX);
         Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/sys/net/ipv6")), "this kernel has no IPv6");
-        NatLab.cleanLeftovers(PREFIX);
     }
 
     @AfterAll
     static void cleanUp() throws IOException {
-        if (NatLab.unavailableReason().isEmpty()) {
-            NatLab.cleanLeftovers(PREFIX);
-        }
+        NatLab.cleanUpAfter(PREFIX);
     }
 
     /** A cell: site "a" dials, site "b" listens. */

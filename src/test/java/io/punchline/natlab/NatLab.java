@@ -1,5 +1,7 @@
 package io.punchline.natlab;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -194,6 +196,22 @@ public final class NatLab implements AutoCloseable {
         Path script = script();
         LabShell.run(script, COMMAND_TIMEOUT, List.of("gc"));
         LabShell.run(script, COMMAND_TIMEOUT, List.of("down", "--prefix", prefix));
+    }
+
+    /**
+     * A lab test's {@code @BeforeAll}: skips the test class with the reason when the lab cannot run here, else tears down
+     * what a crashed run with this prefix left.
+     */
+    static void requireClean(String prefix) throws IOException {
+        unavailableReason().ifPresent(reason -> Assumptions.abort("NAT lab not available: " + reason));
+        cleanLeftovers(prefix);
+    }
+
+    /** A lab test's {@code @AfterAll}: tears down what is left of labs with this prefix, where the lab can run. */
+    static void cleanUpAfter(String prefix) throws IOException {
+        if (unavailableReason().isEmpty()) {
+            cleanLeftovers(prefix);
+        }
     }
 
     /** Tears down the lab with this prefix only, e.g. left over by a killed run (unlike {@link #cleanLeftovers}, no gc). */

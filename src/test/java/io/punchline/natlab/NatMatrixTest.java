@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.punchline.natlab.NatLab.NatType;
 import io.punchline.natlab.NatLab.Site;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -58,15 +57,12 @@ class NatMatrixTest {
 
     @BeforeAll
     static void needsTheLab() throws IOException {
-        NatLab.unavailableReason().ifPresent(reason -> Assumptions.abort("NAT lab not available: " + reason));
-        NatLab.cleanLeftovers(PREFIX);
+        NatLab.requireClean(PREFIX);
     }
 
     @AfterAll
     static void cleanUp() throws IOException {
-        if (NatLab.unavailableReason().isEmpty()) {
-            NatLab.cleanLeftovers(PREFIX);
-        }
+        NatLab.cleanUpAfter(PREFIX);
     }
 
     /**

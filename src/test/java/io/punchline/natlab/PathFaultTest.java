@@ -3,7 +3,6 @@ package io.punchline.natlab;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.punchline.natlab.NatLab.NatType;
 import io.punchline.natlab.NatLab.Site;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,8 +34,7 @@ class PathFaultTest {
 
     @BeforeAll
     static void needsTheLab() throws IOException {
-        NatLab.unavailableReason().ifPresent(reason -> Assumptions.abort("NAT lab not available: " + reason));
-        NatLab.cleanLeftovers(PREFIX);
+        NatLab.requireClean(PREFIX);
     }
 
     @Test

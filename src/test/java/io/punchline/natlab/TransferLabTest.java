@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.punchline.natlab.NatLab.NatType;
 import io.punchline.natlab.NatLab.Site;
 import io.punchline.testing.TestFiles;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,8 +41,7 @@ class TransferLabTest {
 
     @BeforeAll
     static void needsTheLab() throws IOException {
-        NatLab.unavailableReason().ifPresent(reason -> Assumptions.abort("NAT lab not available: " + reason));
-        NatLab.cleanLeftovers(PREFIX);
+        NatLab.requireClean(PREFIX);
     }
 
     @Test
