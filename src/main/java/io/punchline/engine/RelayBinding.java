@@ -69,7 +69,7 @@ final class RelayBinding implements AutoCloseable {
         this.bind = bindOnFirst(ranking.order());
         if (ranking.isFleet()) {
             events.publishLatest(CHOICE_TOPIC, ranking.chosen(bind.relay()));
-            watch = new RelayWatch(this::current, timer);
+            watch = new RelayWatch(this::current, reflexive, timer);
         } else {
             watch = null;
         }

@@ -11,23 +11,25 @@ import java.util.function.Supplier;
 
 /**
  * Notices a relay that stopped answering without closing its connection (its process killed, its host or the path to
- * it gone), which kwik would only see after its 60 s idle timeout: while nothing arrives through the bind, the engine
- * sends itself one byte through it every second from {@link #ECHO_AFTER} on (the relay echoes it, as it does the
- * keepalive); after {@link #SILENT_FOR} with nothing at all the bind is closed as lost, and the engine fails over to
- * the next relay of its fleet. Only engines with a fleet run it: with one relay there is nowhere else to go.
+ * it gone), which kwik would only see after its 60 s idle timeout. While nothing arrives through the bind, the engine
+ * sends the {@link ReflexiveAddress} echo from its socket to its own public bind address every second from
+ * {@link #ECHO_AFTER} on: the relay's bind socket receives it and forwards it back through the bind. After
+ * {@link #SILENT_FOR} with nothing at all the bind is closed as lost, and the engine fails over to the next relay of its
+ * fleet. Only engines with a fleet run it: with one relay there is nowhere else to go.
  */
 final class RelayWatch implements AutoCloseable {
 
     static final Duration ECHO_AFTER = Duration.ofSeconds(2);
     static final Duration SILENT_FOR = Duration.ofSeconds(6);
-    private static final byte[] ECHO = {0};
 
     private final Supplier<BindClient> bind;
+    private final ReflexiveAddress echo;
     private final ScheduledFuture<?> task;
     private volatile long lastHeard = System.nanoTime();
 
-    RelayWatch(Supplier<BindClient> bind, ScheduledExecutorService timer) {
+    RelayWatch(Supplier<BindClient> bind, ReflexiveAddress echo, ScheduledExecutorService timer) {
         this.bind = bind;
+        this.echo = echo;
         this.task = timer.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -45,9 +47,9 @@ final class RelayWatch implements AutoCloseable {
                     + SILENT_FOR.toSeconds() + " s, not even its own echo)");
         } else if (silent >= ECHO_AFTER.toNanos()) {
             try {
-                current.send(current.publicAddresses().get(0), ECHO, 0, ECHO.length);
+                echo.echo(current.publicAddresses().get(0));
             } catch (IOException e) {
-                // closed meanwhile: the rebind takes over
+                // the engine socket is closing
             }
         }
     }

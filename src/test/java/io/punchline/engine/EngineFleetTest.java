@@ -146,6 +146,10 @@ class EngineFleetTest {
         TestStream.send(moving, session, 1_000_000, 1);
         awaitTrue(() -> moving.pathOf(session) == EngineEvent.NetworkPath.DIRECT, Duration.ofSeconds(20));
 
+        Thread.sleep(RelayWatch.SILENT_FOR.plusSeconds(2).toMillis()); // idle: the session is direct
+        assertThat(events).as("a live relay answers the watch's echoes while nothing else goes through it")
+                .noneMatch(e -> e instanceof EngineEvent.RelayLost);
+
         long killed = System.nanoTime();
         first.process().destroyForcibly(); // no CONNECTION_CLOSE: only the watch can tell
         awaitTrue(() -> events.stream().anyMatch(e -> e instanceof EngineEvent.RelayFailover), Duration.ofSeconds(30));
