@@ -3,8 +3,10 @@ package io.punchline.natlab;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.punchline.natlab.NatLab.NatType;
 import io.punchline.natlab.NatLab.Site;
+import io.punchline.relay.TestRedis;
 import io.punchline.testing.TestFiles;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,11 +39,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FleetLabTest {
 
     static final String PREFIX = "plfl";
-    static final long FILE_BYTES = 300_000_000L;
+    static final long FILE_BYTES = 600_000_000L; // about 15 s direct in the lab: it outlasts the fail-over
 
     @BeforeAll
     static void needsTheLab() throws IOException {
         NatLab.requireClean(PREFIX);
+        Assumptions.assumeTrue(TestRedis.installed(), "redis-server is not installed (apt-get install redis-server): "
+                + "the fleet lab test is skipped");
     }
 
     @AfterAll
@@ -122,6 +126,9 @@ class FleetLabTest {
                 assertThat(failover).as("alice failed over").isNotNull();
                 assertThat(failover.path("from").asText()).isEqualTo(bound);
                 assertThat(failover.path("to").asText()).isEqualTo(bobsRelay);
+                long failedOver = failover.path("t").asLong();
+                assertThat(alice.await(node -> event("transfer.progress").test(node) && node.path("t").asLong() > failedOver,
+                        Duration.ofSeconds(60))).as("the file still moving after the fail-over").isNotNull();
                 assertThat(bigSend.waitFor(300, TimeUnit.SECONDS)).as("the big file finished").isTrue();
                 assertThat(bigSend.exitValue()).isZero();
                 assertThat(bob.first("send.done").path("directBytes").asLong()).isGreaterThan(FILE_BYTES / 2);
