@@ -10,6 +10,7 @@ import io.punchline.engine.Engine;
 import io.punchline.engine.EngineConfig;
 import io.punchline.masque.BindException;
 import io.punchline.masque.RelayAddress;
+import io.punchline.masque.RelayFleet;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -21,9 +22,11 @@ import java.time.Duration;
 /** Options shared by the commands that run an engine. */
 final class EngineOptions {
 
-    @Option(names = "--relay", paramLabel = "HOST:PORT#TLS_FINGERPRINT#RELAY_PEER_ID",
-            description = "Relay to bind on, as `punchline relay` printed it.")
-    String relay;
+    @Option(names = "--relay", paramLabel = "HOST:PORT[,HOST:PORT...]#TLS_FINGERPRINT#RELAY_PEER_ID",
+            converter = RelayFleetConverter.class,
+            description = "Relay to bind on, as `punchline relay` printed it; or the relays of a fleet, comma-separated "
+                    + "(the engine binds on the nearest and fails over to the next).")
+    RelayFleet relay;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "[::]:0", converter = SocketAddressConverter.class,
             description = "The engine's UDP socket (default: ${DEFAULT-VALUE}, any free port).")
@@ -53,10 +56,11 @@ final class EngineOptions {
 
     /**
      * The relay to bind on ({@link RelayChoice}: {@code --relay}, else {@code peersRelay}, else one another Punchline
-     * embeds nearby, else an embedded one, started here); blocking.
+     * embeds nearby, else an embedded one, started here); of a configured fleet the first (all have the same pins);
+     * blocking.
      */
     RelayAddress relayAddress(RelayAddress peersRelay) throws IOException {
-        RelayAddress configured = relay != null ? RelayAddress.parse(relay) : null;
+        RelayFleet configured = relay;
         Path home = DataFolders.config();
         RelayChoice.Embedding embedding = new RelayChoice.Embedding(
                 new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), null, identity().peerId(), home);
@@ -117,8 +121,8 @@ final class EngineOptions {
         return identity;
     }
 
-    private Engine startOn(RelayAddress relayAddress) throws IOException, BindException {
-        EngineConfig config = EngineConfig.of(identity(), relayAddress).withListen(listen).withHome(DataFolders.config())
+    private Engine startOn(RelayFleet relayAddresses) throws IOException, BindException {
+        EngineConfig config = EngineConfig.of(identity(), relayAddresses).withListen(listen).withHome(DataFolders.config())
                 .withTraversal(!relayOnly).withPortMapping(!noPortMapping);
         return Engine.start(deviceName != null ? config.withDeviceName(deviceName) : config);
     }

@@ -1,17 +1,18 @@
 package io.punchline.discovery;
 
 import io.punchline.masque.RelayAddress;
+import io.punchline.masque.RelayFleet;
 import io.punchline.relay.RelayServer;
 
 /**
  * The relay an engine binds on, and why that one ({@link RelayChoice}).
  *
- * @param address  the relay, pinned
+ * @param relays   the relay, pinned; or the configured fleet's relays, of which the engine binds on the nearest
  * @param server   the relay running in this process, or null
  * @param source   which rule chose it
  * @param origin   one sentence for the window's relay pane and status bar
  */
-public record ChosenRelay(RelayAddress address, RelayServer server, Source source, String origin) {
+public record ChosenRelay(RelayFleet relays, RelayServer server, Source source, String origin) {
 
     /** The rules of {@link RelayChoice}, in their order of precedence. */
     public enum Source {
@@ -23,6 +24,11 @@ public record ChosenRelay(RelayAddress address, RelayServer server, Source sourc
         NEARBY,
         /** A relay started in this process ({@link EmbeddedRelayConfig}). */
         EMBEDDED
+    }
+
+    /** One relay: the only one, or the first of a configured fleet (whose relays all have the same pins). */
+    public RelayAddress address() {
+        return relays.first();
     }
 
     public boolean embedded() {

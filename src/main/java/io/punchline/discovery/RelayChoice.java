@@ -4,6 +4,7 @@ import io.punchline.crypto.PeerId;
 import io.punchline.discovery.ChosenRelay.Source;
 import io.punchline.masque.BindException;
 import io.punchline.masque.RelayAddress;
+import io.punchline.masque.RelayFleet;
 import io.punchline.relay.RelayServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,8 @@ import java.util.Optional;
  * Which relay an engine binds on: one set of rules for the CLI ({@code send}, {@code receive}, {@code listen},
  * {@code dial}) and the window. In order of precedence:
  * <ol>
- *   <li>the configured relay ({@code --relay}, the window's settings);</li>
+ *   <li>the configured relay or fleet ({@code --relay}, the window's settings; the engine measures a fleet's relays
+ *   and binds on the nearest);</li>
  *   <li>the relay in the contact being dialled;</li>
  *   <li>a relay another Punchline of this user embeds ({@link LocalRelays}): on this machine, then, when
  *   {@link Rules#lanWait} is given, one on the LAN that proved its identity;</li>
@@ -40,7 +42,7 @@ public final class RelayChoice implements AutoCloseable {
     /** Starts an engine on a relay. */
     @FunctionalInterface
     public interface Bind<T> {
-        T on(RelayAddress relay) throws IOException, BindException;
+        T on(RelayFleet relays) throws IOException, BindException;
     }
 
     /** What the choice tells its caller (all optional). */
@@ -72,12 +74,12 @@ public final class RelayChoice implements AutoCloseable {
     /**
      * What the caller knows.
      *
-     * @param configured the configured relay, or null
+     * @param configured the configured relay or fleet, or null
      * @param peersRelay the relay of the contact being dialled, or null
      * @param lanWait    how long to listen for relays announced on the LAN; null: this machine only
      * @param embedding  how to embed a relay when no other is found
      */
-    public record Rules(RelayAddress configured, RelayAddress peersRelay, Duration lanWait, Embedding embedding) {
+    public record Rules(RelayFleet configured, RelayAddress peersRelay, Duration lanWait, Embedding embedding) {
     }
 
     private final Rules rules;
@@ -122,7 +124,7 @@ public final class RelayChoice implements AutoCloseable {
         ChosenRelay relay = choose();
         if (relay.source() == Source.NEARBY) {
             try {
-                return bind.on(relay.address());
+                return bind.on(relay.relays());
             } catch (BindException e) {
                 listener.fellBack("the relay another Punchline embeds at " + relay.address().authority()
                         + " does not serve this device (" + e.getMessage() + "); starting an embedded relay instead");
@@ -134,7 +136,7 @@ public final class RelayChoice implements AutoCloseable {
             chosen = relay;
         }
         try {
-            T started = bind.on(relay.address());
+            T started = bind.on(relay.relays());
             if (relay.embedded() && announcement == null) {
                 announcement = LocalRelays.announce(relay.address(), announcementFolder, groupPort);
             }
@@ -149,10 +151,11 @@ public final class RelayChoice implements AutoCloseable {
 
     private ChosenRelay first() throws IOException {
         if (rules.configured() != null) {
-            return new ChosenRelay(rules.configured(), null, Source.CONFIGURED, "configured relay");
+            return new ChosenRelay(rules.configured(), null, Source.CONFIGURED, rules.configured().size() == 1
+                    ? "configured relay" : "configured fleet of " + rules.configured().size() + " relays");
         }
         if (rules.peersRelay() != null) {
-            return new ChosenRelay(rules.peersRelay(), null, Source.PEERS_RELAY, "the relay of the dialled contact");
+            return new ChosenRelay(RelayFleet.of(rules.peersRelay()), null, Source.PEERS_RELAY, "the relay of the dialled contact");
         }
         Optional<ChosenRelay> nearby = nearby();
         if (nearby.isPresent()) {
@@ -165,14 +168,14 @@ public final class RelayChoice implements AutoCloseable {
     private Optional<ChosenRelay> nearby() {
         Optional<RelayAddress> local = LocalRelays.onThisMachine(announcementFolder, listener::warning);
         if (local.isPresent()) {
-            return local.map(address -> new ChosenRelay(address, null, Source.NEARBY, "sharing the embedded relay of "
+            return local.map(address -> new ChosenRelay(RelayFleet.of(address), null, Source.NEARBY, "sharing the embedded relay of "
                     + "another Punchline on this machine (port " + address.port() + "; " + NEARBY_SERVES + ")"));
         }
         if (rules.lanWait() == null) {
             return Optional.empty();
         }
         return LocalRelays.onTheLan(rules.lanWait(), groupPort, LocalRelays::identityProblem, listener::warning)
-                .map(address -> new ChosenRelay(address, null, Source.NEARBY, "sharing the embedded relay of another "
+                .map(address -> new ChosenRelay(RelayFleet.of(address), null, Source.NEARBY, "sharing the embedded relay of another "
                         + "Punchline on the LAN (" + address.authority() + "; " + NEARBY_SERVES + ")"));
     }
 
@@ -193,7 +196,7 @@ public final class RelayChoice implements AutoCloseable {
                     embedding.dataFolder(), embedding.owner(), embedding.ownerHome()));
             taken = " (port " + listen.getPort() + " is taken)";
         }
-        ChosenRelay own = new ChosenRelay(server.address(), server, Source.EMBEDDED, "embedded relay on port "
+        ChosenRelay own = new ChosenRelay(RelayFleet.of(server.address()), server, Source.EMBEDDED, "embedded relay on port "
                 + server.listenAddress().getPort() + taken + ": " + EmbeddedRelayConfig.SERVES);
         listener.chose(own);
         return own;

@@ -113,7 +113,7 @@ public final class Engine implements AutoCloseable {
             close();
             throw e;
         }
-        events.publishLatest(RelayBinding.TOPIC, new EngineEvent.RelayBound(config.relay().toString(), relay.current().publicAddresses().get(0).toString()));
+        events.publishLatest(RelayBinding.TOPIC, new EngineEvent.RelayBound(relay().toString(), relay.current().publicAddresses().get(0).toString()));
         if (config.traversal()) {
             reflexive.discover(relay.current().publicAddresses().get(0), relay.current().observedAddress());
         }
@@ -145,7 +145,7 @@ public final class Engine implements AutoCloseable {
 
     /** How peers reach this engine: PeerId, public bind address, relay. */
     public PeerContact contact() {
-        return new PeerContact(peerId(), relay.current().publicAddresses().get(0), config.relay());
+        return new PeerContact(peerId(), relay.current().publicAddresses().get(0), relay());
     }
 
     private List<InetSocketAddress> relayAddresses() {
@@ -291,10 +291,10 @@ public final class Engine implements AutoCloseable {
         }
         Optional<InetSocketAddress> at = peerBook().find(peer.peerId());
         if (at.isEmpty()) {
-            throw new IOException(peer.name() + " is not online at relay " + config.relay().authority()
+            throw new IOException(peer.name() + " is not online at relay " + relay().authority()
                     + " (Punchline must be running there: the app, or `punchline receive`)");
         }
-        return dial(new PeerContact(peer.peerId(), at.get(), config.relay()));
+        return dial(new PeerContact(peer.peerId(), at.get(), relay()));
     }
 
     // ---- file transfers (docs/ARCHITECTURE.md, "File transfer") ----
@@ -350,9 +350,9 @@ public final class Engine implements AutoCloseable {
         return router.directBytes();
     }
 
-    /** The relay this engine is bound on (its certificate and PeerId pinned). */
+    /** The relay this engine is bound on now (its certificate and PeerId pinned): of a fleet, the one it chose or failed over to. */
     public RelayAddress relay() {
-        return config.relay();
+        return relay.current().relay();
     }
 
     /** Smoothed round-trip time of the relay connection in milliseconds (kwik's estimate), or -1 before one. */

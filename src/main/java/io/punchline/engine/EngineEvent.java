@@ -175,6 +175,29 @@ public sealed interface EngineEvent {
     }
 
     /**
+     * The engine measured the relays of its fleet and bound on {@code relay}, the nearest that took it; {@code fallback}
+     * is the next one for fail-over (null with no other). {@code rtts}: nearest first; {@code unreachable}: skipped.
+     */
+    record RelayChosen(String relay, String fallback, List<RelayRtt> rtts, List<RelayUnreachable> unreachable)
+            implements EngineEvent {
+        public String name() {
+            return "relay.chosen";
+        }
+    }
+
+    /** Fields of {@code relay.chosen}: a relay of the fleet and its round-trip time; one that did not answer, and why. */
+    record RelayRtt(String relay, long rttMillis) { }
+
+    record RelayUnreachable(String relay, String reason) { }
+
+    /** The bind on {@code from} was lost and the engine bound on {@code to}, another relay of its fleet. */
+    record RelayFailover(String from, String to, String reason) implements EngineEvent {
+        public String name() {
+            return "relay.failover";
+        }
+    }
+
+    /**
      * A peer session completed its post-quantum handshake. {@code tlsGroup}: the key-exchange group of the QUIC layer's
      * TLS handshake under it (X25519MLKEM768 when both ends offer it), or "unknown".
      */

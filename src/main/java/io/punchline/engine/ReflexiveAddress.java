@@ -50,10 +50,9 @@ final class ReflexiveAddress {
      */
     void discover(InetSocketAddress ownBindAddress, InetSocketAddress atListener) {
         observedByListener = atListener;
-        byte[] echo = ByteBuffer.allocate(LENGTH).put(TYPE).putLong(nonce).array();
         for (int attempt = 0; attempt < 3 && observed == null; attempt++) {
             try {
-                socket.send(echo, 0, echo.length, ownBindAddress);
+                echo(ownBindAddress);
                 answered.await(500, TimeUnit.MILLISECONDS);
             } catch (IOException e) {
                 LOG.debug("reflexive echo failed: {}", e.getMessage());
@@ -65,6 +64,15 @@ final class ReflexiveAddress {
         LOG.info("NAT mapping: {} (the relay's listener saw {}, its bind socket {})",
                 mapping().map(m -> m.behaviour().name().toLowerCase(Locale.ROOT)).orElse("unknown"),
                 atListener, observed);
+    }
+
+    /**
+     * Sends one echo to {@code ownBindAddress} without waiting: it comes back through the bind while the relay lives
+     * ({@link RelayWatch}).
+     */
+    void echo(InetSocketAddress ownBindAddress) throws IOException {
+        byte[] echo = ByteBuffer.allocate(LENGTH).put(TYPE).putLong(nonce).array();
+        socket.send(echo, 0, echo.length, ownBindAddress);
     }
 
     void onEcho(byte[] data, int offset, int length, InetSocketAddress source) {

@@ -350,7 +350,8 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
         close(why);
     }
 
-    private void close(String reason) {
+    /** Ends the tunnel and the relay connection; the listener's {@link Listener#onClosed} gets {@code reason}. */
+    public void close(String reason) {
         if (closed.compareAndSet(false, true)) {
             if (capsulesSent.get() > 0) {
                 LOG.debug("bind to {} sent {} payloads as DATAGRAM capsules", relay.authority(), capsulesSent.get());

@@ -38,6 +38,10 @@ public record RelayAddress(String host, int port, CertificateFingerprint fingerp
      * without the PeerId; messages say what is wrong.
      */
     public static RelayAddress parse(String text) {
+        if (text.indexOf(',') >= 0) {
+            throw new IllegalArgumentException("relay address '" + text + "' is a list of relays; one relay ("
+                    + FORM + ") is expected here");
+        }
         String[] parts = text.trim().split("#", -1);
         if (parts.length < 2) {
             throw new IllegalArgumentException("relay address '" + text + "' has no #TLS_FINGERPRINT; use " + FORM

@@ -40,7 +40,7 @@ final class SettingsDialog extends Dialog<Settings> {
         remote.setToggleGroup(relayMode);
         TextField relay = new TextField(current.relay() == null ? "" : current.relay());
         relay.setId("relayField");
-        relay.setPromptText("HOST:PORT#TLS_FINGERPRINT#RELAY_PEER_ID");
+        relay.setPromptText("HOST:PORT#TLS_FINGERPRINT#RELAY_PEER_ID, or a fleet: HOST:PORT,HOST:PORT#…");
         relay.setPrefColumnCount(42);
         relay.disableProperty().bind(embedded.selectedProperty());
         (current.embeddedRelay() ? embedded : remote).setSelected(true);

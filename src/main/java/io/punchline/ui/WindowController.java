@@ -5,7 +5,7 @@ import io.punchline.discovery.ChosenRelay;
 import io.punchline.engine.Engine;
 import io.punchline.engine.EngineEvent;
 import io.punchline.engine.PairingInvite;
-import io.punchline.masque.RelayAddress;
+import io.punchline.masque.RelayFleet;
 import io.punchline.pairing.RememberedPeers;
 import io.punchline.session.PeerSession;
 import io.punchline.transfer.IncomingOffer;
@@ -127,7 +127,7 @@ final class WindowController implements MainWindow.Actions, AutoCloseable {
             work.fx(() -> {
                 model.identityProperty().set(identity);
                 model.setRemembered(paired);
-                model.relay().describe(relay.address().toString(), relay.embedded(), relay.origin());
+                model.relay().describe(engine.relay().toString(), relay.embedded(), relay.origin());
                 model.relay().ownContactProperty().set(contact);
                 model.apply(bound, System.currentTimeMillis());
                 model.statusProperty().set("Ready: " + relay.origin() + (paired.isEmpty()
@@ -335,9 +335,9 @@ final class WindowController implements MainWindow.Actions, AutoCloseable {
     public String apply(Settings next) {
         if (!next.embeddedRelay()) {
             try {
-                RelayAddress.parse(next.relay());
+                RelayFleet.parse(next.relay());
             } catch (IllegalArgumentException e) {
-                return "The relay is not HOST:PORT#TLS_FINGERPRINT#RELAY_PEER_ID: " + e.getMessage();
+                return "The relay is not HOST:PORT[,HOST:PORT...]#TLS_FINGERPRINT#RELAY_PEER_ID: " + e.getMessage();
             }
         }
         Settings before = settings.get();

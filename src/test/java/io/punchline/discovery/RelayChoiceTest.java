@@ -3,6 +3,7 @@ package io.punchline.discovery;
 import io.punchline.crypto.Identity;
 import io.punchline.masque.BindException;
 import io.punchline.masque.RelayAddress;
+import io.punchline.masque.RelayFleet;
 import io.punchline.tls.CertificateFingerprint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class RelayChoiceTest {
         try (DatagramSocket free = new DatagramSocket(0)) {
             groupPort = free.getLocalPort();
         }
-        RelayChoice choice = new RelayChoice(new RelayChoice.Rules(configured, peersRelay, null,
+        RelayChoice choice = new RelayChoice(new RelayChoice.Rules(configured == null ? null : RelayFleet.of(configured), peersRelay, null,
                 new RelayChoice.Embedding(new InetSocketAddress(LOOPBACK, embedPort), null, owner.peerId(),
                         dir.resolve("owner"))), new RelayChoice.Listener() {
             @Override
@@ -97,8 +98,22 @@ class RelayChoiceTest {
         assertThat(relay.source()).isEqualTo(ChosenRelay.Source.CONFIGURED);
         assertThat(relay.origin()).isEqualTo("configured relay");
         assertThat(relay.embedded()).isFalse();
-        assertThat(choice.<RelayAddress>start(address -> address)).isEqualTo(configured);
+        assertThat(choice.<RelayAddress>start(RelayFleet::first)).isEqualTo(configured);
         assertThat(chosen).as("nothing said about a relay the user gave").isEmpty();
+    }
+
+    @Test
+    void aConfiguredFleetGoesToTheEngineWholeWithAllItsRelays() throws Exception {
+        RelayAddress first = someRelay(4001);
+        RelayFleet fleet = RelayFleet.parse(first.authority() + ",127.0.0.1:4005" + first.toString().substring(first.authority().length()));
+        RelayChoice choice = new RelayChoice(new RelayChoice.Rules(fleet, someRelay(4002), null,
+                new RelayChoice.Embedding(new InetSocketAddress(LOOPBACK, 0), null, owner.peerId(), dir.resolve("owner"))),
+                new RelayChoice.Listener() { }, dir.resolve("run"), 0);
+        cleanup.add(choice);
+        assertThat(choice.choose().source()).isEqualTo(ChosenRelay.Source.CONFIGURED);
+        assertThat(choice.chosen().origin()).isEqualTo("configured fleet of 2 relays");
+        assertThat(choice.<RelayFleet>start(relays -> relays)).isEqualTo(fleet);
+        assertThat(fleet.size()).isEqualTo(2);
     }
 
     @Test
@@ -121,20 +136,20 @@ class RelayChoiceTest {
                 + "4433; it serves only its own device, the peers that device remembers and a device entering its "
                 + "pairing code)");
         assertThat(chosen).containsExactly(relay);
-        assertThat(choice.<RelayAddress>start(address -> address)).isEqualTo(nearby);
+        assertThat(choice.<RelayAddress>start(RelayFleet::first)).isEqualTo(nearby);
     }
 
     @Test
     void aNearbyRelayThatRefusesThisDeviceGivesWayToAnEmbeddedOneWhichIsAnnouncedOnceBound() throws Exception {
         RelayChoice choice = choice(null, null, 0);
         RelayAddress nearby = announcedNearby();
-        RelayAddress bound = choice.start(address -> {
-            if (address.equals(nearby)) {
+        RelayAddress bound = choice.start(relays -> {
+            if (relays.first().equals(nearby)) {
                 throw new BindException("403: the relay serves only its own device");
             }
             assertThat(LocalRelays.onThisMachine(dir.resolve("run"), said::add)).as("announced before bound")
                     .contains(nearby);
-            return address;
+            return relays.first();
         });
         assertThat(said).containsExactly("the relay another Punchline embeds at " + nearby.authority() + " does not "
                 + "serve this device (403: the relay serves only its own device); starting an embedded relay instead");

@@ -30,16 +30,23 @@ final class LabPeers implements AutoCloseable {
     private final Path work;
     private final List<Process> processes = new ArrayList<>();
     final String relayContact;
+    /** The relay process on the relay host. */
+    final Process relay;
 
     LabPeers(NatLab lab, Path work) throws IOException {
         this(lab, work, false);
     }
 
+    LabPeers(NatLab lab, Path work, boolean ipv6) throws IOException {
+        this(lab, work, ipv6, List.of());
+    }
+
     /**
      * With {@code ipv6}, the relay listens on {@code [::]:4433}, one dual-stack socket, and announces the relay host's
      * IPv6 address (a lab with an IPv6 site): its contact, {@link #relayContact}, is {@code [2001:db8::10]:4433#...}.
+     * {@code relayOptions} go to the relay's command line ({@code --store} and {@code --fleet}, say).
      */
-    LabPeers(NatLab lab, Path work, boolean ipv6) throws IOException {
+    LabPeers(NatLab lab, Path work, boolean ipv6, List<String> relayOptions) throws IOException {
         this.lab = lab;
         this.work = work;
         Files.createDirectories(work);
@@ -49,18 +56,24 @@ final class LabPeers implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("relay"));
         args.addAll(listen);
         args.addAll(List.of("--data-dir", work.resolve("relay").toString()));
-        Process relay = start("relay", "relay", args);
+        args.addAll(relayOptions);
+        relay = start("relay", "relay", args);
         relayContact = firstLine(relay, Duration.ofSeconds(60));
     }
 
     /** A JVM running the launcher with {@code args} in {@code target}'s namespace; stderr goes to a log file. */
     Process start(String target, String name, List<String> args) throws IOException {
+        return start(target, name, name, args);
+    }
+
+    /** As {@link #start(String, String, List)}, with the configuration folder of another run ({@code home}): the same device. */
+    Process start(String target, String name, String home, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.punchline.cli.Launcher"));
         command.addAll(args);
         ProcessBuilder builder = lab.processBuilder(target, command)
                 .redirectError(work.resolve(name + ".err").toFile());
-        builder.environment().put("PUNCHLINE_HOME", work.resolve(name).toString());
+        builder.environment().put("PUNCHLINE_HOME", work.resolve(home).toString());
         builder.environment().put("PUNCHLINE_LOG", "INFO");
         Process process = builder.start();
         processes.add(process);
@@ -136,7 +149,7 @@ final class LabPeers implements AutoCloseable {
         return node -> "path.switched".equals(node.path("event").asText()) && path.equals(node.path("path").asText());
     }
 
-    private static String firstLine(Process process, Duration timeout) throws IOException {
+    static String firstLine(Process process, Duration timeout) throws IOException {
         BlockingQueue<String> line = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
             try {

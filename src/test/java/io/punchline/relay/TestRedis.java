@@ -123,6 +123,11 @@ public final class TestRedis implements AutoCloseable {
         }
     }
 
+    /** Whether {@code redis-server} is installed (on PATH or in the usual folders). */
+    public static boolean installed() {
+        return find() != null;
+    }
+
     private static Path find() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             Path candidate = Path.of(dir, "redis-server");

@@ -7,7 +7,7 @@ import io.punchline.engine.Engine;
 import io.punchline.engine.EngineConfig;
 import io.punchline.engine.TestStream;
 import io.punchline.masque.BindException;
-import io.punchline.masque.RelayAddress;
+import io.punchline.masque.RelayFleet;
 import io.punchline.pairing.RememberedPeers;
 import io.punchline.session.PeerContact;
 import io.punchline.session.PeerSession;
@@ -64,7 +64,7 @@ public final class EngineHost implements AutoCloseable {
     /** Chooses the relay ({@link RelayChoice}: configured, else shared, else embedded) and starts the engine; blocking. */
     public Engine start() throws IOException, BindException {
         Identity identity = Identity.loadOrCreate(identityFolder);
-        RelayAddress configured = settings.embeddedRelay() ? null : RelayAddress.parse(settings.relay());
+        RelayFleet configured = settings.embeddedRelay() ? null : RelayFleet.parse(settings.relay());
         RelayChoice.Embedding embedding = new RelayChoice.Embedding(
                 new InetSocketAddress(relayBind, settings.embeddedRelayPort()), configBase.resolve("relay"),
                 identity.peerId(), identityFolder);
@@ -77,10 +77,10 @@ public final class EngineHost implements AutoCloseable {
         return relays.start(relay -> started(Engine.start(config(identity, relay))));
     }
 
-    private EngineConfig config(Identity identity, RelayAddress relay) {
+    private EngineConfig config(Identity identity, RelayFleet relays) {
         String name = settings.deviceName() == null || settings.deviceName().isBlank()
                 ? EngineConfig.defaultDeviceName() : settings.deviceName();
-        return EngineConfig.of(identity, relay).withListen(listen).withHome(identityFolder)
+        return EngineConfig.of(identity, relays).withListen(listen).withHome(identityFolder)
                 .withDeviceName(name).withPortMapping(settings.portMappingOn());
     }
 

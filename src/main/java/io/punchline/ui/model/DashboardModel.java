@@ -158,6 +158,9 @@ public final class DashboardModel {
 
     public void apply(EngineEvent event, long millis) {
         if (event instanceof EngineEvent.RelayBound bound) {
+            if (!relay.contactProperty().get().isEmpty() && !bound.relay().equals(relay.contactProperty().get())) {
+                relay.describe(bound.relay(), relay.embeddedProperty().get(), relay.originProperty().get()); // fail-over
+            }
             relay.connectedProperty().set(true);
             relay.publicAddressProperty().set(Addresses.normalize(bound.publicAddress()));
             relay.lostReasonProperty().set(null);
@@ -167,6 +170,9 @@ public final class DashboardModel {
             relay.lostReasonProperty().set(lost.reason());
             relay.rttMillisProperty().set(-1);
             status.set("Relay lost: " + lost.reason());
+        } else if (event instanceof EngineEvent.RelayFailover failover) {
+            status.set("Relay " + failover.from().split("#")[0] + " lost (" + failover.reason() + "); moved to "
+                    + failover.to().split("#")[0]);
         } else if (event instanceof EngineEvent.SessionOpened opened) {
             PeerModel peer = peerOrNew(opened.peer());
             peer.opened(opened.side(), Addresses.normalize(opened.virtualAddress()));
