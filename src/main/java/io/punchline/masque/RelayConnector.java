@@ -2,6 +2,7 @@ package io.punchline.masque;
 
 import io.punchline.quic.AckPingLoopGuard;
 import io.punchline.quic.CongestionControllerSwap;
+import io.punchline.quic.ConnectionCallbacks;
 import io.punchline.quic.InOrderSendQueue;
 import io.punchline.tls.PinningTrustManager;
 import tech.kwik.core.DatagramSocketFactory;
@@ -69,6 +70,8 @@ final class RelayConnector {
 
     /** How long a client waits for the relay's SETTINGS once connected: flupke's own wait. */
     static final Duration SETTINGS_WAIT = Duration.ofSeconds(10);
+    /** At most this long for kwik's callback thread to deliver an event already emitted (normally microseconds). */
+    private static final Duration CALLBACKS_WAIT = Duration.ofSeconds(1);
 
     private RelayConnector() {
     }
@@ -112,6 +115,8 @@ final class RelayConnector {
         try {
             connected.http3().connect();
         } catch (IOException e) {
+            // the relay's close may have made connect() fail before kwik delivered the event that says why
+            ConnectionCallbacks.awaitDelivered(quic, CALLBACKS_WAIT);
             connected.close();
             if (end.relayBusy()) {
                 throw new BindException(busy(relay, end), e);
