@@ -117,9 +117,17 @@ final class RelayConnector {
         } catch (IOException e) {
             // the relay's close may have made connect() fail before kwik delivered the event that says why
             ConnectionCallbacks.awaitDelivered(quic, CALLBACKS_WAIT);
+            boolean busy = end.relayBusy();
+            String refusedHere = end.closedHereBecause();
             connected.close();
-            if (end.relayBusy()) {
+            if (busy) {
                 throw new BindException(busy(relay, end), e);
+            }
+            if (refusedHere != null) {
+                // this side ended the handshake (a certificate that is not the pinned one); kwik's connect() returns
+                // only after the closing period, which on a loaded machine can outlast its timeout
+                throw new BindException("cannot connect to relay " + relay.authority() + " (not the relay with "
+                        + "fingerprint " + relay.fingerprint() + "?): the handshake failed: " + refusedHere, e);
             }
             if (handshakeTimedOut(e)) {
                 // kwik gave up waiting for the handshake: a relay too busy to answer looks like an unreachable one
