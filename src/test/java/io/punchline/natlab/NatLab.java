@@ -199,6 +199,15 @@ public final class NatLab implements AutoCloseable {
     }
 
     /**
+     * A lab test's prefix: {@code -Dnatlab.prefix} when given (two worktrees running one lab test at once on one
+     * machine), else the test's own.
+     */
+    static String prefix(String defaultPrefix) {
+        String given = System.getProperty("natlab.prefix", "");
+        return given.isBlank() ? defaultPrefix : given;
+    }
+
+    /**
      * A lab test's {@code @BeforeAll}: skips the test class with the reason when the lab cannot run here, else tears down
      * what a crashed run with this prefix left.
      */

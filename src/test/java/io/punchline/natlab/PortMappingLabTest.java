@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PortMappingLabTest {
 
-    static final String PREFIX = "plpm";
+    static final String PREFIX = NatLab.prefix("plpm");
     static final String MAPPED_ADDRESS = "11.18.1.1";
     static final Path MINIUPNPD = Path.of("/usr/sbin/miniupnpd");
 
