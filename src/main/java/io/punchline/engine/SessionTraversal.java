@@ -140,14 +140,18 @@ final class SessionTraversal {
                 if (messages.isEmpty()) {
                     continue;
                 }
-                // a record's messages all reach the state machine before any of its actions go out: the listener's
-                // first record carries every candidate, and each one's PUNCH_ME_NOW and probe leave together
+                // a record's messages all reach the state machine before any of its actions go out, and their actions
+                // are carried out as one list, the network's before any event: the listener's first record carries
+                // every candidate, so the PUNCH_ME_NOW and probes of each family's pairs leave together, an IPv6
+                // pair's not after the IPv4 pair's events were printed (RFC 8421: IPv6 first or together)
                 LOG.debug("control from {}: {}", peer, messages);
                 synchronized (this) {
                     long now = now();
+                    List<TraversalAction> record = new ArrayList<>();
                     for (TraversalMessage message : messages) {
-                        outbox.add(traversal.onMessage(message, now));
+                        record.addAll(traversal.onMessage(message, now));
                     }
+                    outbox.add(record);
                     rearm();
                 }
                 drain();

@@ -15,14 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import static io.punchline.natlab.LabPeers.event;
 import static io.punchline.natlab.LabPeers.switchedTo;
@@ -121,13 +119,7 @@ class HardNatMatrixTest {
             List<HardRun> runs = new ArrayList<>();
             for (int n = 1; n <= RUNS; n++) {
                 Path runLogs = logs.resolve(cell.name() + "-" + n);
-                if (Files.exists(runLogs)) { // an earlier run's logs, so that none is mistaken for this run's
-                    try (Stream<Path> old = Files.walk(runLogs)) {
-                        for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
-                            Files.delete(p);
-                        }
-                    }
-                }
+                NatLab.deleteTree(runLogs); // an earlier run's logs, so that none is mistaken for this run's
                 HardRun run;
                 try {
                     run = runHard(cell, runLogs);

@@ -9,18 +9,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The matrix file ({@code -Dnatlab.matrix.output}, docs/NAT-MATRIX.md) is written by three lab tests, each owning one
+ * The matrix file ({@code -Dnatlab.matrix.output}, docs/NAT-MATRIX.md) is written by four lab tests, each owning one
  * part: {@link NatMatrixTest} the main part (everything before the first section heading below),
  * {@link HardNatMatrixTest} the section {@value HardNatMatrixTest#HARD_SECTION}, {@link Ipv6MatrixTest} the section
- * {@value Ipv6MatrixTest#IPV6_SECTION}. Each test replaces its own part and keeps the others, always in that order, so
- * the file has all three whichever ran first, and any one can be regenerated alone.
+ * {@value Ipv6MatrixTest#IPV6_SECTION}, {@link PortMappingLabTest} the section
+ * {@value PortMappingLabTest#PORT_MAPPING_SECTION}. Each test replaces its own part and keeps the others, always in
+ * that order, so the file has all of them whichever ran first, and any one can be regenerated alone.
  */
 final class MatrixFile {
 
     /** The main part's key for {@link #replace}: the text before the first section. */
     static final String MAIN = "";
     /** The sections after the main part, in the order the file keeps them. */
-    static final List<String> SECTIONS = List.of(HardNatMatrixTest.HARD_SECTION, Ipv6MatrixTest.IPV6_SECTION);
+    static final List<String> SECTIONS = List.of(HardNatMatrixTest.HARD_SECTION, Ipv6MatrixTest.IPV6_SECTION,
+            PortMappingLabTest.PORT_MAPPING_SECTION);
 
     private MatrixFile() {
     }
