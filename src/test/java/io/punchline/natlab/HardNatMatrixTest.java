@@ -135,14 +135,7 @@ class HardNatMatrixTest {
             }
             results.put(cell, runs);
         }
-        String section = hardTable(results);
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "NAT-MATRIX-HARD.md"), section);
-        String output = System.getProperty("natlab.matrix.output");
-        if (output != null && !output.isBlank()) {
-            MatrixFile.write(Path.of(output), HARD_SECTION, section);
-        }
-        System.out.println(section);
+        MatrixFile.publish("NAT-MATRIX-HARD.md", HARD_SECTION, hardTable(results));
 
         results.forEach((cell, runs) -> {
             assertThat(runs).allSatisfy(r -> assertThat(r.connected()).as("%s connected (%s)", cell.name(), r.note()).isTrue());

@@ -112,14 +112,7 @@ class Ipv6MatrixTest {
             }
             results.put(cell, runs);
         }
-        String section = table(results);
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "NAT-MATRIX-IPV6.md"), section);
-        String output = System.getProperty("natlab.matrix.output");
-        if (output != null && !output.isBlank()) {
-            MatrixFile.write(Path.of(output), IPV6_SECTION, section);
-        }
-        System.out.println(section);
+        MatrixFile.publish("NAT-MATRIX-IPV6.md", IPV6_SECTION, table(results));
 
         results.forEach((cell, runs) -> assertThat(runs).allSatisfy(r -> {
             assertThat(r.connected()).as("%s connected (%s)", cell.name(), r.note()).isTrue();

@@ -44,6 +44,20 @@ final class MatrixFile {
         return String.join("\n", kept);
     }
 
+    /**
+     * A matrix test's table: written to {@code target/NAME}, printed, and with {@code -Dnatlab.matrix.output=FILE} put
+     * into FILE as the part {@code heading}.
+     */
+    static void publish(String name, String heading, String table) throws IOException {
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", name), table);
+        String output = System.getProperty("natlab.matrix.output");
+        if (output != null && !output.isBlank()) {
+            write(Path.of(output), heading, table);
+        }
+        System.out.println(table);
+    }
+
     /** Replaces the part {@code heading} of the file at {@code path} (created when missing) with {@code text}. */
     static void write(Path path, String heading, String text) throws IOException {
         String old = Files.exists(path) ? Files.readString(path) : "";

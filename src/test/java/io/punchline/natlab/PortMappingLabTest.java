@@ -102,14 +102,7 @@ class PortMappingLabTest {
             System.out.println("natlab port mapping run " + n + ": " + run);
             runs.add(run);
         }
-        String section = table(runs);
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "NAT-MATRIX-PORTMAPPING.md"), section);
-        String output = System.getProperty("natlab.matrix.output");
-        if (output != null && !output.isBlank()) {
-            MatrixFile.write(Path.of(output), PORT_MAPPING_SECTION, section);
-        }
-        System.out.println(section);
+        MatrixFile.publish("NAT-MATRIX-PORTMAPPING.md", PORT_MAPPING_SECTION, table(runs));
         for (int n = 0; n < runs.size(); n++) {
             MappingRun run = runs.get(n);
             assertThat(run.passed()).as("run %d: %s (logs under %s)", n + 1, run, work).isTrue();
