@@ -74,7 +74,7 @@ class Ipv6MatrixTest {
      * (its own, the listener's; not the relay addresses, which are never punched).
      */
     record V6Run(boolean connected, boolean direct, String family, long msToDirect, long relayedBytes, long directBytes,
-                 int localIpv6, int remoteIpv6, String bindFamilies, boolean scopeZero, String note) {
+                 int localIpv6, int remoteIpv6, String bindFamilies, boolean ipv4Reflexive, boolean scopeZero, String note) {
         boolean directOverIpv6() {
             return direct && "IPv6".equals(family);
         }
@@ -100,11 +100,11 @@ class Ipv6MatrixTest {
                 try {
                     run = runOnce(cell, runLogs);
                 } catch (IOException e) { // the lab or the relay did not come up: a failed run, and the table still written
-                    run = new V6Run(false, false, "-", -1, -1, -1, 0, 0, "-", false, e.getMessage());
+                    run = new V6Run(false, false, "-", -1, -1, -1, 0, 0, "-", false, false, e.getMessage());
                 }
                 if (!run.note().isEmpty()) {
                     run = new V6Run(run.connected(), run.direct(), run.family(), run.msToDirect(), run.relayedBytes(),
-                            run.directBytes(), run.localIpv6(), run.remoteIpv6(), run.bindFamilies(), run.scopeZero(),
+                            run.directBytes(), run.localIpv6(), run.remoteIpv6(), run.bindFamilies(), run.ipv4Reflexive(), run.scopeZero(),
                             "run " + n + ": " + run.note() + ".");
                 }
                 System.out.println("natlab ipv6 " + cell.name() + " run " + n + ": " + run);
@@ -120,6 +120,8 @@ class Ipv6MatrixTest {
             assertThat(r.bindFamilies()).as("%s: the relay's bind announced the dialler both families", cell.name())
                     .isEqualTo("IPv6+IPv4");
             assertThat(r.scopeZero()).as("%s: an event address with a scope ID of 0 (%%0)", cell.name()).isFalse();
+            assertThat(r.ipv4Reflexive()).as("%s: the dialler learned an IPv4 reflexive address (echo to the bind's IPv4 address)",
+                    cell.name()).isEqualTo(cell.dialler().type() != NatType.V6ONLY);
         }));
     }
 
@@ -129,13 +131,13 @@ class Ipv6MatrixTest {
         sites.put("b", cell.listener());
         try (NatLab lab = NatLab.upSites(PREFIX, sites); LabPeers peers = new LabPeers(lab, logs, true)) {
             if (!peers.relayContact.startsWith("[")) {
-                return new V6Run(false, false, "-", -1, -1, -1, 0, 0, "-", false, "the relay's contact is not IPv6: " + peers.relayContact);
+                return new V6Run(false, false, "-", -1, -1, -1, 0, 0, "-", false, false, "the relay's contact is not IPv6: " + peers.relayContact);
             }
             Process listen = peers.start("b", "listen", List.of("listen", "--relay", peers.relayContact, "--json", "--once"));
             LabPeers.Events listenEvents = peers.events(listen, "listen");
             JsonNode contact = listenEvents.await(event("listen.contact"), Duration.ofSeconds(60));
             if (contact == null) {
-                return new V6Run(false, false, "-", -1, -1, -1, 0, 0, "-", false, "listener printed no contact within 60 s");
+                return new V6Run(false, false, "-", -1, -1, -1, 0, 0, "-", false, false, "listener printed no contact within 60 s");
             }
             Process dial = peers.start("a", "dial", List.of("dial", contact.path("contact").asText(), "--json",
                     "--bytes", Long.toString(BYTES), "--linger", "1"));
@@ -150,6 +152,7 @@ class Ipv6MatrixTest {
             int localIpv6 = 0;
             int remoteIpv6 = 0;
             Set<String> bindFamilies = new TreeSet<>(Comparator.reverseOrder()); // "IPv6", then "IPv4"
+            boolean ipv4Reflexive = false;
             listen.waitFor(30, TimeUnit.SECONDS); // --once: it exits after the session, its events all read then
             boolean scopeZero = listenEvents.all.stream().anyMatch(n -> n.toString().contains("%0"));
             for (JsonNode node : events.all) {
@@ -158,6 +161,8 @@ class Ipv6MatrixTest {
                         && node.path("local").asBoolean()) {
                     bindFamilies.add(family(node.path("address").asText()));
                 }
+                ipv4Reflexive |= "candidate.added".equals(node.path("event").asText()) && node.path("local").asBoolean()
+                        && "srflx".equals(node.path("type").asText()) && "IPv4".equals(family(node.path("address").asText()));
                 if ("candidate.added".equals(node.path("event").asText()) && !"relay".equals(node.path("type").asText())
                         && "IPv6".equals(family(node.path("address").asText()))) {
                     if (node.path("local").asBoolean()) {
@@ -169,7 +174,7 @@ class Ipv6MatrixTest {
             }
             return new V6Run(connected, direct != null, direct != null ? family(direct.path("address").asText()) : "-", ms,
                     done != null ? done.path("relayedBytes").asLong() : -1, done != null ? done.path("directBytes").asLong() : -1,
-                    localIpv6, remoteIpv6, String.join("+", bindFamilies), scopeZero, note);
+                    localIpv6, remoteIpv6, String.join("+", bindFamilies), ipv4Reflexive, scopeZero, note);
         }
     }
 
@@ -208,7 +213,8 @@ class Ipv6MatrixTest {
                 .append("direct path. `via relay`, `direct`: the dialler's peer traffic through the relay, on the direct path.\n")
                 .append("`IPv6 candidates`: the dialler's own / the listener's (relay addresses left out), as the dialler's candidate.added\n")
                 .append("events list them. `bind`: the families of the addresses the relay's bind announced to the dialler (its\n")
-                .append("local relay candidates; the relay's one dual-stack socket announces an IPv6 and an IPv4 address, asserted). No\n")
+                .append("local relay candidates; the relay's one dual-stack socket announces an IPv6 and an IPv4 address, asserted), and\n")
+                .append("a dialler with IPv4 learns its IPv4 reflexive address through the bind's IPv4 address (a local srflx, asserted). No\n")
                 .append("event of either side names an address with a scope ID of 0 (`%0`), asserted. apdm x apdm: symmetric NATs on IPv4, which stays\n")
                 .append("relayed there (the main matrix), while IPv6 through the two firewalls goes direct.\n\n")
                 .append("| dialler | listener | connected | direct over IPv6 | path | time to direct | via relay | direct | IPv6 candidates | bind |\n")
