@@ -79,13 +79,7 @@ class EngineIpv6Test {
                     .withListen(IPV4_LOOPBACK).withTraversal(false));
                  Engine ipv6 = Engine.start(EngineConfig.of(Identity.generate(new SecureRandom()), overIpv6)
                     .withListen(Ipv6Loopback.anyPort()).withTraversal(false))) {
-                ipv6.onSession(session -> session.onStream(stream -> {
-                    try {
-                        TestStream.receive(ipv6, session, stream);
-                    } catch (Exception e) {
-                        stream.abort();
-                    }
-                }));
+                receiveTestStreams(ipv6);
                 PeerSession session = ipv4.dial(ipv6.contact());
                 assertThat(TestStream.send(ipv4, session, 1_000_000, 1)).hasSize(32);
                 assertThat(ipv4.pathOf(session)).isEqualTo(EngineEvent.NetworkPath.RELAY);
@@ -118,13 +112,7 @@ class EngineIpv6Test {
                 dual.events().subscribe(timed -> events.add(timed.event()));
                 assertThat(dual.contact().bindAddress().getAddress()).isEqualTo(v6);
                 assertThat(ipv4.contact().bindAddress().getAddress()).isEqualTo(v4);
-                dual.onSession(session -> session.onStream(stream -> {
-                    try {
-                        TestStream.receive(dual, session, stream);
-                    } catch (Exception e) {
-                        stream.abort();
-                    }
-                }));
+                receiveTestStreams(dual);
                 PeerSession session = ipv4.dial(dual.contact());
                 assertThat(TestStream.send(ipv4, session, 1_000_000, 1)).hasSize(32);
                 long deadline = System.nanoTime() + 10_000_000_000L;
@@ -157,6 +145,17 @@ class EngineIpv6Test {
         return null;
     }
 
+    /** {@code engine} checks every test stream a peer sends it. */
+    private static void receiveTestStreams(Engine engine) {
+        engine.onSession(session -> session.onStream(stream -> {
+            try {
+                TestStream.receive(engine, session, stream);
+            } catch (Exception e) {
+                stream.abort();
+            }
+        }));
+    }
+
     private static Engine engine(RelayServer relay, InetSocketAddress listen) throws Exception {
         return Engine.start(EngineConfig.of(Identity.generate(new SecureRandom()), relay.address()).withListen(listen)
                 .withPortMapping(false));
@@ -164,13 +163,7 @@ class EngineIpv6Test {
 
     /** {@code dialler} dials, streams 2 MB, waits for the direct path and streams 2 MB more on it. */
     private static PeerSession streamAndWaitForDirect(Engine dialler, Engine listener) throws Exception {
-        listener.onSession(session -> session.onStream(stream -> {
-            try {
-                TestStream.receive(listener, session, stream);
-            } catch (Exception e) {
-                stream.abort();
-            }
-        }));
+        receiveTestStreams(listener);
         PeerSession session = dialler.dial(listener.contact());
         assertThat(TestStream.send(dialler, session, 2_000_000, 1)).hasSize(32);
         long deadline = System.nanoTime() + 10_000_000_000L;
