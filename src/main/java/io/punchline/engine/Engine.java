@@ -115,7 +115,7 @@ public final class Engine implements AutoCloseable {
         }
         events.publishLatest(RelayBinding.TOPIC, new EngineEvent.RelayBound(relay().toString(), relay.current().publicAddresses().get(0).toString()));
         if (config.traversal()) {
-            reflexive.discover(relay.current().publicAddresses().get(0), relay.current().observedAddress());
+            reflexive.discover(relay.current().publicAddresses(), relay.current().observedAddress());
         }
     }
 

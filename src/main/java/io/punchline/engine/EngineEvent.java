@@ -85,9 +85,12 @@ public sealed interface EngineEvent {
         }
     }
 
-    /** The two sides of hard-NAT punching: the side behind the symmetric NAT opens ports, the other probes them. */
+    /**
+     * The sides of hard-NAT punching: the side behind the symmetric NAT opens ports, the other probes them; with both
+     * NATs allocating in sequence each side opens ports toward the other's predicted ones ("predicted").
+     */
     enum SpraySide implements Named {
-        PORTS("ports"), PROBES("probes");
+        PORTS("ports"), PROBES("probes"), PREDICTED("predicted");
 
         private final String jsonName;
 

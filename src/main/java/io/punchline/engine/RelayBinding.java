@@ -156,7 +156,7 @@ final class RelayBinding implements AutoCloseable {
             lost = null;
             events.publishLatest(TOPIC, new EngineEvent.RelayBound(fresh.relay().toString(), fresh.publicAddresses().get(0).toString()));
             if (config.traversal()) {
-                reflexive.discover(fresh.publicAddresses().get(0), fresh.observedAddress());
+                reflexive.discover(fresh.publicAddresses(), fresh.observedAddress());
             }
             listeners.forEach(listener -> listener.accept(fresh));
         } catch (BindException | RuntimeException e) {

@@ -15,6 +15,7 @@ import io.punchline.nat.TraversalAction.CandidateRemoved;
 import io.punchline.nat.TraversalAction.ClosePorts;
 import io.punchline.nat.TraversalAction.OpenPorts;
 import io.punchline.nat.TraversalAction.PathValidated;
+import io.punchline.nat.TraversalAction.ResendPorts;
 import io.punchline.nat.TraversalAction.RoundFinished;
 import io.punchline.nat.TraversalAction.RoundStarted;
 import io.punchline.nat.TraversalAction.SendControl;
@@ -139,14 +140,18 @@ final class SessionTraversal {
                 if (messages.isEmpty()) {
                     continue;
                 }
-                // a record's messages all reach the state machine before any of its actions go out: the listener's
-                // first record carries every candidate, and each one's PUNCH_ME_NOW and probe leave together
+                // a record's messages all reach the state machine before any of its actions go out, and their actions
+                // are carried out as one list, the network's before any event: the listener's first record carries
+                // every candidate, so the PUNCH_ME_NOW and probes of each family's pairs leave together, an IPv6
+                // pair's not after the IPv4 pair's events were printed (RFC 8421: IPv6 first or together)
                 LOG.debug("control from {}: {}", peer, messages);
                 synchronized (this) {
                     long now = now();
+                    List<TraversalAction> record = new ArrayList<>();
                     for (TraversalMessage message : messages) {
-                        outbox.add(traversal.onMessage(message, now));
+                        record.addAll(traversal.onMessage(message, now));
                     }
+                    outbox.add(record);
                     rearm();
                 }
                 drain();
@@ -294,6 +299,8 @@ final class SessionTraversal {
                         new EngineEvent.PathSwitched(peer, NetworkPath.DIRECT, use.path().toString())));
             } else if (action instanceof OpenPorts open) {
                 openPorts(open);
+            } else if (action instanceof ResendPorts resend) {
+                resendFromPorts(resend.probe());
             } else if (action instanceof ClosePorts close) {
                 closePorts(close.keepInUse());
             } else if (action instanceof UseRelay use) {
@@ -345,7 +352,7 @@ final class SessionTraversal {
     /** Opens the side ports and sends the opener from each (blocks while binding; not under the lock). */
     private void openPorts(OpenPorts open) {
         closePorts(false);
-        PortSet opened = socket.openPorts(open.count(), open.toward(), open.opener().encode(probeKey));
+        PortSet opened = socket.openPorts(open.targets(), open.opener().encode(probeKey));
         synchronized (this) {
             if (!closed) {
                 ports = opened;
@@ -353,6 +360,17 @@ final class SessionTraversal {
             }
         }
         opened.close();
+    }
+
+    /** The same keepalive again from every side port to its target (both sides' NATs sequential). */
+    private void resendFromPorts(PathProbe probe) {
+        PortSet open;
+        synchronized (this) {
+            open = ports;
+        }
+        if (open != null) {
+            open.resend(probe.encode(probeKey));
+        }
     }
 
     private void closePorts(boolean keepInUse) {

@@ -6,11 +6,13 @@ import io.punchline.nat.ProbeVerdict;
 import io.punchline.path.EngineSocket;
 import io.punchline.path.PathRouter;
 import io.punchline.session.PeerSession;
+import io.punchline.wire.IpAddressCodec;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,22 +82,29 @@ final class SessionTraversals implements AutoCloseable {
      */
     List<Candidate> localCandidates() {
         List<Candidate> candidates = new ArrayList<>();
-        for (InetSocketAddress host : HostAddresses.of(socket.localAddress())) {
+        // IPv6 first (RFC 8421 section 4): the server advertises in this order, and the client's first round starts
+        // with the first pair its record makes
+        List<InetSocketAddress> hosts = new ArrayList<>(HostAddresses.of(socket.localAddress()));
+        hosts.sort(Comparator.comparing(host -> IpAddressCodec.ipVersion(host) != IpAddressCodec.IP_VERSION_6));
+        for (InetSocketAddress host : hosts) {
             candidates.add(Candidate.of(Candidate.Type.HOST, host));
         }
         InetSocketAddress external = mapped.get();
         if (external != null && candidates.stream().noneMatch(c -> c.address().equals(external))) {
             candidates.add(Candidate.of(Candidate.Type.MAPPED, external));
         }
-        InetSocketAddress observed = reflexive.observed();
-        if (observed != null && candidates.stream().noneMatch(c -> c.address().equals(observed))) {
-            candidates.add(Candidate.of(Candidate.Type.SERVER_REFLEXIVE, observed));
+        for (InetSocketAddress observed : reflexive.observedAll()) { // one per family the relay's bind announced
+            if (candidates.stream().noneMatch(c -> c.address().equals(observed))) {
+                candidates.add(Candidate.of(Candidate.Type.SERVER_REFLEXIVE, observed));
+            }
         }
         return candidates;
     }
 
     /** Punchline's non-QUIC datagrams: reflexive-address echoes through the relay, and path probes. */
-    void onProbe(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay, EngineSocket.Tie tie) {
+    void onProbe(byte[] data, int offset, int length, InetSocketAddress from, boolean viaRelay, EngineSocket.Tie tie) {
+        // the socket's IPv6 sources carry a scope ID of 0, which would print as "%0" in every event naming them
+        InetSocketAddress source = IpAddressCodec.withoutZeroScope(from);
         if (ReflexiveAddress.isEcho(data, offset, length)) {
             if (viaRelay) {
                 reflexive.onEcho(data, offset, length, source);

@@ -3,6 +3,7 @@ package io.punchline.nat;
 import io.punchline.nat.NatMapping.Behaviour;
 import io.punchline.nat.TraversalAction.ClosePorts;
 import io.punchline.nat.TraversalAction.OpenPorts;
+import io.punchline.nat.TraversalAction.ResendPorts;
 import io.punchline.nat.TraversalAction.SendControl;
 import io.punchline.nat.TraversalAction.SendProbe;
 import io.punchline.nat.TraversalAction.SprayFinished;
@@ -29,10 +30,18 @@ import java.util.random.RandomGenerator;
  *   the very address the mapping was opened toward) and is answered on that socket; the answer passes the easy NAT
  *   (the easy side has just sent to that port). The answering address is then validated like any candidate
  *   ({@link Traversal} challenges it), and the engine sends to the easy side from the socket that heard it.</li>
+ *   <li>Both sides {@link NatMapping.Behaviour#SEQUENTIAL}: on the peer's NAT_MAPPING each side opens
+ *   {@value PortPrediction#PORTS} sockets, socket {@code i} sending toward the peer's predicted mapping of its own
+ *   socket {@code i} ({@link PortPrediction}), says so (PORTS_OPEN), and sends the same keepalive again from every
+ *   socket every {@value #RESEND_MILLIS} ms, {@value #RESENDS} times, and once at once on the peer's PORTS_OPEN (its
+ *   mappings exist now, so these pass its NAT). A keepalive that meets the matching mapping is answered on that
+ *   socket; the answer names the address to validate.</li>
  *   <li>Bounded: at most {@value #MAX_ATTEMPTS} attempts per session (the second only after the first direct path
- *   was lost), {@value #PORTS} sockets held at most {@value #PORTS_HELD_MILLIS} ms, {@value PortSpray#MAX_PROBES}
- *   probes of 33 bytes per attempt; both hard, a mapping unknown, or the peer's reflexive address not public:
- *   nothing (the relay carries the session).
+ *   was lost; with both sides sequential only one, as the NATs' counters are no longer known after it),
+ *   {@value #PORTS} sockets held at most {@value #PORTS_HELD_MILLIS} ms, {@value PortSpray#MAX_PROBES} probes of 33
+ *   bytes per attempt ({@value PortPrediction#PORTS} sockets and at most {@value PortPrediction#PORTS} x
+ *   {@value #RESENDS}{@code  + 2} keepalives with both sequential); both hard and not both sequential, a mapping
+ *   unknown, or the peer's reflexive address not public: nothing (the relay carries the session).
  *   Cancelled as soon as any path validates.</li>
  * </ol>
  * No clock, no I/O; not thread-safe (the owning {@link Traversal}'s caller serialises).
@@ -42,8 +51,12 @@ final class HardNatPunch {
     static final int PORTS = 256;
     static final long PORTS_HELD_MILLIS = 8_000;
     static final int MAX_ATTEMPTS = 2;
+    /** Both sides sequential: the pause between two sends of the keepalive from every side port, and how many. */
+    static final long RESEND_MILLIS = 200;
+    static final int RESENDS = 12;
 
     private final long peerProbeId;
+    private final boolean client;
     private final RandomGenerator random;
     private NatMapping own;
     private NatMapping peer;
@@ -53,9 +66,17 @@ final class HardNatPunch {
     private PortSpray spray;
     private long sprayToken;
     private boolean validated;
+    /** Both sides sequential: the keepalive every side port sends, while resending. */
+    private PathProbe predicted;
+    private int predictedPorts;
+    private int predictedSent;
+    private int resendsLeft;
+    private boolean resentOnPortsOpen;
+    private long resendAt = Long.MAX_VALUE;
 
-    HardNatPunch(long peerProbeId, RandomGenerator random) {
+    HardNatPunch(long peerProbeId, boolean client, RandomGenerator random) {
         this.peerProbeId = peerProbeId;
+        this.client = client;
         this.random = random;
     }
 
@@ -71,8 +92,13 @@ final class HardNatPunch {
         openPortsIfHard(nowMillis, actions);
     }
 
-    /** The peer's PORTS_OPEN: the easy side starts probing. */
+    /** The peer's PORTS_OPEN: the easy side starts probing; a sequential side sends from its own ports again. */
     void onPortsOpen(PortsOpen open, long nowMillis, List<TraversalAction> actions) {
+        if (predicted != null && !resentOnPortsOpen && !validated) {
+            resentOnPortsOpen = true; // once: a peer repeating PORTS_OPEN gets nothing more
+            resendPredicted(actions);
+            return;
+        }
         if (validated || spray != null || own == null || peer == null || !isPublic(peer)
                 || own.behaviour() != Behaviour.ENDPOINT_INDEPENDENT || !peer.behaviour().isHard()) {
             return;
@@ -89,6 +115,9 @@ final class HardNatPunch {
      * other answer.
      */
     Optional<InetSocketAddress> onKeepaliveAck(PathProbe answer, InetSocketAddress source, List<TraversalAction> actions) {
+        if (predicted != null && answer.data() == predicted.data()) {
+            return Optional.of(source); // validated like any candidate; the sends go on until a path validates
+        }
         if (spray == null || answer.data() != sprayToken) {
             return Optional.empty();
         }
@@ -105,10 +134,10 @@ final class HardNatPunch {
             spray = null;
         }
         if (portsOpen) {
-            portsOpen = false;
-            portsDeadline = Long.MAX_VALUE;
             actions.add(new ClosePorts(true));
-            actions.add(new SprayFinished(SprayRole.PORTS, SprayOutcome.HIT, PORTS, path));
+            actions.add(predicted != null ? new SprayFinished(SprayRole.PREDICTED, SprayOutcome.HIT, predictedSent, path)
+                    : new SprayFinished(SprayRole.PORTS, SprayOutcome.HIT, PORTS, path));
+            closePorts();
         }
     }
 
@@ -119,7 +148,7 @@ final class HardNatPunch {
     }
 
     long nextDeadlineMillis() {
-        long next = portsDeadline;
+        long next = Math.min(portsDeadline, resendAt);
         if (spray != null) {
             next = Math.min(next, spray.nextDeadlineMillis());
         }
@@ -128,16 +157,21 @@ final class HardNatPunch {
 
     /** Whether something here is due at {@code due}. */
     boolean isDue(long due) {
-        return due == portsDeadline || (spray != null && spray.nextDeadlineMillis() == due);
+        return due == portsDeadline || due == resendAt || (spray != null && spray.nextDeadlineMillis() == due);
     }
 
     /** The spray's next probes, the end of an attempt that found nothing. */
     void runDue(long nowMillis, List<TraversalAction> actions) {
+        if (predicted != null && nowMillis >= resendAt) {
+            resendsLeft--;
+            resendAt = resendsLeft > 0 ? nowMillis + RESEND_MILLIS : Long.MAX_VALUE;
+            resendPredicted(actions);
+        }
         if (portsOpen && nowMillis >= portsDeadline) {
-            portsOpen = false;
-            portsDeadline = Long.MAX_VALUE;
             actions.add(new ClosePorts(false));
-            actions.add(new SprayFinished(SprayRole.PORTS, SprayOutcome.EXHAUSTED, PORTS, null));
+            actions.add(predicted != null ? new SprayFinished(SprayRole.PREDICTED, SprayOutcome.EXHAUSTED, predictedSent, null)
+                    : new SprayFinished(SprayRole.PORTS, SprayOutcome.EXHAUSTED, PORTS, null));
+            closePorts();
         }
         if (spray == null) {
             return;
@@ -154,8 +188,14 @@ final class HardNatPunch {
     /** Stops probing; the engine closes the ports with the session. */
     void close() {
         spray = null;
+        closePorts();
+    }
+
+    private void closePorts() {
         portsOpen = false;
         portsDeadline = Long.MAX_VALUE;
+        predicted = null;
+        resendAt = Long.MAX_VALUE;
     }
 
     /**
@@ -166,18 +206,51 @@ final class HardNatPunch {
         return AddressScope.of(mapping.reflexive().getAddress()) == AddressScope.PUBLIC;
     }
 
-    /** Opens the ports when this side is hard and the peer easy, once both mappings are known (and not yet open). */
+    /**
+     * Opens the ports, once both mappings are known (and not yet open): when this side is hard and the peer easy, or
+     * both allocate in sequence.
+     */
     void openPortsIfHard(long nowMillis, List<TraversalAction> actions) {
-        if (validated || portsOpen || attempts >= MAX_ATTEMPTS || own == null || peer == null || !isPublic(peer)
-                || !own.behaviour().isHard() || peer.behaviour() != Behaviour.ENDPOINT_INDEPENDENT) {
+        if (validated || portsOpen || attempts >= MAX_ATTEMPTS || own == null || peer == null || !isPublic(peer)) {
+            return;
+        }
+        if (PortPrediction.applies(own, peer)) {
+            openPredicted(nowMillis, actions);
+            return;
+        }
+        if (!own.behaviour().isHard() || peer.behaviour() != Behaviour.ENDPOINT_INDEPENDENT) {
             return;
         }
         attempts++;
         portsOpen = true;
         portsDeadline = nowMillis + PORTS_HELD_MILLIS;
         PathProbe opener = new PathProbe(PathProbe.Kind.KEEPALIVE, peerProbeId, random.nextLong());
-        actions.add(new OpenPorts(PORTS, peer.reflexive(), opener));
+        actions.add(OpenPorts.toward(PORTS, peer.reflexive(), opener));
         actions.add(new SendControl(List.of(new PortsOpen(PORTS))));
         actions.add(new SprayStarted(SprayRole.PORTS, PORTS, peer.reflexive().toString()));
+    }
+
+    /** Both sides sequential: the side ports toward the peer's predicted ones, one attempt per session. */
+    private void openPredicted(long nowMillis, List<TraversalAction> actions) {
+        List<InetSocketAddress> targets = PortPrediction.targets(peer, client);
+        if (attempts > 0 || targets.isEmpty()) {
+            return;
+        }
+        attempts++;
+        portsOpen = true;
+        portsDeadline = nowMillis + PORTS_HELD_MILLIS;
+        predicted = new PathProbe(PathProbe.Kind.KEEPALIVE, peerProbeId, random.nextLong());
+        predictedPorts = targets.size();
+        predictedSent = predictedPorts;
+        resendsLeft = RESENDS;
+        resendAt = nowMillis + RESEND_MILLIS;
+        actions.add(new OpenPorts(targets, predicted));
+        actions.add(new SendControl(List.of(new PortsOpen(predictedPorts))));
+        actions.add(new SprayStarted(SprayRole.PREDICTED, predictedPorts, PortPrediction.describe(targets, peer)));
+    }
+
+    private void resendPredicted(List<TraversalAction> actions) {
+        actions.add(new ResendPorts(predicted));
+        predictedSent += predictedPorts;
     }
 }

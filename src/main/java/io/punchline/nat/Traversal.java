@@ -88,7 +88,7 @@ public final class Traversal {
                 Set.of(peerRelayAddress)) : null;
         this.responder = client ? null : new PunchResponder(CONCURRENCY_LIMIT);
         this.validations = new PathValidations(peerProbeId, random);
-        this.hardNat = new HardNatPunch(peerProbeId, random);
+        this.hardNat = new HardNatPunch(peerProbeId, client, random);
     }
 
     /** {@link #start(List, NatMapping, long)} with this side's NAT mapping unknown. */

@@ -1,6 +1,7 @@
 package io.punchline.nat;
 
 import java.net.InetSocketAddress;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -63,12 +64,29 @@ public sealed interface TraversalAction {
     }
 
     /**
-     * Open {@code count} sockets beside the engine socket and send {@code opener} (encoded with the session's probe
-     * key) from each to {@code toward}, so this side's port-dependent NAT holds that many mappings toward the peer
+     * Open one socket beside the engine socket per element of {@code targets} and send {@code opener} (encoded with the
+     * session's probe key) from socket {@code i} to {@code targets.get(i)}, the first packets in index order, so this
+     * side's port-dependent NAT holds that many mappings toward the peer, allocated in that order
      * (docs/ARCHITECTURE.md, "Hard NATs"). A peer's authenticated probe arriving on one of them ties the peer's address
      * to that socket: what goes to the address afterwards, probes and the session's packets, leaves from it.
      */
-    record OpenPorts(int count, InetSocketAddress toward, PathProbe opener) implements TraversalAction {
+    record OpenPorts(List<InetSocketAddress> targets, PathProbe opener) implements TraversalAction {
+        public OpenPorts {
+            targets = List.copyOf(targets);
+        }
+
+        /** {@code count} sockets all sending toward one address (a peer whose NAT maps endpoint-independently). */
+        static OpenPorts toward(int count, InetSocketAddress toward, PathProbe opener) {
+            return new OpenPorts(Collections.nCopies(count, toward), opener);
+        }
+
+        public int count() {
+            return targets.size();
+        }
+    }
+
+    /** Send {@code probe} again from every socket {@link OpenPorts} opened, each to its own target. */
+    record ResendPorts(PathProbe probe) implements TraversalAction {
     }
 
     /** Close the sockets {@link OpenPorts} opened, except one a validated path uses when {@code keepInUse}. */
@@ -83,8 +101,11 @@ public sealed interface TraversalAction {
     record SprayFinished(SprayRole role, SprayOutcome outcome, int sent, InetSocketAddress hit) implements TraversalAction {
     }
 
-    /** The two sides of hard-NAT punching: the hard side opens ports, the easy side probes for them. */
-    enum SprayRole { PORTS, PROBES }
+    /**
+     * The sides of hard-NAT punching: the hard side opens ports, the easy side probes for them; with both NATs
+     * allocating in sequence, each side opens ports toward the other's predicted ones.
+     */
+    enum SprayRole { PORTS, PROBES, PREDICTED }
 
     /** How hard-NAT punching ended. */
     enum SprayOutcome { HIT, EXHAUSTED, CANCELLED }

@@ -256,11 +256,12 @@ public final class EngineSocket implements AutoCloseable {
     }
 
     /**
-     * Opens {@code count} side ports and sends {@code opener} from each to {@code toward} (docs/ARCHITECTURE.md, "Hard
-     * NATs"); blocks while binding. A peer address whose authenticated probe arrives on one is tied to it.
+     * Opens a side port per element of {@code targets} and sends {@code opener} from port {@code i} to
+     * {@code targets.get(i)}, in index order (docs/ARCHITECTURE.md, "Hard NATs"); blocks while binding. A peer address
+     * whose authenticated probe arrives on one is tied to it.
      */
-    public PortSet openPorts(int count, InetSocketAddress toward, byte[] opener) {
-        return sidePorts.open(count, toward, opener);
+    public PortSet openPorts(List<InetSocketAddress> targets, byte[] opener) {
+        return sidePorts.open(targets, opener);
     }
 
     /** A datagram that reached this engine through its relay bind, from {@code source} (a peer's bind address). */

@@ -6,6 +6,9 @@ public interface PortSet extends AutoCloseable {
     /** How many ports were opened (fewer than asked when the system refused more sockets). */
     int size();
 
+    /** Sends a copy of {@code data} from every open port to that port's own target, in index order. */
+    void resend(byte[] data);
+
     /** Closes the ports no peer address is tied to; they are closed when it returns. */
     void closeUnused();
 

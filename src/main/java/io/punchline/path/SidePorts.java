@@ -60,44 +60,44 @@ final class SidePorts {
     }
 
     /**
-     * Opens {@code count} sockets on the wildcard address of {@code toward}'s family and sends {@code opener} from
-     * each to {@code toward}. Waits for the binds: never call it on the event loop. Keeps what it could open when the
-     * system refuses more sockets.
+     * Opens a socket per element of {@code targets} on the wildcard address of the first one's family, then sends
+     * {@code opener} from socket {@code i} to {@code targets.get(i)} in index order, all in one task on the event loop,
+     * so a NAT that allocates in sequence maps them in that order. Waits for the binds: never call it on the event
+     * loop. Keeps what it could open when the system refuses more sockets (the first ones, in order).
      */
-    PortSet open(int count, InetSocketAddress toward, byte[] opener) {
+    PortSet open(List<InetSocketAddress> targets, byte[] opener) {
+        if (targets.isEmpty()) {
+            return new Ports(List.of(), List.of());
+        }
+        InetSocketAddress first = targets.get(0);
         InetSocketAddress wildcard = new InetSocketAddress(IpAddressCodec.toInetAddress(
-                new byte[IpAddressCodec.ipVersion(toward) == IpAddressCodec.IP_VERSION_6 ? 16 : 4]), 0);
-        // every bind at once: the event loop registers and binds them in one go, and each sends its opener when bound
-        List<ChannelFuture> binds = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
+                new byte[IpAddressCodec.ipVersion(first) == IpAddressCodec.IP_VERSION_6 ? 16 : 4]), 0);
+        // every bind at once: the event loop registers and binds them in one go
+        List<ChannelFuture> binds = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
             try {
-                ChannelFuture bind = template.clone().handler(new PortReader()).bind(wildcard);
-                bind.addListener((ChannelFuture bound) -> {
-                    if (bound.isSuccess()) {
-                        bound.channel().writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(opener), toward),
-                                bound.channel().voidPromise());
-                    }
-                });
-                binds.add(bind);
+                binds.add(template.clone().handler(new PortReader()).bind(wildcard));
             } catch (RuntimeException e) { // the system refused a socket
-                LOG.info("opening side port {} of {} toward {} failed: {}", i + 1, count, toward, e.toString());
+                LOG.info("opening side port {} of {} toward {} failed: {}", i + 1, targets.size(), first, e.toString());
                 break;
             }
         }
         List<Channel> channels = new ArrayList<>(binds.size());
         String failure = null;
         for (ChannelFuture bind : binds) {
-            if (bind.awaitUninterruptibly(BIND_TIMEOUT_MILLIS) && bind.isSuccess()) {
+            if (failure == null && bind.awaitUninterruptibly(BIND_TIMEOUT_MILLIS) && bind.isSuccess()) {
                 channels.add(bind.channel());
-            } else {
-                failure = String.valueOf(bind.cause());
+            } else { // after a failed one, none: the ports kept are the first ones, each with its own target
+                failure = failure != null ? failure : String.valueOf(bind.cause());
                 bind.channel().close();
             }
         }
         if (failure != null) {
-            LOG.info("opened {} of {} side ports toward {}: {}", channels.size(), count, toward, failure);
+            LOG.info("opened {} of {} side ports toward {}: {}", channels.size(), targets.size(), first, failure);
         }
-        return new Ports(channels);
+        Ports ports = new Ports(channels, targets.subList(0, channels.size()));
+        ports.resend(opener);
+        return ports;
     }
 
     /** The side port tied to {@code remote}, or null: it is reached from the engine socket. */
@@ -131,12 +131,31 @@ final class SidePorts {
         return true;
     }
 
-    /** The ports one {@link #open} call opened, for one peer session. */
+    /** The ports one {@link #open} call opened, for one peer session, each with its target. */
     final class Ports implements PortSet {
         private final List<Channel> channels;
+        private final List<InetSocketAddress> targets;
 
-        Ports(List<Channel> channels) {
+        Ports(List<Channel> channels, List<InetSocketAddress> targets) {
             this.channels = List.copyOf(channels);
+            this.targets = List.copyOf(targets);
+        }
+
+        @Override
+        public void resend(byte[] data) {
+            if (channels.isEmpty()) {
+                return;
+            }
+            // one task on the event loop: the datagrams leave in index order
+            channels.get(0).eventLoop().execute(() -> {
+                for (int i = 0; i < channels.size(); i++) {
+                    Channel port = channels.get(i);
+                    if (port.isActive()) {
+                        port.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data), targets.get(i)),
+                                port.voidPromise());
+                    }
+                }
+            });
         }
 
         @Override

@@ -5,6 +5,7 @@ import io.punchline.crypto.PeerId;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -58,12 +59,13 @@ final class BindDirectory {
         openPerClient.computeIfPresent(client, (c, n) -> n > 1 ? n - 1 : null);
     }
 
+    /** A tunnel at each of its public addresses (one per address family the relay announces). */
     void register(UdpTunnel tunnel) {
-        byPublicAddress.put(tunnel.publicAddress(), tunnel);
+        tunnel.publicAddresses().forEach(address -> byPublicAddress.put(address, tunnel));
     }
 
     void unregister(UdpTunnel tunnel) {
-        byPublicAddress.remove(tunnel.publicAddress(), tunnel);
+        tunnel.publicAddresses().forEach(address -> byPublicAddress.remove(address, tunnel));
     }
 
     /** The tunnel whose socket has this public address, or null. */
@@ -71,8 +73,9 @@ final class BindDirectory {
         return byPublicAddress.get(address);
     }
 
+    /** Every open tunnel, once (registered at each of its addresses). */
     Collection<UdpTunnel> tunnels() {
-        return byPublicAddress.values();
+        return new LinkedHashSet<>(byPublicAddress.values());
     }
 
     synchronized int openSessions() {

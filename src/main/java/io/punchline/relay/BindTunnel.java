@@ -30,9 +30,9 @@ final class BindTunnel extends UdpTunnel {
 
     private final ContextRegistry contexts;
 
-    BindTunnel(RelayConnection connection, TunnelStream stream, DatagramChannel socket, InetSocketAddress publicAddress,
+    BindTunnel(RelayConnection connection, TunnelStream stream, DatagramChannel socket, List<InetSocketAddress> publicAddresses,
                InetSocketAddress uriTarget, Runnable onClosed) {
-        super(connection, stream, socket, publicAddress, uriTarget, onClosed);
+        super(connection, stream, socket, publicAddresses, uriTarget, onClosed);
         RelayContext relay = connection.relay();
         int maxContexts = relay.config().maxContextsPerSession();
         this.contexts = new ContextRegistry(ContextRegistry.Role.PROXY,
@@ -105,8 +105,11 @@ final class BindTunnel extends UdpTunnel {
         return connection.relay().directory().tunnelAt(target) != null;
     }
 
-    /** Draft section 4: a proxy that announced one address family rejects registrations of the other. */
+    /**
+     * Draft section 4: a proxy that announced one address family rejects registrations of the other; one that
+     * announced both (a dual-stack socket) takes either.
+     */
     private boolean allowedFamily(InetSocketAddress target) {
-        return target.getAddress().getClass() == publicAddress.getAddress().getClass();
+        return publicAddresses().stream().anyMatch(a -> a.getAddress().getClass() == target.getAddress().getClass());
     }
 }

@@ -7,6 +7,7 @@ import io.punchline.wire.QuicVarint;
 import io.punchline.wire.WireFormatException;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 
@@ -17,8 +18,8 @@ import java.nio.channels.DatagramChannel;
 final class ConnectUdpTunnel extends UdpTunnel {
 
     ConnectUdpTunnel(RelayConnection connection, TunnelStream stream, DatagramChannel socket,
-                     InetSocketAddress publicAddress, InetSocketAddress uriTarget, Runnable onClosed) {
-        super(connection, stream, socket, publicAddress, uriTarget, onClosed);
+                     List<InetSocketAddress> publicAddresses, InetSocketAddress uriTarget, Runnable onClosed) {
+        super(connection, stream, socket, publicAddresses, uriTarget, onClosed);
     }
 
     @Override

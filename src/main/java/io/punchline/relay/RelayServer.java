@@ -14,15 +14,12 @@ import tech.kwik.core.server.ServerConnector;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +83,8 @@ public final class RelayServer implements AutoCloseable {
             throw e;
         }
         InetSocketAddress bound = new InetSocketAddress(config.listen().getAddress(), socket.getLocalPort());
-        InetAddress announced = config.publicAddress() != null ? config.publicAddress() : announceableAddress(bound);
+        List<InetAddress> announced = AnnouncedAddresses.of(bound.getAddress(), config.publicAddress(),
+                AnnouncedAddresses.interfaces());
         AtomicInteger threads = new AtomicInteger();
         // bounded: a stream beyond the pool is refused (RelayConnection.acceptPeerInitiatedStream), never queued
         this.streamExecutor = new ThreadPoolExecutor(0, config.workerThreads(), 30, TimeUnit.SECONDS,
@@ -97,13 +95,13 @@ public final class RelayServer implements AutoCloseable {
         this.datagramPool = Executors.newFixedThreadPool(DATAGRAM_THREADS,
                 r -> daemon(r, "relay-datagrams-" + datagramThreads.incrementAndGet()));
         this.sockets = new TunnelSockets("relay-tunnel-sockets");
-        TargetPolicy policy = new TargetPolicy(TargetPolicy.localInterfaces(announced), socket.getLocalPort(),
+        TargetPolicy policy = new TargetPolicy(TargetPolicy.localInterfaces(announced.toArray(InetAddress[]::new)), socket.getLocalPort(),
                 config.allowLoopbackTargets(), config.targets());
         RelayCounters counters = new RelayCounters();
         AuthEndpoint auth = new AuthEndpoint(identity, tlsIdentity.fingerprint(), config.access(),
                 config.requestsPerMinute(), counters);
         BindDirectory directory = new BindDirectory(config);
-        String name = new InetSocketAddress(announced, socket.getLocalPort()).toString();
+        String name = new InetSocketAddress(announced.get(0), socket.getLocalPort()).toString();
         MailboxEndpoint mailbox = store == null
                 ? new MailboxEndpoint(config, directory, new Mailbox(config.mailbox()), new LocalPeerDirectory(directory))
                 : new MailboxEndpoint(config, directory, new RedisMailbox(store, config.mailbox()),
@@ -178,7 +176,7 @@ public final class RelayServer implements AutoCloseable {
         }
         RelayAccess access = config.access();
         LOG.info("relay listening on {} (announcing {}), TLS fingerprint {}, PeerId {}; {}{}", server.listenAddress(),
-                server.context.announcedAddress().getHostAddress(), server.fingerprint(),
+                server.context.announcedAddresses().stream().map(InetAddress::getHostAddress).toList(), server.fingerprint(),
                 identity.peerId().fingerprint(),
                 access.allowedPeers().isEmpty() ? "open to any authenticated PeerId"
                         : "allow list of " + access.allowedPeers().size() + " PeerIds",
@@ -328,24 +326,6 @@ public final class RelayServer implements AutoCloseable {
         if (store != null) {
             store.close();
         }
-    }
-
-    private static InetAddress announceableAddress(InetSocketAddress bound) throws SocketException {
-        InetAddress address = bound.getAddress();
-        if (!address.isAnyLocalAddress()) {
-            return address;
-        }
-        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nif.isUp() || nif.isLoopback()) {
-                continue;
-            }
-            for (InetAddress candidate : Collections.list(nif.getInetAddresses())) {
-                if (candidate instanceof Inet4Address && !candidate.isLinkLocalAddress()) {
-                    return candidate;
-                }
-            }
-        }
-        return InetAddress.getLoopbackAddress();
     }
 
     private static Thread daemon(Runnable runnable, String name) {

@@ -196,7 +196,9 @@ final class RequestDispatch {
             respondAndFinish(503, proxyStatus("proxy_internal_error; details=\"no socket\""));
             return;
         }
-        InetSocketAddress publicAddress = new InetSocketAddress(relay.announcedAddress(), port);
+        List<InetSocketAddress> publicAddresses = relay.announcedAddresses(connection.client()).stream()
+                .map(address -> new InetSocketAddress(address, port)).toList();
+        InetSocketAddress publicAddress = publicAddresses.get(0);
         long quarterStreamId = stream.getStreamId() / 4;
         UdpTunnel[] holder = new UdpTunnel[1];
         Runnable onClosed = () -> {
@@ -209,8 +211,8 @@ final class RequestDispatch {
         };
         TunnelStream tunnelStream = new TunnelStream(connection.quic(), stream, writer, connection::maxDatagramFrameData);
         UdpTunnel tunnel = bind
-                ? new BindTunnel(connection, tunnelStream, socket, publicAddress, uriTarget, onClosed)
-                : new ConnectUdpTunnel(connection, tunnelStream, socket, publicAddress, uriTarget, onClosed);
+                ? new BindTunnel(connection, tunnelStream, socket, publicAddresses, uriTarget, onClosed)
+                : new ConnectUdpTunnel(connection, tunnelStream, socket, publicAddresses, uriTarget, onClosed);
         holder[0] = tunnel;
         relay.counters().sessionsOpened.increment();
         relay.directory().register(tunnel);
@@ -224,7 +226,7 @@ final class RequestDispatch {
         fields.put(BindHeaders.CAPSULE_PROTOCOL, List.of(BindHeaders.TRUE));
         if (bind) {
             fields.put(BindHeaders.CONNECT_UDP_BIND, List.of(BindHeaders.TRUE));
-            fields.put(BindHeaders.PROXY_PUBLIC_ADDRESS, List.of(ProxyPublicAddress.format(List.of(publicAddress))));
+            fields.put(BindHeaders.PROXY_PUBLIC_ADDRESS, List.of(ProxyPublicAddress.format(publicAddresses)));
             fields.put(BindHeaders.OBSERVED_ADDRESS, List.of(ProxyPublicAddress.format(List.of(connection.client()))));
         }
         try {

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.ScheduledFuture;
@@ -41,6 +42,7 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver, TunnelSockets.
     protected final RelayConnection connection;
     protected final TunnelStream stream;
     protected final InetSocketAddress publicAddress;
+    private final List<InetSocketAddress> publicAddresses;
     protected final InetSocketAddress uriTarget;
     private final DatagramChannel socket;
     private final SerialLane capsules;
@@ -53,14 +55,19 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver, TunnelSockets.
     private final Runnable onClosed;
     private volatile ScheduledFuture<?> idleCheck;
 
-    /** @param uriTarget the target named in the request's URI, or null for a bind to any target ({@code *}) */
-    UdpTunnel(RelayConnection connection, TunnelStream stream, DatagramChannel socket, InetSocketAddress publicAddress,
+    /**
+     * @param publicAddresses the socket's public addresses, one per family the relay announces, the client's own
+     *     family first
+     * @param uriTarget the target named in the request's URI, or null for a bind to any target ({@code *})
+     */
+    UdpTunnel(RelayConnection connection, TunnelStream stream, DatagramChannel socket, List<InetSocketAddress> publicAddresses,
               InetSocketAddress uriTarget, Runnable onClosed) {
         RelayConfig config = connection.relay().config();
         this.connection = connection;
         this.stream = stream;
         this.socket = socket;
-        this.publicAddress = publicAddress;
+        this.publicAddresses = List.copyOf(publicAddresses);
+        this.publicAddress = this.publicAddresses.get(0);
         this.uriTarget = uriTarget;
         this.onClosed = onClosed;
         this.toTarget = new TokenBucket(config.bytesPerSecond());
@@ -70,7 +77,23 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver, TunnelSockets.
                 connection.relay().counters().sendQueueFull::increment);
     }
 
+    /** The first public address: of the family the client reached the relay over. */
     InetSocketAddress publicAddress() {
+        return publicAddress;
+    }
+
+    /** Every public address of the socket, one per family the relay announces. */
+    List<InetSocketAddress> publicAddresses() {
+        return publicAddresses;
+    }
+
+    /** The public address of {@code target}'s family, the source a peer sees; the first one when none is. */
+    InetSocketAddress publicAddressFor(InetSocketAddress target) {
+        for (InetSocketAddress address : publicAddresses) {
+            if (address.getAddress().getClass() == target.getAddress().getClass()) {
+                return address;
+            }
+        }
         return publicAddress;
     }
 
@@ -164,7 +187,7 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver, TunnelSockets.
         UdpTunnel local = connection.relay().directory().tunnelAt(target);
         if (local != null) {
             counters.forwardedToTarget(length);
-            local.fromUdp(publicAddress, data, offset, length);
+            local.fromUdp(publicAddressFor(target), data, offset, length);
             return;
         }
         if (!connection.relay().targetPolicy().allows(target)) {

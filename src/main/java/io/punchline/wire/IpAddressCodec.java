@@ -108,6 +108,19 @@ public final class IpAddressCodec {
     }
 
     /**
+     * {@code address} without an IPv6 scope ID of 0: sockets report IPv6 sources with one set (printed as
+     * {@code %0}), which says nothing; a real zone (a link-local address's interface) is kept. Equality is unchanged
+     * (it ignores scope IDs).
+     */
+    public static InetSocketAddress withoutZeroScope(InetSocketAddress address) {
+        if (address == null || !(address.getAddress() instanceof Inet6Address v6) || v6.getScopeId() != 0
+                || !v6.getHostAddress().endsWith("%0")) {
+            return address;
+        }
+        return new InetSocketAddress(toInetAddress(v6.getAddress()), address.getPort());
+    }
+
+    /**
      * The address itself, or for an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}, RFC 4291 section 2.5.5.2) the
      * IPv4 address it holds, same port: what a dual-stack socket sends to and hears from, so that one IPv4 peer is one
      * address. The decoders above keep the mapped form (bytes round-trip); code that compares addresses calls this.

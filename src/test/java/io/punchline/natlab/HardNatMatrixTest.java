@@ -15,14 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import static io.punchline.natlab.LabPeers.event;
 import static io.punchline.natlab.LabPeers.switchedTo;
@@ -41,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 40, unit = TimeUnit.MINUTES)
 class HardNatMatrixTest {
 
-    static final String PREFIX = "plhx";
+    static final String PREFIX = NatLab.prefix("plhx");
 
     @BeforeAll
     static void needsTheLab() throws IOException {
@@ -63,8 +61,8 @@ class HardNatMatrixTest {
     }
 
     /**
-     * Issue 13's cells; direct wherever one side maps endpoint-independently. Symmetric x symmetric stays relayed, also
-     * with two sequential allocators (issue 13 asks for that one direct: not done, docs/ARCHITECTURE.md "Hard NATs").
+     * Issue 13's cells; direct wherever one side maps endpoint-independently, and where both allocate in sequence
+     * (predicted ports on both sides). Symmetric x symmetric with a random allocator stays relayed.
      */
     static final List<HardCell> HARD_CELLS = List.of(
             new HardCell(NatType.EIM_APDF, NatType.APDM, true),
@@ -74,7 +72,7 @@ class HardNatMatrixTest {
             new HardCell(NatType.CGNAT, NatType.APDM, true),
             new HardCell(NatType.APDM_SEQ, NatType.EIM_APDF, true),
             new HardCell(NatType.EIM_APDF, NatType.APDM_SEQ, true),
-            new HardCell(NatType.APDM_SEQ, NatType.APDM_SEQ, false),
+            new HardCell(NatType.APDM_SEQ, NatType.APDM_SEQ, true),
             new HardCell(NatType.APDM, NatType.APDM, false));
     /** Runs per hard cell, each in a fresh lab: {@code -Dnatlab.matrix.runs}, default 3. */
     static final int RUNS = Integer.getInteger("natlab.matrix.runs", 3);
@@ -105,8 +103,8 @@ class HardNatMatrixTest {
 
     /**
      * Issue 13's hard-NAT cells, each {@link #RUNS} times in a fresh lab ({@code -Dnatlab.matrix.hardCells=apdm-apdm,...}
-     * picks cells by {@link HardCell#name()}). Every run connects; every run of a cell with one easy side goes direct
-     * (hard-NAT punching); symmetric x symmetric stays relayed with its probing under
+     * picks cells by {@link HardCell#name()}). Every run connects; every run of a cell with one easy side, or with two
+     * sequential allocators, goes direct (hard-NAT punching); symmetric x symmetric stays relayed with its probing under
      * {@link #RELAYED_PROBE_BUDGET_PER_SECOND}.
      */
     @Test
@@ -121,13 +119,7 @@ class HardNatMatrixTest {
             List<HardRun> runs = new ArrayList<>();
             for (int n = 1; n <= RUNS; n++) {
                 Path runLogs = logs.resolve(cell.name() + "-" + n);
-                if (Files.exists(runLogs)) { // an earlier run's logs, so that none is mistaken for this run's
-                    try (Stream<Path> old = Files.walk(runLogs)) {
-                        for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
-                            Files.delete(p);
-                        }
-                    }
-                }
+                NatLab.deleteTree(runLogs); // an earlier run's logs, so that none is mistaken for this run's
                 HardRun run;
                 try {
                     run = runHard(cell, runLogs);
@@ -143,14 +135,7 @@ class HardNatMatrixTest {
             }
             results.put(cell, runs);
         }
-        String section = hardTable(results);
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "NAT-MATRIX-HARD.md"), section);
-        String output = System.getProperty("natlab.matrix.output");
-        if (output != null && !output.isBlank()) {
-            MatrixFile.write(Path.of(output), HARD_SECTION, section);
-        }
-        System.out.println(section);
+        MatrixFile.publish("NAT-MATRIX-HARD.md", HARD_SECTION, hardTable(results));
 
         results.forEach((cell, runs) -> {
             assertThat(runs).allSatisfy(r -> assertThat(r.connected()).as("%s connected (%s)", cell.name(), r.note()).isTrue());
@@ -234,7 +219,9 @@ class HardNatMatrixTest {
                 .append("`cgnat-sym`: an eim-apdf home NAT behind a symmetric (apdm) carrier NAT; `apdm-seq`: a symmetric NAT allocating\n")
                 .append("ports in sequence (one counter for every new flow). `expected`: what the engine does by design, asserted\n")
                 .append("for every run. The side behind the symmetric NAT opens 256 side ports, the other probes its public address at\n")
-                .append("random ports (docs/ARCHITECTURE.md, \"Hard NATs\"); symmetric x symmetric opens and probes nothing.\n")
+                .append("random ports (docs/ARCHITECTURE.md, \"Hard NATs\"); two sequential allocators (apdm-seq x apdm-seq) each open\n")
+                .append("64 side ports toward the other's predicted next ports, pair i toward pair i; symmetric x symmetric otherwise\n")
+                .append("opens and probes nothing.\n")
                 .append("`connected`, `direct`: runs out of ").append(RUNS).append("; `time to direct` and the other columns: each run, in order.\n")
                 .append("Counted by an nftables counter on the dialler site's outermost router (its WAN, after every NAT layer): the packets\n")
                 .append("it sent to the listener's public address (never the relay's). `probes`: those packets without the direct path's\n")

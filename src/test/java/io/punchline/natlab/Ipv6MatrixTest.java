@@ -15,14 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import static io.punchline.natlab.LabPeers.event;
 import static io.punchline.natlab.LabPeers.switchedTo;
@@ -40,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 class Ipv6MatrixTest {
 
-    static final String PREFIX = "plv6";
+    static final String PREFIX = NatLab.prefix("plv6");
     static final String IPV6_SECTION = "## IPv6 (issue 13)";
     /** Runs per cell, each in a fresh lab: {@code -Dnatlab.v6.runs}, default 3. */
     static final int RUNS = Integer.getInteger("natlab.v6.runs", 3);
@@ -73,7 +74,7 @@ class Ipv6MatrixTest {
      * (its own, the listener's; not the relay addresses, which are never punched).
      */
     record V6Run(boolean connected, boolean direct, String family, long msToDirect, long relayedBytes, long directBytes,
-                 int localIpv6, int remoteIpv6, String note) {
+                 int localIpv6, int remoteIpv6, String bindFamilies, boolean ipv4Reflexive, boolean scopeZero, String note) {
         boolean directOverIpv6() {
             return direct && "IPv6".equals(family);
         }
@@ -94,34 +95,33 @@ class Ipv6MatrixTest {
             List<V6Run> runs = new ArrayList<>();
             for (int n = 1; n <= RUNS; n++) {
                 Path runLogs = logs.resolve(cell.name() + "-" + n);
-                deleteTree(runLogs); // an earlier run's logs, so that none is mistaken for this run's
+                NatLab.deleteTree(runLogs); // an earlier run's logs, so that none is mistaken for this run's
                 V6Run run;
                 try {
                     run = runOnce(cell, runLogs);
                 } catch (IOException e) { // the lab or the relay did not come up: a failed run, and the table still written
-                    run = new V6Run(false, false, "-", -1, -1, -1, 0, 0, e.getMessage());
+                    run = new V6Run(false, false, "-", -1, -1, -1, 0, 0, "-", false, false, e.getMessage());
                 }
                 if (!run.note().isEmpty()) {
                     run = new V6Run(run.connected(), run.direct(), run.family(), run.msToDirect(), run.relayedBytes(),
-                            run.directBytes(), run.localIpv6(), run.remoteIpv6(), "run " + n + ": " + run.note() + ".");
+                            run.directBytes(), run.localIpv6(), run.remoteIpv6(), run.bindFamilies(), run.ipv4Reflexive(), run.scopeZero(),
+                            "run " + n + ": " + run.note() + ".");
                 }
                 System.out.println("natlab ipv6 " + cell.name() + " run " + n + ": " + run);
                 runs.add(run);
             }
             results.put(cell, runs);
         }
-        String section = table(results);
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "NAT-MATRIX-IPV6.md"), section);
-        String output = System.getProperty("natlab.matrix.output");
-        if (output != null && !output.isBlank()) {
-            MatrixFile.write(Path.of(output), IPV6_SECTION, section);
-        }
-        System.out.println(section);
+        MatrixFile.publish("NAT-MATRIX-IPV6.md", IPV6_SECTION, table(results));
 
         results.forEach((cell, runs) -> assertThat(runs).allSatisfy(r -> {
             assertThat(r.connected()).as("%s connected (%s)", cell.name(), r.note()).isTrue();
             assertThat(r.directOverIpv6()).as("%s direct over IPv6 (path %s, %s)", cell.name(), r.family(), r.note()).isTrue();
+            assertThat(r.bindFamilies()).as("%s: the relay's bind announced the dialler both families", cell.name())
+                    .isEqualTo("IPv6+IPv4");
+            assertThat(r.scopeZero()).as("%s: an event address with a scope ID of 0 (%%0)", cell.name()).isFalse();
+            assertThat(r.ipv4Reflexive()).as("%s: the dialler learned an IPv4 reflexive address (echo to the bind's IPv4 address)",
+                    cell.name()).isEqualTo(cell.dialler().type() != NatType.V6ONLY);
         }));
     }
 
@@ -131,12 +131,13 @@ class Ipv6MatrixTest {
         sites.put("b", cell.listener());
         try (NatLab lab = NatLab.upSites(PREFIX, sites); LabPeers peers = new LabPeers(lab, logs, true)) {
             if (!peers.relayContact.startsWith("[")) {
-                return new V6Run(false, false, "-", -1, -1, -1, 0, 0, "the relay's contact is not IPv6: " + peers.relayContact);
+                return new V6Run(false, false, "-", -1, -1, -1, 0, 0, "-", false, false, "the relay's contact is not IPv6: " + peers.relayContact);
             }
             Process listen = peers.start("b", "listen", List.of("listen", "--relay", peers.relayContact, "--json", "--once"));
-            JsonNode contact = peers.events(listen, "listen").await(event("listen.contact"), Duration.ofSeconds(60));
+            LabPeers.Events listenEvents = peers.events(listen, "listen");
+            JsonNode contact = listenEvents.await(event("listen.contact"), Duration.ofSeconds(60));
             if (contact == null) {
-                return new V6Run(false, false, "-", -1, -1, -1, 0, 0, "listener printed no contact within 60 s");
+                return new V6Run(false, false, "-", -1, -1, -1, 0, 0, "-", false, false, "listener printed no contact within 60 s");
             }
             Process dial = peers.start("a", "dial", List.of("dial", contact.path("contact").asText(), "--json",
                     "--bytes", Long.toString(BYTES), "--linger", "1"));
@@ -150,7 +151,18 @@ class Ipv6MatrixTest {
             String note = exited ? (dial.exitValue() == 0 ? "" : "dial exit " + dial.exitValue()) : "dial timed out";
             int localIpv6 = 0;
             int remoteIpv6 = 0;
+            Set<String> bindFamilies = new TreeSet<>(Comparator.reverseOrder()); // "IPv6", then "IPv4"
+            boolean ipv4Reflexive = false;
+            listen.waitFor(30, TimeUnit.SECONDS); // --once: it exits after the session, its events all read then
+            boolean scopeZero = listenEvents.all.stream().anyMatch(n -> n.toString().contains("%0"));
             for (JsonNode node : events.all) {
+                scopeZero |= node.toString().contains("%0");
+                if ("candidate.added".equals(node.path("event").asText()) && "relay".equals(node.path("type").asText())
+                        && node.path("local").asBoolean()) {
+                    bindFamilies.add(family(node.path("address").asText()));
+                }
+                ipv4Reflexive |= "candidate.added".equals(node.path("event").asText()) && node.path("local").asBoolean()
+                        && "srflx".equals(node.path("type").asText()) && "IPv4".equals(family(node.path("address").asText()));
                 if ("candidate.added".equals(node.path("event").asText()) && !"relay".equals(node.path("type").asText())
                         && "IPv6".equals(family(node.path("address").asText()))) {
                     if (node.path("local").asBoolean()) {
@@ -162,7 +174,7 @@ class Ipv6MatrixTest {
             }
             return new V6Run(connected, direct != null, direct != null ? family(direct.path("address").asText()) : "-", ms,
                     done != null ? done.path("relayedBytes").asLong() : -1, done != null ? done.path("directBytes").asLong() : -1,
-                    localIpv6, remoteIpv6, note);
+                    localIpv6, remoteIpv6, String.join("+", bindFamilies), ipv4Reflexive, scopeZero, note);
         }
     }
 
@@ -200,11 +212,14 @@ class Ipv6MatrixTest {
                 .append("`path`: the family of the direct path. `time to direct`: from the dialler's session.opened to its switch to the\n")
                 .append("direct path. `via relay`, `direct`: the dialler's peer traffic through the relay, on the direct path.\n")
                 .append("`IPv6 candidates`: the dialler's own / the listener's (relay addresses left out), as the dialler's candidate.added\n")
-                .append("events list them. apdm x apdm: symmetric NATs on IPv4, which stays\n")
+                .append("events list them. `bind`: the families of the addresses the relay's bind announced to the dialler (its\n")
+                .append("local relay candidates; the relay's one dual-stack socket announces an IPv6 and an IPv4 address, asserted), and\n")
+                .append("a dialler with IPv4 learns its IPv4 reflexive address through the bind's IPv4 address (a local srflx, asserted). No\n")
+                .append("event of either side names an address with a scope ID of 0 (`%0`), asserted. apdm x apdm: symmetric NATs on IPv4, which stays\n")
                 .append("relayed there (the main matrix), while IPv6 through the two firewalls goes direct.\n\n")
-                .append("| dialler | listener | connected | direct over IPv6 | path | time to direct | via relay | direct | IPv6 candidates |\n")
-                .append("|---|---|---|---|---|---|---|---|---|\n");
-        results.forEach((cell, runs) -> out.append(String.format(Locale.ROOT, "| %s | %s | %d/%d | %d/%d | %s | %s | %s | %s | %s |%s%n",
+                .append("| dialler | listener | connected | direct over IPv6 | path | time to direct | via relay | direct | IPv6 candidates | bind |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+        results.forEach((cell, runs) -> out.append(String.format(Locale.ROOT, "| %s | %s | %d/%d | %d/%d | %s | %s | %s | %s | %s | %s |%s%n",
                 siteName(cell.dialler()), siteName(cell.listener()),
                 runs.stream().filter(V6Run::connected).count(), runs.size(),
                 runs.stream().filter(V6Run::directOverIpv6).count(), runs.size(),
@@ -213,6 +228,7 @@ class Ipv6MatrixTest {
                 each(runs, r -> megabytes(r.relayedBytes())),
                 each(runs, r -> megabytes(r.directBytes())),
                 each(runs, r -> r.localIpv6() + "/" + r.remoteIpv6()),
+                each(runs, V6Run::bindFamilies),
                 runs.stream().map(V6Run::note).filter(n -> !n.isEmpty()).map(n -> " " + n).reduce("", String::concat))));
         return out.toString();
     }
@@ -223,15 +239,5 @@ class Ipv6MatrixTest {
 
     private static String each(List<V6Run> runs, Function<V6Run, String> column) {
         return String.join(" / ", runs.stream().map(column).toList());
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> old = Files.walk(dir)) {
-                for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 }

@@ -9,18 +9,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The matrix file ({@code -Dnatlab.matrix.output}, docs/NAT-MATRIX.md) is written by three lab tests, each owning one
+ * The matrix file ({@code -Dnatlab.matrix.output}, docs/NAT-MATRIX.md) is written by four lab tests, each owning one
  * part: {@link NatMatrixTest} the main part (everything before the first section heading below),
  * {@link HardNatMatrixTest} the section {@value HardNatMatrixTest#HARD_SECTION}, {@link Ipv6MatrixTest} the section
- * {@value Ipv6MatrixTest#IPV6_SECTION}. Each test replaces its own part and keeps the others, always in that order, so
- * the file has all three whichever ran first, and any one can be regenerated alone.
+ * {@value Ipv6MatrixTest#IPV6_SECTION}, {@link PortMappingLabTest} the section
+ * {@value PortMappingLabTest#PORT_MAPPING_SECTION}. Each test replaces its own part and keeps the others, always in
+ * that order, so the file has all of them whichever ran first, and any one can be regenerated alone.
  */
 final class MatrixFile {
 
     /** The main part's key for {@link #replace}: the text before the first section. */
     static final String MAIN = "";
     /** The sections after the main part, in the order the file keeps them. */
-    static final List<String> SECTIONS = List.of(HardNatMatrixTest.HARD_SECTION, Ipv6MatrixTest.IPV6_SECTION);
+    static final List<String> SECTIONS = List.of(HardNatMatrixTest.HARD_SECTION, Ipv6MatrixTest.IPV6_SECTION,
+            PortMappingLabTest.PORT_MAPPING_SECTION);
 
     private MatrixFile() {
     }
@@ -40,6 +42,20 @@ final class MatrixFile {
             }
         }
         return String.join("\n", kept);
+    }
+
+    /**
+     * A matrix test's table: written to {@code target/NAME}, printed, and with {@code -Dnatlab.matrix.output=FILE} put
+     * into FILE as the part {@code heading}.
+     */
+    static void publish(String name, String heading, String table) throws IOException {
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", name), table);
+        String output = System.getProperty("natlab.matrix.output");
+        if (output != null && !output.isBlank()) {
+            write(Path.of(output), heading, table);
+        }
+        System.out.println(table);
     }
 
     /** Replaces the part {@code heading} of the file at {@code path} (created when missing) with {@code text}. */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import static io.punchline.natlab.HardNatMatrixTest.HARD_SECTION;
 import static io.punchline.natlab.Ipv6MatrixTest.IPV6_SECTION;
 import static io.punchline.natlab.MatrixFile.MAIN;
+import static io.punchline.natlab.PortMappingLabTest.PORT_MAPPING_SECTION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MatrixFileTest {
@@ -52,6 +53,16 @@ class MatrixFileTest {
         assertThat(MatrixFile.replace(old, IPV6_SECTION, IPV6_TEXT)).isEqualTo(ALL);
         assertThat(MatrixFile.replace(old, MAIN, MAIN_TEXT)).isEqualTo(old);
         assertThat(MatrixFile.replace(old, HARD_SECTION, HARD_TEXT)).isEqualTo(old);
+    }
+
+    @Test
+    void thePortMappingSectionComesLastAndTheOthersKeepTheirPlaceAroundIt() {
+        String mapping = PORT_MAPPING_SECTION + "\n\nport mapping table\n";
+        String withMapping = MatrixFile.replace(ALL, PORT_MAPPING_SECTION, mapping);
+        assertThat(withMapping).isEqualTo(ALL + "\n" + mapping);
+        String first = MatrixFile.replace(MatrixFile.replace("", PORT_MAPPING_SECTION, mapping), IPV6_SECTION, IPV6_TEXT);
+        assertThat(first).as("written before the IPv6 section").isEqualTo(IPV6_TEXT + "\n" + mapping);
+        assertThat(MatrixFile.replace(withMapping, HARD_SECTION, HARD_TEXT)).isEqualTo(withMapping);
     }
 
     @Test

@@ -10,11 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A NAT lab for tests: a thin Java wrapper over {@code lab/natlab.sh} (see docs/NATLAB.md). Needs root.
@@ -196,6 +198,26 @@ public final class NatLab implements AutoCloseable {
         Path script = script();
         LabShell.run(script, COMMAND_TIMEOUT, List.of("gc"));
         LabShell.run(script, COMMAND_TIMEOUT, List.of("down", "--prefix", prefix));
+    }
+
+    /** Deletes {@code dir} and everything in it, when it exists (an earlier run's logs). */
+    static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> old = Files.walk(dir)) {
+                for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * A lab test's prefix: {@code -Dnatlab.prefix} when given (two worktrees running one lab test at once on one
+     * machine), else the test's own.
+     */
+    static String prefix(String defaultPrefix) {
+        String given = System.getProperty("natlab.prefix", "");
+        return given.isBlank() ? defaultPrefix : given;
     }
 
     /**

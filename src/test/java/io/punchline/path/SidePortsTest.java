@@ -8,13 +8,17 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Side ports of hard-NAT punching on real loopback sockets: each sends the opener from a port of its own, a probe
@@ -38,7 +42,7 @@ class SidePortsTest {
             peer.setSoTimeout(5000);
             InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
 
-            PortSet ports = socket.openPorts(8, peerAddress, new byte[]{0x03, 1, 2, 3});
+            PortSet ports = socket.openPorts(Collections.nCopies(8, peerAddress), new byte[]{0x03, 1, 2, 3});
             assertThat(ports.size()).isEqualTo(8);
             Set<Integer> sourcePorts = new HashSet<>();
             for (int i = 0; i < 8; i++) {
@@ -97,7 +101,7 @@ class SidePortsTest {
             peer.setSoTimeout(5000);
             peer.setReceiveBufferSize(1 << 20);
             long start = System.nanoTime();
-            PortSet ports = socket.openPorts(256, (InetSocketAddress) peer.getLocalSocketAddress(), new byte[]{0x03});
+            PortSet ports = socket.openPorts(Collections.nCopies(256, (InetSocketAddress) peer.getLocalSocketAddress()), new byte[]{0x03});
             long millis = (System.nanoTime() - start) / 1_000_000;
             System.out.println("opened " + ports.size() + " side ports in " + millis + " ms");
             assertThat(ports.size()).isEqualTo(256);
@@ -107,6 +111,43 @@ class SidePortsTest {
             }
             assertThat(sources).hasSize(256);
             ports.close();
+        }
+    }
+
+    @Test
+    void eachPortSendsToItsOwnTargetAndAResendGoesAgainFromTheSamePorts() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<DatagramSocket> peers = new ArrayList<>();
+        try (EngineSocket socket = EngineSocket.bind(new InetSocketAddress(loopback, 0))) {
+            List<InetSocketAddress> targets = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                DatagramSocket peer = new DatagramSocket(0, loopback);
+                peer.setSoTimeout(5000);
+                peers.add(peer);
+                targets.add((InetSocketAddress) peer.getLocalSocketAddress());
+            }
+            PortSet ports = socket.openPorts(targets, new byte[]{0x03, 1});
+            assertThat(ports.size()).isEqualTo(4);
+            List<Integer> from = new ArrayList<>();
+            for (DatagramSocket peer : peers) {
+                DatagramPacket opener = receive(peer);
+                assertThat(opener.getData()[1]).isEqualTo((byte) 1);
+                from.add(opener.getPort());
+            }
+            assertThat(new HashSet<>(from)).as("a port of its own per target").hasSize(4);
+            ports.resend(new byte[]{0x03, 2});
+            for (int i = 0; i < peers.size(); i++) {
+                DatagramPacket again = receive(peers.get(i));
+                assertThat(again.getData()[1]).isEqualTo((byte) 2);
+                assertThat(again.getPort()).as("target %d hears the resend from the same port", i).isEqualTo(from.get(i));
+            }
+            ports.close();
+            ports.resend(new byte[]{0x03, 3});
+            peers.get(0).setSoTimeout(300);
+            assertThatThrownBy(() -> peers.get(0).receive(new DatagramPacket(new byte[16], 16)))
+                    .as("closed ports send nothing").isInstanceOf(SocketTimeoutException.class);
+        } finally {
+            peers.forEach(DatagramSocket::close);
         }
     }
 

@@ -169,6 +169,15 @@ class DashboardModelTest {
         PunchRound ports = peer.rounds().get(1);
         assertThat(ports.pairs()).containsExactly("256 new ports -> 203.0.113.5:61000");
         assertThat(ports.outcome()).isEqualTo("failed");
+
+        String predicted = "203.0.113.5 ports 20002-20065 (sequential from 20001, step 1)";
+        model.apply(new EngineEvent.PunchSpray(PEER, EngineEvent.SpraySide.PREDICTED, 64, predicted), 20000);
+        model.apply(new EngineEvent.PunchSprayFinished(PEER, EngineEvent.SpraySide.PREDICTED, EngineEvent.SprayOutcome.HIT,
+                192, "/203.0.113.5:20002"), 20150);
+        PunchRound both = peer.rounds().get(2);
+        assertThat(both.pairs()).containsExactly("64 new ports -> predicted " + predicted);
+        assertThat(both.outcome()).isEqualTo("validated");
+        assertThat(both.validatedPairProperty().get()).isEqualTo("203.0.113.5:20002 after 192");
     }
 
     @Test

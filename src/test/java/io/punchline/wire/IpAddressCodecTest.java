@@ -88,6 +88,23 @@ class IpAddressCodecTest {
     }
 
     @Test
+    void aScopeIdOfZeroIsDroppedSoTheAddressPrintsWithoutPercentZeroAndARealZoneIsKept() throws Exception {
+        byte[] bytes = InetAddress.getByName("2001:db8::2").getAddress();
+        InetSocketAddress fromSocket = new InetSocketAddress(Inet6Address.getByAddress(null, bytes, 0), 4433);
+        assertThat(fromSocket.toString()).as("what a socket reports").contains("%0");
+        InetSocketAddress plain = IpAddressCodec.withoutZeroScope(fromSocket);
+        assertThat(plain.toString()).doesNotContain("%").isEqualTo("/[2001:db8:0:0:0:0:0:2]:4433");
+        assertThat(plain).isEqualTo(fromSocket);
+        assertThat(IpAddressCodec.withoutZeroScope(plain)).isSameAs(plain);
+        InetSocketAddress zoned = new InetSocketAddress(Inet6Address.getByAddress(null,
+                InetAddress.getByName("fe80::1").getAddress(), 3), 4433);
+        assertThat(IpAddressCodec.withoutZeroScope(zoned)).isSameAs(zoned);
+        InetSocketAddress v4 = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 80);
+        assertThat(IpAddressCodec.withoutZeroScope(v4)).isSameAs(v4);
+        assertThat(IpAddressCodec.withoutZeroScope(null)).isNull();
+    }
+
+    @Test
     void arrayWriterMatchesBufferWriter() throws Exception {
         for (String ip : new String[] {"192.0.2.42", "2001:db8::1234"}) {
             InetSocketAddress a = new InetSocketAddress(InetAddress.getByName(ip), 50000);

@@ -162,8 +162,11 @@ public final class PeerModel {
 
     /** Hard-NAT punching began: a row of its own in the rounds, "spray". */
     void sprayStarted(SpraySide side, int count, String target, long millis) {
-        String tried = side == SpraySide.PORTS ? count + " new ports -> " + Addresses.normalize(target)
-                : "-> random ports of " + target + " (up to " + count + ")";
+        String tried = switch (side) {
+            case PORTS -> count + " new ports -> " + Addresses.normalize(target);
+            case PROBES -> "-> random ports of " + target + " (up to " + count + ")";
+            case PREDICTED -> count + " new ports -> predicted " + target;
+        };
         spray = new PunchRound(0, millis, List.of(tried), "spray");
         rounds.add(spray);
     }
