@@ -9,6 +9,7 @@ import tech.kwik.core.QuicStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
@@ -147,6 +148,20 @@ public final class TunnelStream {
         } catch (IOException e) {
             receiver.onFailure(e);
         }
+    }
+
+    /**
+     * The same capsule loop without a thread of its own while the stream is quiet ({@link CapsuleLoop}): returns at
+     * once, and the receiver is called on {@code executor}'s threads, one call at a time, in stream order. When kwik
+     * does not let the stream be watched, or {@code reader} stopped inside a frame, this reads on the calling thread
+     * as the form above does and returns when the loop ends.
+     */
+    public void readCapsules(RequestStreamReader reader, int maxHeaders, BooleanSupplier stopped, Receiver receiver,
+                             Executor executor) {
+        if (reader.atFrameBoundary() && CapsuleLoop.start(stream, maxHeaders, stopped, receiver, executor)) {
+            return;
+        }
+        readCapsules(reader, maxHeaders, stopped, receiver);
     }
 
     /** Aborts the stream both ways with H3_MESSAGE_ERROR: the peer sent what the protocol calls malformed. */
