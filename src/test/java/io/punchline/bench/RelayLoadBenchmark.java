@@ -45,7 +45,9 @@ import java.util.regex.Pattern;
  * relay runs with its caps lifted to {@code bench.sessions} (all clients share 127.0.0.1) and an idle timeout of a
  * day, so no bind ends for lack of traffic during the ramp. Options (system properties): {@code bench.sessions}
  * (3000), {@code bench.steps} (250,500,1000,1500,2000,2500,3000,...: every 500 after 1000), {@code bench.parallel}
- * (binds opened at once, 4), {@code bench.idleSeconds} (10), {@code bench.relayJvm} (JVM options of the relay, none).
+ * (binds opened at once, 4), {@code bench.idleSeconds} (10), {@code bench.relayJvm} (JVM options of the relay, none),
+ * {@code bench.shareClientThreads} (true: the clients' kwik connections share their timers and callback threads,
+ * {@link SharedClientThreads}, so that relay and load generator fit the machine's thread limit).
  *
  * <p>Run (docs/BENCHMARKS.md): {@code MAVEN_OPTS="-Xmx4g -Xss256k" mvn -q -B -o test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.punchline.bench.RelayLoadBenchmark -Dbench.sessions=3000}
@@ -63,6 +65,9 @@ public final class RelayLoadBenchmark {
     private final BlockingQueue<String> crossed = new LinkedBlockingQueue<>();
     private final AtomicInteger lost = new AtomicInteger();
     private final AtomicReference<String> refusal = new AtomicReference<>();
+    /** The clients' kwik threads that can be shared, or null for kwik's own per connection. */
+    private final SharedClientThreads sharedThreads =
+            Boolean.parseBoolean(System.getProperty("bench.shareClientThreads", "true")) ? new SharedClientThreads() : null;
 
     public static void main(String[] args) throws Exception {
         int sessions = Integer.getInteger("bench.sessions", 3000);
@@ -160,7 +165,7 @@ public final class RelayLoadBenchmark {
                 }
                 AtomicBoolean open = new AtomicBoolean(); // a bind BindAttempt closes itself (and retries) is not lost
                 try {
-                    binds.add(BindClient.connect(address, Identity.generate(new SecureRandom()), null, new BindClient.Listener() {
+                    binds.add(BindClient.connect(address, Identity.generate(new SecureRandom()), sharedThreads, new BindClient.Listener() {
                         @Override
                         public void onPayload(InetSocketAddress source, byte[] data, int offset, int length) {
                             crossed.add(new String(data, offset, length, StandardCharsets.US_ASCII));
