@@ -151,17 +151,15 @@ public final class TunnelStream {
     }
 
     /**
-     * The same capsule loop without a thread of its own while the stream is quiet ({@link CapsuleLoop}): returns at
-     * once, and the receiver is called on {@code executor}'s threads, one call at a time, in stream order. When kwik
-     * does not let the stream be watched, or {@code reader} stopped inside a frame, this reads on the calling thread
-     * as the form above does and returns when the loop ends.
+     * Starts the same capsule loop without a thread of its own while the stream is quiet ({@link CapsuleLoop}) and
+     * returns at once: the receiver is called on {@code executor}'s threads, one call at a time, in stream order.
+     * False, with nothing started, when kwik does not let the stream be watched or {@code reader} stopped inside a
+     * frame: the caller then reads with {@link #readCapsules(RequestStreamReader, int, BooleanSupplier, Receiver)}.
+     * The end of the whole QUIC connection is not seen this way: the caller learns it from the connection.
      */
-    public void readCapsules(RequestStreamReader reader, int maxHeaders, BooleanSupplier stopped, Receiver receiver,
-                             Executor executor) {
-        if (reader.atFrameBoundary() && CapsuleLoop.start(stream, maxHeaders, stopped, receiver, executor)) {
-            return;
-        }
-        readCapsules(reader, maxHeaders, stopped, receiver);
+    public boolean watchCapsules(RequestStreamReader reader, int maxHeaders, BooleanSupplier stopped, Receiver receiver,
+                                 Executor executor) {
+        return reader.atFrameBoundary() && CapsuleLoop.start(stream, maxHeaders, stopped, receiver, executor);
     }
 
     /** Aborts the stream both ways with H3_MESSAGE_ERROR: the peer sent what the protocol calls malformed. */

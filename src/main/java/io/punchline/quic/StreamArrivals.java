@@ -23,8 +23,8 @@ import java.nio.ByteBuffer;
  * by reflection, as {@link StreamSendGuard} does; if an upgrade changes it, {@link #watch} logs once and returns null,
  * and the caller reads with a thread as before.
  *
- * <p>Not seen through the buffer: the end of the whole connection ({@code abort}); callers learn that from the
- * connection's listener.
+ * <p>Not signalled through the buffer: the end of the whole connection ({@code abort}), which callers learn from the
+ * connection's listener; {@link Watch#readable()} still says so, as it says so of a reset that came before the watch.
  */
 public final class StreamArrivals {
 
@@ -34,15 +34,20 @@ public final class StreamArrivals {
     private static final Class<?> INPUT;
     private static final Field BUFFER;
     private static final Field MONITOR;
+    /** The input's own flags: set, a read throws at once. */
+    private static final Field[] ENDED;
 
     static {
         Class<?> input = null;
         Field buffer = null;
         Field monitor = null;
+        Field[] ended = null;
         try {
             input = Class.forName(IMPL);
             buffer = KwikInternals.field(input, "receiveBuffer");
             monitor = KwikInternals.field(input, "addMonitor");
+            ended = new Field[]{KwikInternals.field(input, "reset"), KwikInternals.field(input, "closed"),
+                    KwikInternals.field(input, "aborted")};
             if (buffer.getType() != ReceiveBuffer.class) {
                 throw new NoSuchFieldException("receiveBuffer is a " + buffer.getType().getName());
             }
@@ -54,6 +59,7 @@ public final class StreamArrivals {
         INPUT = input;
         BUFFER = buffer;
         MONITOR = monitor;
+        ENDED = ended;
     }
 
     private StreamArrivals() {
@@ -86,7 +92,7 @@ public final class StreamArrivals {
                 if (current instanceof Observed) {
                     return null;
                 }
-                Observed observed = new Observed((ReceiveBuffer) current, monitor, onArrival);
+                Observed observed = new Observed(in, (ReceiveBuffer) current, monitor, onArrival);
                 BUFFER.set(in, observed);
                 return observed;
             }
@@ -98,12 +104,14 @@ public final class StreamArrivals {
 
     /** kwik's buffer, passed through; {@link #add} and {@link #discardAllData} tell the watcher afterwards. */
     private static final class Observed implements ReceiveBuffer, Watch {
+        private final InputStream input;
         private final ReceiveBuffer buffer;
         private final Object monitor;
         private final Runnable onArrival;
         private volatile boolean discarded;
 
-        Observed(ReceiveBuffer buffer, Object monitor, Runnable onArrival) {
+        Observed(InputStream input, ReceiveBuffer buffer, Object monitor, Runnable onArrival) {
+            this.input = input;
             this.buffer = buffer;
             this.monitor = monitor;
             this.onArrival = onArrival;
@@ -111,11 +119,28 @@ public final class StreamArrivals {
 
         @Override
         public boolean readable() {
-            if (discarded) {
+            if (discarded || ended()) {
                 return true;
             }
             synchronized (monitor) {
                 return buffer.bytesAvailable() > 0 || buffer.allRead();
+            }
+        }
+
+        /**
+         * Reset by the peer, closed or aborted here: kwik sets these before it discards the buffer, so a reset that
+         * came before the watch, when nothing told the watcher, is seen here.
+         */
+        private boolean ended() {
+            try {
+                for (Field flag : ENDED) {
+                    if (flag.getBoolean(input)) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (IllegalAccessException e) {
+                return false; // cannot be: the fields were made accessible when the class loaded
             }
         }
 

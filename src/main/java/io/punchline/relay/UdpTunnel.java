@@ -106,8 +106,11 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver, TunnelSockets.
      * long as the tunnel lasts, if kwik's stream input cannot be watched.
      */
     void readCapsules(RequestStreamReader reader) {
-        stream.readCapsules(reader, RelayConnection.MAX_REQUEST_HEADERS, this::isClosed, this,
-                connection.relay().streamExecutor());
+        // the connection's end closes every tunnel from RelayConnection's listener
+        if (!stream.watchCapsules(reader, RelayConnection.MAX_REQUEST_HEADERS, this::isClosed, this,
+                connection.relay().streamExecutor())) {
+            stream.readCapsules(reader, RelayConnection.MAX_REQUEST_HEADERS, this::isClosed, this);
+        }
     }
 
     // ---- from the client ----

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -57,6 +58,8 @@ class BindSessionThreadsTest {
             assertThat(relay.openSessions()).isEqualTo(BINDS);
             // the workers that served the requests go back to the pool; before issue 14 each bind kept one for good
             await(() -> relay.statistics().busyWorkers() == 0, "no worker busy with " + BINDS + " binds open");
+            // neither side has a thread waiting in a stream read: the relay and the bind clients are in this JVM
+            await(() -> threadsInStreamReads() == 0, "no thread blocked reading a QUIC stream");
 
             // a capsule on a quiet request stream is read and answered: COMPRESSION_ASSIGN, then its ACK
             BindClient first = binds.get(0);
@@ -95,6 +98,37 @@ class BindSessionThreadsTest {
             bind.stream.resetStream(Http3ErrorCodes.H3_REQUEST_CANCELLED);
             await(() -> relay.openSessions() == 0, "the tunnel ended with the reset of its request stream");
         }
+    }
+
+    @Test
+    void aBindClientEndsWhenItsRelayCloses() throws Exception {
+        relay = RelayServer.start(RelayConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        BlockingQueue<String> closed = new LinkedBlockingQueue<>();
+        BindClient bind = BindClient.connect(relay.address(), Identity.generate(new SecureRandom()), null,
+                new BindClient.Listener() {
+                    @Override
+                    public void onPayload(InetSocketAddress source, byte[] data, int offset, int length) {
+                    }
+
+                    @Override
+                    public void onClosed(String reason) {
+                        closed.add(reason);
+                    }
+                }, TIMEOUT);
+        try {
+            relay.close();
+            // the relay ends the request stream as it closes, or the connection ends first: either way the bind ends
+            assertThat(closed.poll(10, TimeUnit.SECONDS)).as("the bind client saw its relay go").isNotNull();
+        } finally {
+            bind.close();
+        }
+    }
+
+    /** Threads of this JVM waiting inside a read of a kwik stream's input. */
+    private static long threadsInStreamReads() {
+        return Thread.getAllStackTraces().values().stream().filter(stack -> Arrays.stream(stack).anyMatch(frame ->
+                frame.getClassName().equals("tech.kwik.core.stream.StreamInputStreamImpl")
+                        && frame.getMethodName().equals("read"))).count();
     }
 
     private void startAnonymous() throws Exception {

@@ -31,6 +31,8 @@ class StreamArrivalsTest {
     private static final String ALPN = "punchline-arrivals-test";
 
     private final BlockingQueue<Watched> accepted = new LinkedBlockingQueue<>();
+    private final BlockingQueue<QuicStream> unwatched = new LinkedBlockingQueue<>();
+    private volatile boolean watchLater;
     private KwikTestPair pair;
     private QuicClientConnection client;
 
@@ -98,6 +100,26 @@ class StreamArrivalsTest {
     }
 
     @Test
+    void aResetThatCameBeforeTheWatchMakesTheStreamReadableAtOnce() throws Exception {
+        watchLater = true;
+        QuicStream stream = client.createStream(true);
+        write(stream.getOutputStream(), new byte[]{3});
+        QuicStream accepted = unwatched.poll(5, TimeUnit.SECONDS);
+        assertThat(accepted).as("the server accepted the stream").isNotNull();
+        InputStream in = accepted.getInputStream();
+        stream.resetStream(0x10c);
+        // the reset goes out before a second stream's data, so once that data is in, so is the reset
+        write(client.createStream(true).getOutputStream(), new byte[]{4});
+        QuicStream second = unwatched.poll(5, TimeUnit.SECONDS);
+        assertThat(second).as("the server accepted the second stream").isNotNull();
+        awaitAvailable(second.getInputStream(), 1);
+        StreamArrivals.Watch watch = StreamArrivals.watch(accepted, () -> { });
+        assertThat(watch).isNotNull();
+        assertThat(watch.readable()).isTrue();
+        assertThatThrownBy(in::read).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void aStreamIsWatchedOnceAndAnythingButKwikIsNotWatched() throws Exception {
         QuicStream stream = client.createStream(true);
         write(stream.getOutputStream(), new byte[]{1});
@@ -120,6 +142,15 @@ class StreamArrivalsTest {
         }
     }
 
+    /** Waits up to 5 s for {@code in} to hold {@code bytes} bytes, which kwik's receiver thread changes. */
+    private static void awaitAvailable(InputStream in, int bytes) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (in.available() != bytes && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(in.available()).isEqualTo(bytes);
+    }
+
     private static void write(OutputStream out, byte[] data) throws IOException {
         out.write(data);
         out.flush();
@@ -132,6 +163,10 @@ class StreamArrivalsTest {
             return new ApplicationProtocolConnection() {
                 @Override
                 public void acceptPeerInitiatedStream(QuicStream stream) {
+                    if (watchLater) {
+                        unwatched.add(stream);
+                        return;
+                    }
                     Semaphore arrivals = new Semaphore(0);
                     StreamArrivals.Watch watch = StreamArrivals.watch(stream, arrivals::release);
                     accepted.add(new Watched(stream, watch, arrivals));
