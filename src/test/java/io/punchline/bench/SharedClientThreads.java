@@ -4,7 +4,6 @@ import io.punchline.masque.ClientSocketFactory;
 import tech.kwik.core.QuicClientConnection;
 
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.SocketException;
@@ -46,7 +45,7 @@ final class SharedClientThreads implements ClientSocketFactory {
         try {
             Object idleTimer = field(connection.getClass(), "idleTimer").get(connection);
             field(idleTimer.getClass(), "timer").set(idleTimer, timers);
-            Object sender = method(connection.getClass(), "getSender").invoke(connection);
+            Object sender = field(connection.getClass(), "sender").get(connection);
             Object recovery = field(sender.getClass(), "recoveryManager").get(sender);
             field(recovery.getClass(), "scheduler").set(recovery, timers);
             field(connection.getClass(), "callbackThread").set(connection, callbacks);
@@ -70,19 +69,6 @@ final class SharedClientThreads implements ClientSocketFactory {
             }
         }
         throw new NoSuchFieldException(type.getName() + "." + name);
-    }
-
-    private static Method method(Class<?> type, String name) throws NoSuchMethodException {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Method method = c.getDeclaredMethod(name);
-                method.setAccessible(true);
-                return method;
-            } catch (NoSuchMethodException e) {
-                // look in the superclass
-            }
-        }
-        throw new NoSuchMethodException(type.getName() + "." + name);
     }
 
     private static ThreadFactory daemon(String name) {
