@@ -47,6 +47,18 @@ final class RelayConnectionEnd implements ConnectionListener {
                 && ended.applicationErrorCode() == Http3ErrorCodes.H3_EXCESSIVE_LOAD;
     }
 
+    /**
+     * Why this side closed the connection with an error (kwik's description, e.g. a certificate that is not the pinned
+     * one: "Transport error: CRYPTO_ERROR (bad_certificate)"), or null when it did not.
+     */
+    String closedHereBecause() {
+        ConnectionTerminatedEvent ended = event;
+        if (ended == null || ended.closedByPeer() || !ended.hasError()) {
+            return null;
+        }
+        return ended.errorDescription();
+    }
+
     /** What the relay said when it closed the connection, e.g. {@code "error 0x107: too many connections"}. */
     String relayReason() {
         ConnectionTerminatedEvent ended = event;

@@ -2,6 +2,7 @@ package io.punchline.masque;
 
 import io.punchline.quic.AckPingLoopGuard;
 import io.punchline.quic.CongestionControllerSwap;
+import io.punchline.quic.ConnectionCallbacks;
 import io.punchline.quic.InOrderSendQueue;
 import io.punchline.tls.PinningTrustManager;
 import tech.kwik.core.DatagramSocketFactory;
@@ -9,6 +10,7 @@ import tech.kwik.core.QuicClientConnection;
 import tech.kwik.core.log.NullLogger;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -71,6 +73,8 @@ final class RelayConnector {
 
     /** How long a client waits for the relay's SETTINGS once connected: flupke's own wait. */
     static final Duration SETTINGS_WAIT = Duration.ofSeconds(10);
+    /** At most this long for kwik's callback thread to deliver an event already emitted (normally microseconds). */
+    private static final Duration CALLBACKS_WAIT = Duration.ofSeconds(1);
 
     private RelayConnector() {
     }
@@ -110,15 +114,24 @@ final class RelayConnector {
             return thread;
         });
         Connected connected = new Connected(quic, new RelayHttp3Connection(quic, executor), executor, end);
-        long started = System.nanoTime();
         try {
             connected.http3().connect();
         } catch (IOException e) {
+            // the relay's close may have made connect() fail before kwik delivered the event that says why
+            ConnectionCallbacks.awaitDelivered(quic, CALLBACKS_WAIT);
+            boolean busy = end.relayBusy();
+            String refusedHere = end.closedHereBecause();
             connected.close();
-            if (end.relayBusy()) {
+            if (busy) {
                 throw new BindException(busy(relay, end), e);
             }
-            if (System.nanoTime() - started >= timeout.toNanos()) {
+            if (refusedHere != null) {
+                // this side ended the handshake (a certificate that is not the pinned one); kwik's connect() returns
+                // only after the closing period, which on a loaded machine can outlast its timeout
+                throw new BindException("cannot connect to relay " + relay.authority() + " (not the relay with "
+                        + "fingerprint " + relay.fingerprint() + "?): the handshake failed: " + refusedHere, e);
+            }
+            if (handshakeTimedOut(e)) {
                 // kwik gave up waiting for the handshake: a relay too busy to answer looks like an unreachable one
                 throw new BindException("relay " + relay.authority() + " did not complete the QUIC handshake within "
                         + timeout.toSeconds() + " s (unreachable, or busy?)", e);
@@ -146,6 +159,14 @@ final class RelayConnector {
             });
         }
         return connected;
+    }
+
+    /**
+     * Whether kwik's {@code connect()} failed for want of an answer within its timeout ("Connection timed out after N
+     * ms"), not for a handshake that failed, however long that took on a loaded machine (a pin mismatch).
+     */
+    static boolean handshakeTimedOut(IOException e) {
+        return e instanceof ConnectException && e.getMessage() != null && e.getMessage().startsWith("Connection timed out");
     }
 
     private static String busy(RelayAddress relay, RelayConnectionEnd end) {

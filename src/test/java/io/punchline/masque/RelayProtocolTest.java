@@ -250,6 +250,16 @@ class RelayProtocolTest {
     }
 
     @Test
+    void aRelayThatNeverAnswersIsReportedAsNotCompletingTheHandshake() throws Exception {
+        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            RelayAddress mute = new RelayAddress("127.0.0.1", silent.getLocalPort(), address.fingerprint(), null);
+            assertThatThrownBy(() -> BindClient.connect(mute, null, (s, d, o, l) -> { }, Duration.ofSeconds(1)))
+                    .isInstanceOf(BindException.class)
+                    .hasMessageContaining("did not complete the QUIC handshake within 1 s");
+        }
+    }
+
+    @Test
     void datagramsOfEverySizeAroundTheFrameLimitArriveWhole() throws Exception {
         BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
         try (BindClient a = BindClient.connect(address, null, (s, d, o, l) -> { }, Duration.ofSeconds(10));

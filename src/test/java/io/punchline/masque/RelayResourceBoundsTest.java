@@ -1,5 +1,6 @@
 package io.punchline.masque;
 
+import io.punchline.quic.StreamSendGuard;
 import io.punchline.relay.RelayAccess;
 import io.punchline.relay.RelayConfig;
 import io.punchline.relay.RelayResources;
@@ -24,8 +25,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -157,15 +163,37 @@ class RelayResourceBoundsTest {
             for (int i = 0; i < 6; i++) {
                 QuicStream stream = client.connection.http3().openRequestStream();
                 stream.getOutputStream().write(new byte[]{0x01, 0x20, 0x00});
-                stream.getOutputStream().flush();
+                // a raw kwik write, not RequestStreamWriter's: without the guard it can wait for a next write that
+                // never comes (docs/ARCHITECTURE.md, kwik's known limits), and the relay never sees this stream
+                StreamSendGuard.afterWrite(stream.getOutputStream());
                 streams.add(stream);
             }
             RelayStatistics after = awaitStatistics(s -> s.requestsRejectedBusy() >= 2);
             assertThat(after.busyWorkers()).isLessThanOrEqualTo(4);
-            // a rejected stream is reset at once, long before the 20-second deadline
-            long started = System.nanoTime();
-            assertThatThrownBy(() -> streams.get(5).getInputStream().read()).isInstanceOf(IOException.class);
-            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(10);
+            // every rejected stream is reset at once, long before the 20-second deadline; which ones were rejected
+            // depends on when the workers of the connection's other streams were free, so all six are read
+            ExecutorService readers = Executors.newFixedThreadPool(streams.size());
+            try {
+                List<Future<Integer>> reads = new ArrayList<>();
+                for (QuicStream stream : streams) {
+                    reads.add(readers.submit(() -> stream.getInputStream().read()));
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                int reset = 0;
+                for (Future<Integer> read : reads) {
+                    try {
+                        read.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    } catch (ExecutionException e) {
+                        assertThat(e.getCause()).isInstanceOf(IOException.class);
+                        reset++;
+                    } catch (TimeoutException stillWaiting) {
+                        // a stream a worker took: it waits for its headers until the request deadline
+                    }
+                }
+                assertThat(reset).as("streams reset within 10 s").isGreaterThanOrEqualTo((int) after.requestsRejectedBusy());
+            } finally {
+                readers.shutdownNow();
+            }
         }
     }
 

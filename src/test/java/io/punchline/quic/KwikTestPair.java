@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /** A real kwik server and client on loopback, for the tests of kwik adaptations; closing closes both. */
 record KwikTestPair(ServerConnector server, QuicClientConnection client) implements AutoCloseable {
@@ -22,6 +23,13 @@ record KwikTestPair(ServerConnector server, QuicClientConnection client) impleme
      * sees the client once it is built, before its handshake.
      */
     static KwikTestPair connect(String alpn, ApplicationProtocolConnectionFactory protocol,
+                                Consumer<QuicClientConnection> beforeConnect) throws Exception {
+        return connect(alpn, protocol, builder -> builder, beforeConnect);
+    }
+
+    /** As above, with {@code client} adding to the client's builder (a socket factory, the datagram extension). */
+    static KwikTestPair connect(String alpn, ApplicationProtocolConnectionFactory protocol,
+                                UnaryOperator<QuicClientConnection.Builder> client,
                                 Consumer<QuicClientConnection> beforeConnect) throws Exception {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         TlsIdentity tls = TlsIdentity.generate(alpn);
@@ -35,17 +43,17 @@ record KwikTestPair(ServerConnector server, QuicClientConnection client) impleme
         server.registerApplicationProtocol(alpn, protocol);
         server.start();
         System.setProperty("tech.kwik.core.no-security-warnings", "true");
-        QuicClientConnection client = QuicClientConnection.newBuilder()
+        QuicClientConnection connection = client.apply(QuicClientConnection.newBuilder()
                 .uri(URI.create("https://127.0.0.1:" + socket.getLocalPort()))
                 .applicationProtocol(alpn)
                 .noServerCertificateCheck()
                 .connectTimeout(Duration.ofSeconds(10))
-                .logger(new NullLogger())
+                .logger(new NullLogger()))
                 .build();
-        KwikTestPair pair = new KwikTestPair(server, client);
+        KwikTestPair pair = new KwikTestPair(server, connection);
         try {
-            beforeConnect.accept(client);
-            client.connect();
+            beforeConnect.accept(connection);
+            connection.connect();
         } catch (Exception | AssertionError e) {
             pair.close();
             throw e;

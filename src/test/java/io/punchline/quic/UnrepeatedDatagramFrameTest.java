@@ -1,0 +1,119 @@
+package io.punchline.quic;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tech.kwik.core.frame.DatagramFrame;
+import tech.kwik.core.frame.PingFrame;
+import tech.kwik.core.log.NullLogger;
+import tech.kwik.core.server.ApplicationProtocolConnection;
+import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UnrepeatedDatagramFrameTest {
+
+    private static final String ALPN = "unrepeated-test";
+    private KwikTestPair pair;
+
+    @AfterEach
+    void close() {
+        if (pair != null) {
+            pair.close();
+        }
+    }
+
+    @Test
+    void theFirstWriteIsTheDatagramAndEveryLaterOneAPingPaddedToTheSameLength() throws Exception {
+        byte[] payload = new byte[300];
+        Arrays.fill(payload, (byte) 0x5a);
+        UnrepeatedDatagramFrame frame = new UnrepeatedDatagramFrame(payload);
+        int length = frame.getFrameLength();
+
+        ByteBuffer first = ByteBuffer.allocate(length);
+        frame.serialize(first);
+        assertThat(first.position()).isEqualTo(length);
+        first.flip();
+        DatagramFrame parsed = (DatagramFrame) new DatagramFrame().parse(first, new NullLogger());
+        assertThat(parsed.getData()).isEqualTo(payload);
+
+        for (int again = 0; again < 2; again++) { // kwik may send a probe twice
+            ByteBuffer repeat = ByteBuffer.allocate(length);
+            frame.serialize(repeat);
+            assertThat(repeat.position()).as("same length as the datagram frame").isEqualTo(length);
+            byte[] bytes = repeat.array();
+            repeat.flip();
+            assertThat(new PingFrame().parse(repeat, new NullLogger()))
+                    .as("a PING frame, so the probe still elicits an ACK").isInstanceOf(PingFrame.class);
+            for (int i = 1; i < length; i++) {
+                assertThat(bytes[i]).as("PADDING at %d", i).isZero();
+            }
+        }
+    }
+
+    /**
+     * The cause, on real kwik: a client that hears no ACK sends probes made of its unacknowledged packet's frames; the
+     * server must still get the datagram once.
+     */
+    @Test
+    void aDatagramWhoseAckIsLateReachesThePeerOnceThoughKwikProbesWithItsPacket() throws Exception {
+        AtomicInteger datagrams = new AtomicInteger();
+        ExecutorService handler = Executors.newSingleThreadExecutor();
+        DeafSocket socket = new DeafSocket();
+        pair = KwikTestPair.connect(ALPN, new ApplicationProtocolConnectionFactory() {
+            @Override
+            public ApplicationProtocolConnection createConnection(String protocol, tech.kwik.core.QuicConnection connection) {
+                connection.setDatagramHandler(data -> datagrams.incrementAndGet(), handler);
+                return new ApplicationProtocolConnection() { };
+            }
+
+            @Override
+            public boolean enableDatagramExtension() {
+                return true;
+            }
+        }, builder -> builder.enableDatagramExtension().socketFactory(address -> socket), connecting -> { });
+
+        socket.deaf = true; // from now on the client hears no ACK, so its probe timer fires
+        OrderedDatagrams.send(pair.client(), new byte[200]);
+        // the server answers the datagram's packet and each probe with an ACK: three dropped means two probes arrived
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (socket.dropped.get() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(socket.dropped.get()).as("ACKs of the datagram's packet and of two probes").isGreaterThanOrEqualTo(3);
+        handler.shutdown();
+        assertThat(handler.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(datagrams.get()).as("datagrams the server received").isEqualTo(1);
+    }
+
+    /** A client socket that drops what it receives while {@link #deaf}, counting it. */
+    private static final class DeafSocket extends DatagramSocket {
+        volatile boolean deaf;
+        final AtomicInteger dropped = new AtomicInteger();
+
+        DeafSocket() throws IOException {
+            super(0);
+        }
+
+        @Override
+        public void receive(DatagramPacket packet) throws IOException {
+            while (true) {
+                super.receive(packet);
+                if (!deaf) {
+                    return;
+                }
+                dropped.incrementAndGet();
+                packet.setLength(packet.getData().length);
+            }
+        }
+    }
+}
