@@ -38,8 +38,8 @@ final class BindAttempt {
                 RelayAuthRequests.authenticate(http3, relay, identity);
             }
             BindRequest request = BindRequest.send(http3, relay, identity != null);
-            BindClient client = new BindClient(relay, connected.quic(), http3, connected.executor(), request.exchange(),
-                    request.publicAddresses(), request.observedAddress(), listener);
+            BindClient client = new BindClient(relay, connected, request.exchange(), request.publicAddresses(),
+                    request.observedAddress(), listener);
             client.start(request.exchange().reader(), timeout);
             return client;
         });

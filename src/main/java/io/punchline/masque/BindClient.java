@@ -49,6 +49,7 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
     private final RelayAddress relay;
     private final QuicClientConnection quic;
     private final ExecutorService executor;
+    private final RelayConnectionEnd connectionEnd;
     private final TunnelStream stream;
     private final long quarterStreamId;
     private final BindInbound inbound;
@@ -93,13 +94,13 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
     /** Payloads to one target after which it gets a compressed context of its own. */
     public static final int BUSY_PEER_PAYLOADS = 16;
 
-    BindClient(RelayAddress relay, QuicClientConnection quic, RelayHttp3Connection http3,
-               ExecutorService executor, RelayHttp3Connection.Exchange exchange,
+    BindClient(RelayAddress relay, RelayConnector.Connected connected, RelayHttp3Connection.Exchange exchange,
                List<InetSocketAddress> publicAddresses, InetSocketAddress observedAddress, Listener listener) {
         this.relay = relay;
-        this.relayRequests = RelayRequests.over(relay, http3);
-        this.quic = quic;
-        this.executor = executor;
+        this.relayRequests = RelayRequests.over(relay, connected.http3());
+        this.quic = connected.quic();
+        this.executor = connected.executor();
+        this.connectionEnd = connected.end();
         this.maxFrameDatagram = DatagramSizes.maxFrameData(quic);
         this.stream = new TunnelStream(quic, exchange.stream(), exchange.writer(), () -> maxFrameDatagram);
         this.quarterStreamId = stream.quarterStreamId();
@@ -140,7 +141,12 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
         quic.setDatagramHandler(inbound::onDatagram, datagramExecutor);
         keepAlive = KEEPALIVE_TIMER.scheduleAtFixedRate(this::keepTunnelAlive, KEEPALIVE.toMillis(), KEEPALIVE.toMillis(),
                 TimeUnit.MILLISECONDS);
-        executor.execute(() -> readCapsules(reader));
+        if (stream.watchCapsules(reader, MAX_RESPONSE_HEADERS, closed::get, this, executor)) {
+            // no thread waits on the request stream, so none sees the connection end there: its listener tells
+            connectionEnd.whenEnded(() -> close("request stream failed: connection " + connectionEnd.relayReason()));
+        } else {
+            executor.execute(() -> readCapsules(reader));
+        }
         Registration registration = contexts.registerUncompressed();
         if (!registration.isRegistered()) {
             throw new BindException("cannot register the uncompressed context: " + registration.refusal());

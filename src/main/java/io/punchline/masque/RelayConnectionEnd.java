@@ -1,5 +1,8 @@
 package io.punchline.masque;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import tech.kwik.core.ConnectionListener;
 import tech.kwik.core.ConnectionTerminatedEvent;
 
@@ -11,10 +14,26 @@ import tech.kwik.core.ConnectionTerminatedEvent;
 final class RelayConnectionEnd implements ConnectionListener {
 
     private volatile ConnectionTerminatedEvent event;
+    private final List<Runnable> whenEnded = new CopyOnWriteArrayList<>();
 
     @Override
     public void disconnected(ConnectionTerminatedEvent terminated) {
         event = terminated;
+        whenEnded.forEach(this::runOnce);
+    }
+
+    /** Runs {@code action} once when the connection ends, at once if it has already; on kwik's callback thread. */
+    void whenEnded(Runnable action) {
+        whenEnded.add(action);
+        if (event != null) {
+            runOnce(action);
+        }
+    }
+
+    private void runOnce(Runnable action) {
+        if (whenEnded.remove(action)) {
+            action.run();
+        }
     }
 
     boolean ended() {

@@ -34,7 +34,9 @@ final class RelayConnector {
         System.setProperty("tech.kwik.core.no-security-warnings", "true");
     }
 
-    record Connected(QuicClientConnection quic, RelayHttp3Connection http3, ExecutorService executor) {
+    /** @param end how the connection ended, once it has */
+    record Connected(QuicClientConnection quic, RelayHttp3Connection http3, ExecutorService executor,
+                     RelayConnectionEnd end) {
         void close() {
             quic.close();
             executor.shutdownNow();
@@ -111,7 +113,7 @@ final class RelayConnector {
             thread.setDaemon(true);
             return thread;
         });
-        Connected connected = new Connected(quic, new RelayHttp3Connection(quic, executor), executor);
+        Connected connected = new Connected(quic, new RelayHttp3Connection(quic, executor), executor, end);
         try {
             connected.http3().connect();
         } catch (IOException e) {

@@ -92,6 +92,11 @@ public final class RequestStreamReader {
         }
     }
 
+    /** Whether the next byte starts a frame: nothing of a DATA frame is left to hand out. */
+    boolean atFrameBoundary() {
+        return dataRemaining == 0;
+    }
+
     private void skip(long length) throws IOException, WireFormatException {
         long left = length;
         while (left > 0) {
@@ -107,7 +112,7 @@ public final class RequestStreamReader {
     }
 
     /** CANCEL_PUSH, SETTINGS, GOAWAY, MAX_PUSH_ID and the HTTP/2 types reserved by RFC 9114 section 7.2.8. */
-    private static boolean isForbiddenOnRequestStream(long type) {
+    static boolean isForbiddenOnRequestStream(long type) {
         return type == 0x02 || type == 0x03 || type == 0x04 || type == 0x06 || type == 0x07 || type == 0x08
                 || type == 0x09 || type == 0x0d;
     }

@@ -9,6 +9,7 @@ import tech.kwik.core.QuicStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
@@ -147,6 +148,18 @@ public final class TunnelStream {
         } catch (IOException e) {
             receiver.onFailure(e);
         }
+    }
+
+    /**
+     * Starts the same capsule loop without a thread of its own while the stream is quiet ({@link CapsuleLoop}) and
+     * returns at once: the receiver is called on {@code executor}'s threads, one call at a time, in stream order.
+     * False, with nothing started, when kwik does not let the stream be watched or {@code reader} stopped inside a
+     * frame: the caller then reads with {@link #readCapsules(RequestStreamReader, int, BooleanSupplier, Receiver)}.
+     * The end of the whole QUIC connection is not seen this way: the caller learns it from the connection.
+     */
+    public boolean watchCapsules(RequestStreamReader reader, int maxHeaders, BooleanSupplier stopped, Receiver receiver,
+                                 Executor executor) {
+        return reader.atFrameBoundary() && CapsuleLoop.start(stream, maxHeaders, stopped, receiver, executor);
     }
 
     /** Aborts the stream both ways with H3_MESSAGE_ERROR: the peer sent what the protocol calls malformed. */

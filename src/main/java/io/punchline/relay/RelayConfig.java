@@ -125,8 +125,9 @@ public record RelayConfig(InetSocketAddress listen,
     }
 
     /**
-     * Threads the relay's stream pool may hold: one per open session (its request stream), one per connection (its
-     * HTTP/3 control stream) and the short-request workers.
+     * Threads the relay's stream pool may hold at once: one per open session (its request stream, while capsules
+     * arrive or a capsule write waits for the client; a quiet session holds none), one per connection (its HTTP/3
+     * control stream until SETTINGS) and the short-request workers.
      */
     public int workerThreads() {
         return maxSessions + resources.maxConnections() + resources.requestWorkers();

@@ -123,9 +123,17 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver, TunnelSockets.
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Reads the request's capsules until the stream ends or the tunnel closes; on the request's worker thread. */
+    /**
+     * Reads the request's capsules until the stream ends or the tunnel closes: on the relay's worker pool whenever
+     * something arrives, no thread held in between (issue 14, lean sessions); on the request's worker thread, for as
+     * long as the tunnel lasts, if kwik's stream input cannot be watched.
+     */
     void readCapsules(RequestStreamReader reader) {
-        stream.readCapsules(reader, RelayConnection.MAX_REQUEST_HEADERS, this::isClosed, this);
+        // the connection's end closes every tunnel from RelayConnection's listener
+        if (!stream.watchCapsules(reader, RelayConnection.MAX_REQUEST_HEADERS, this::isClosed, this,
+                connection.relay().streamExecutor())) {
+            stream.readCapsules(reader, RelayConnection.MAX_REQUEST_HEADERS, this::isClosed, this);
+        }
     }
 
     // ---- from the client ----

@@ -45,7 +45,9 @@ import java.util.regex.Pattern;
  * relay runs with its caps lifted to {@code bench.sessions} (all clients share 127.0.0.1) and an idle timeout of a
  * day, so no bind ends for lack of traffic during the ramp. Options (system properties): {@code bench.sessions}
  * (3000), {@code bench.steps} (250,500,1000,1500,2000,2500,3000,...: every 500 after 1000), {@code bench.parallel}
- * (binds opened at once, 4), {@code bench.idleSeconds} (10), {@code bench.relayJvm} (JVM options of the relay, none).
+ * (binds opened at once, 4), {@code bench.idleSeconds} (10), {@code bench.relayJvm} (JVM options of the relay, none),
+ * {@code bench.shareClientThreads} (true: the clients' kwik connections share their timers and callback threads,
+ * {@link SharedClientThreads}, so that relay and load generator fit the machine's thread limit).
  *
  * <p>Run (docs/BENCHMARKS.md): {@code MAVEN_OPTS="-Xmx4g -Xss256k" mvn -q -B -o test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.punchline.bench.RelayLoadBenchmark -Dbench.sessions=3000}
@@ -54,11 +56,18 @@ public final class RelayLoadBenchmark {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SETTLE = Duration.ofSeconds(3);
+    /** Threads left to the rest of the machine (other users' builds) when the next step would need more. */
+    private static final int THREAD_HEADROOM = 2000;
+    /** Threads a session costs relay and load generator together, assumed before the first step measured it. */
+    private static final int FIRST_GUESS_THREADS_PER_SESSION = 16;
 
     private final List<BindClient> binds = Collections.synchronizedList(new ArrayList<>());
     private final BlockingQueue<String> crossed = new LinkedBlockingQueue<>();
     private final AtomicInteger lost = new AtomicInteger();
     private final AtomicReference<String> refusal = new AtomicReference<>();
+    /** The clients' kwik threads that can be shared, or null for kwik's own per connection. */
+    private final SharedClientThreads sharedThreads =
+            Boolean.parseBoolean(System.getProperty("bench.shareClientThreads", "true")) ? new SharedClientThreads() : null;
 
     public static void main(String[] args) throws Exception {
         int sessions = Integer.getInteger("bench.sessions", 3000);
@@ -81,19 +90,27 @@ public final class RelayLoadBenchmark {
         System.out.printf(Locale.ROOT, "Relay load: relay pid %d, steps %s, %d binds opened at once, idle CPU over "
                 + "%d s, load average %s%n", pid, steps, parallel, idleSeconds, loadAverage());
         System.out.println("| sessions | relay RSS | live heap | threads | idle CPU (% of a core) | per session: RSS, "
-                + "live heap, threads | idle CPU per 1,000 sessions | datagram crosses | ramp time |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+                + "live heap, threads | idle CPU per 1,000 sessions | datagram crosses | ramp time | load generator: "
+                + "threads, RSS | machine threads |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         Thread.sleep(SETTLE.toMillis());
         Step empty = measure(pid, 0, null, idleSeconds, 0);
         print(empty, empty);
+        Step last = empty;
         ExecutorService openers = Executors.newFixedThreadPool(parallel);
         try {
             for (int target : steps) {
+                String tooMany = threadLimitBefore(target, empty, last);
+                if (tooMany != null) {
+                    System.out.println("Stopped before " + target + " sessions: " + tooMany);
+                    break;
+                }
                 long started = System.nanoTime();
                 openUpTo(target, address, openers);
                 long rampSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
                 Thread.sleep(SETTLE.toMillis());
-                print(empty, measure(pid, binds.size(), address, idleSeconds, rampSeconds));
+                last = measure(pid, binds.size(), address, idleSeconds, rampSeconds);
+                print(empty, last);
                 if (refusal.get() != null) {
                     System.out.println("Refused at " + binds.size() + " open sessions: " + refusal.get());
                     break;
@@ -103,6 +120,39 @@ public final class RelayLoadBenchmark {
             openers.shutdownNow();
         }
         System.out.println("load average at the end: " + loadAverage() + "; sessions ended during the run: " + lost.get());
+    }
+
+    /**
+     * Why the step to {@code target} sessions is not taken, or null: its sessions, at the threads each cost relay and
+     * load generator together in the last step, would take the machine's threads within {@value #THREAD_HEADROOM} of
+     * its limit ({@code kernel.pid_max} or {@code kernel.threads-max}), where thread creation fails for every process
+     * on the machine, other users' included.
+     */
+    private String threadLimitBefore(int target, Step empty, Step last) throws IOException {
+        int sessions = last.sessions();
+        double perSession = sessions == 0 ? FIRST_GUESS_THREADS_PER_SESSION
+                : (last.sample().threads() - empty.sample().threads()
+                + last.generator().threads() - empty.generator().threads()) / (double) sessions;
+        long limit = Math.min(readLong("/proc/sys/kernel/pid_max"), readLong("/proc/sys/kernel/threads-max"));
+        long now = machineThreads();
+        long needed = Math.round((target - binds.size()) * perSession);
+        if (now + needed <= limit - THREAD_HEADROOM) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "%d more sessions at %.1f threads each (relay and load generator) would take "
+                + "the machine from %d to %d threads, past its limit of %d less %d for everyone else",
+                target - binds.size(), perSession, now, now + needed, limit, THREAD_HEADROOM);
+    }
+
+    /** Threads on the whole machine: the total of {@code /proc/loadavg}'s running/total field. */
+    private static long machineThreads() throws IOException {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+        return Long.parseLong(fields[3].substring(fields[3].indexOf('/') + 1));
+    }
+
+    /** A number from a {@code /proc/sys} file ({@code Files.readString} reads only its first byte: size 0). */
+    private static long readLong(String file) throws IOException {
+        return Long.parseLong(Files.readAllLines(Path.of(file)).get(0).trim());
     }
 
     /** Opens binds until {@code target} are open or one is refused. */
@@ -115,7 +165,7 @@ public final class RelayLoadBenchmark {
                 }
                 AtomicBoolean open = new AtomicBoolean(); // a bind BindAttempt closes itself (and retries) is not lost
                 try {
-                    binds.add(BindClient.connect(address, Identity.generate(new SecureRandom()), null, new BindClient.Listener() {
+                    binds.add(BindClient.connect(address, Identity.generate(new SecureRandom()), sharedThreads, new BindClient.Listener() {
                         @Override
                         public void onPayload(InetSocketAddress source, byte[] data, int offset, int length) {
                             crossed.add(new String(data, offset, length, StandardCharsets.US_ASCII));
@@ -143,8 +193,9 @@ public final class RelayLoadBenchmark {
         }
     }
 
+    /** One step's readings: of the relay process, and {@code generator} of this JVM (the load generator). */
     record Step(int sessions, ProcessSample sample, double idleCorePercent, long liveHeapKib, String datagram,
-                long rampSeconds) {
+                long rampSeconds, ProcessSample generator, long machineThreads) {
     }
 
     private Step measure(long pid, int sessions, RelayAddress address, int idleSeconds, long rampSeconds)
@@ -156,7 +207,8 @@ public final class RelayLoadBenchmark {
         double seconds = (System.nanoTime() - started) / 1e9;
         long liveHeap = liveHeapKib(pid);
         String datagram = sessions < 2 ? "-" : crossing(sessions);
-        return new Step(sessions, after, after.corePercentSince(before, seconds), liveHeap, datagram, rampSeconds);
+        return new Step(sessions, after, after.corePercentSince(before, seconds), liveHeap, datagram, rampSeconds,
+                ProcessSample.of(ProcessHandle.current().pid()), machineThreads());
     }
 
     /** Whether a payload from the first bind reaches the last one's public address through the relay, and how fast. */
@@ -204,10 +256,12 @@ public final class RelayLoadBenchmark {
                 (step.sample().threads() - empty.sample().threads()) / (double) n);
         String perThousand = n == 0 ? "-" : String.format(Locale.ROOT, "%.1f %%",
                 (step.idleCorePercent() - empty.idleCorePercent()) * 1000 / n);
-        System.out.printf(Locale.ROOT, "| %d | %.1f MiB | %.1f MiB | %d | %.1f %% | %s | %s | %s | %s |%n", n,
+        System.out.printf(Locale.ROOT, "| %d | %.1f MiB | %.1f MiB | %d | %.1f %% | %s | %s | %s | %s | %d, %.0f MiB "
+                        + "| %d |%n", n,
                 step.sample().rssKib() / 1024.0, step.liveHeapKib() / 1024.0, step.sample().threads(),
                 step.idleCorePercent(), perSession,
-                perThousand, step.datagram(), n == 0 ? "-" : step.rampSeconds() + " s");
+                perThousand, step.datagram(), n == 0 ? "-" : step.rampSeconds() + " s", step.generator().threads(),
+                step.generator().rssKib() / 1024.0, step.machineThreads());
     }
 
     static List<Integer> steps(int sessions) {
