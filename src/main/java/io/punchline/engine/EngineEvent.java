@@ -188,11 +188,6 @@ public sealed interface EngineEvent {
         }
     }
 
-    /** Fields of {@code relay.chosen}: a relay of the fleet and its round-trip time; one that did not answer, and why. */
-    record RelayRtt(String relay, long rttMillis) { }
-
-    record RelayUnreachable(String relay, String reason) { }
-
     /** The bind on {@code from} was lost and the engine bound on {@code to}, another relay of its fleet. */
     record RelayFailover(String from, String to, String reason) implements EngineEvent {
         public String name() {

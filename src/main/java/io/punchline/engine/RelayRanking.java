@@ -19,8 +19,8 @@ import java.util.List;
  * @param rtts        the measured ones, nearest first
  * @param unreachable the ones that did not answer, and why
  */
-record RelayRanking(List<RelayAddress> order, List<EngineEvent.RelayRtt> rtts,
-                    List<EngineEvent.RelayUnreachable> unreachable) {
+record RelayRanking(List<RelayAddress> order, List<RelayRtt> rtts,
+                    List<RelayUnreachable> unreachable) {
 
     /** How long the measurement waits for a relay's handshake, at most. */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
@@ -41,15 +41,15 @@ record RelayRanking(List<RelayAddress> order, List<EngineEvent.RelayRtt> rtts,
         List<RelayProbe.Result> results = new ArrayList<>(RelayProbe.measure(fleet.relays(), wait));
         results.sort(Comparator.comparing((RelayProbe.Result r) -> !r.reachable()).thenComparingInt(RelayProbe.Result::rttMillis));
         List<RelayAddress> order = new ArrayList<>();
-        List<EngineEvent.RelayRtt> rtts = new ArrayList<>();
-        List<EngineEvent.RelayUnreachable> unreachable = new ArrayList<>();
+        List<RelayRtt> rtts = new ArrayList<>();
+        List<RelayUnreachable> unreachable = new ArrayList<>();
         for (RelayProbe.Result result : results) {
             order.add(result.relay());
             if (result.reachable()) {
-                rtts.add(new EngineEvent.RelayRtt(result.relay().toString(), result.rttMillis()));
+                rtts.add(new RelayRtt(result.relay().toString(), result.rttMillis()));
             } else {
                 LOG.warn("relay {} of the fleet is skipped: {}", result.relay().authority(), result.problem());
-                unreachable.add(new EngineEvent.RelayUnreachable(result.relay().toString(), result.problem()));
+                unreachable.add(new RelayUnreachable(result.relay().toString(), result.problem()));
             }
         }
         return new RelayRanking(order, rtts, unreachable);

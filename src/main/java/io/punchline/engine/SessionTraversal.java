@@ -1,27 +1,17 @@
 package io.punchline.engine;
 
-import io.punchline.engine.EngineEvent.CandidateType;
-import io.punchline.engine.EngineEvent.Named;
 import io.punchline.engine.EngineEvent.NetworkPath;
-import io.punchline.engine.EngineEvent.PunchOutcome;
 import io.punchline.nat.Candidate;
 import io.punchline.nat.DirectTraffic;
 import io.punchline.nat.PathProbe;
 import io.punchline.nat.Traversal;
 import io.punchline.nat.NatMapping;
 import io.punchline.nat.TraversalAction.AcceptFrom;
-import io.punchline.nat.TraversalAction.CandidateAdded;
-import io.punchline.nat.TraversalAction.CandidateRemoved;
 import io.punchline.nat.TraversalAction.ClosePorts;
 import io.punchline.nat.TraversalAction.OpenPorts;
-import io.punchline.nat.TraversalAction.PathValidated;
 import io.punchline.nat.TraversalAction.ResendPorts;
-import io.punchline.nat.TraversalAction.RoundFinished;
-import io.punchline.nat.TraversalAction.RoundStarted;
 import io.punchline.nat.TraversalAction.SendControl;
 import io.punchline.nat.TraversalAction.SendProbe;
-import io.punchline.nat.TraversalAction.SprayFinished;
-import io.punchline.nat.TraversalAction.SprayStarted;
 import io.punchline.nat.TraversalAction.UseDirect;
 import io.punchline.nat.TraversalAction.UseRelay;
 import io.punchline.nat.TraversalAction;
@@ -310,34 +300,9 @@ final class SessionTraversal {
                 report.add(new EventBus.Timed(millis,
                         new EngineEvent.PathSwitched(peer, NetworkPath.RELAY, virtualAddress.toString())));
             } else {
-                report.add(new EventBus.Timed(millis, event(action)));
+                report.add(new EventBus.Timed(millis, TraversalEvents.of(peer, action)));
             }
         }
-    }
-
-    /** The engine event reporting one of the state machine's steps. */
-    private EngineEvent event(TraversalAction report) {
-        if (report instanceof CandidateAdded added) {
-            return new EngineEvent.CandidateAdded(peer, added.local(), Named.of(CandidateType.class, added.type()),
-                    added.address().toString());
-        } else if (report instanceof CandidateRemoved removed) {
-            return new EngineEvent.CandidateRemoved(peer, removed.local(), removed.address().toString());
-        } else if (report instanceof RoundStarted round) {
-            return new EngineEvent.PunchStarted(peer, round.round(), round.pairs());
-        } else if (report instanceof RoundFinished round) {
-            return new EngineEvent.PunchFinished(peer, round.round(), round.validated() ? PunchOutcome.VALIDATED : PunchOutcome.FAILED,
-                    round.validated() ? round.path().toString() : null);
-        } else if (report instanceof SprayStarted started) {
-            return new EngineEvent.PunchSpray(peer, EngineEvent.SpraySide.valueOf(started.role().name()), started.count(),
-                    started.target());
-        } else if (report instanceof SprayFinished finished) {
-            return new EngineEvent.PunchSprayFinished(peer, EngineEvent.SpraySide.valueOf(finished.role().name()),
-                    EngineEvent.SprayOutcome.valueOf(finished.outcome().name()), finished.sent(),
-                    finished.hit() == null ? null : finished.hit().toString());
-        } else if (report instanceof PathValidated validated) {
-            return new EngineEvent.PathValidated(peer, validated.path().toString(), validated.rttMillis());
-        }
-        throw new IllegalArgumentException("not a report: " + report);
     }
 
     private void sendProbe(PathProbe probe, InetSocketAddress target) {

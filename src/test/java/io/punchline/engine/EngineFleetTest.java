@@ -105,7 +105,7 @@ class EngineFleetTest {
                 .filter(e -> e instanceof EngineEvent.RelayChosen).findFirst().orElseThrow();
         assertThat(chosen.relay()).isEqualTo(near.address().toString());
         assertThat(chosen.fallback()).isEqualTo(farAddress.toString());
-        assertThat(chosen.rtts()).extracting(EngineEvent.RelayRtt::relay)
+        assertThat(chosen.rtts()).extracting(RelayRtt::relay)
                 .containsExactly(near.address().toString(), farAddress.toString());
         assertThat(chosen.rtts().get(1).rttMillis()).as("two 60 ms legs").isGreaterThanOrEqualTo(100);
         assertThat(chosen.rtts().get(0).rttMillis()).isLessThan(chosen.rtts().get(1).rttMillis());
