@@ -7,9 +7,9 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 
 /**
- * Reflective access to the kwik 0.10.8 internals that {@link CongestionControllerSwap} and {@link InOrderSendQueue}
- * adjust. kwik offers no option for either; each caller logs and carries on unchanged if these lookups fail after an
- * upgrade.
+ * Reflective access to the kwik 0.10.8 internals that {@link CongestionControllerSwap}, {@link InOrderSendQueue} and
+ * {@link SharedConnectionTimers} adjust. kwik offers no option for any of them; each caller logs and carries on
+ * unchanged if these lookups fail after an upgrade.
  */
 final class KwikInternals {
 
@@ -30,9 +30,17 @@ final class KwikInternals {
         throw new NoSuchMethodException(connection.getClass().getName() + ".getSender");
     }
 
+    /** The field {@code name} declared on {@code type} or the nearest superclass that declares it, made accessible. */
     static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        Field field = type.getDeclaredField(name);
-        field.setAccessible(true);
-        return field;
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                Field field = c.getDeclaredField(name);
+                field.setAccessible(true);
+                return field;
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException(type.getName() + "." + name);
     }
 }

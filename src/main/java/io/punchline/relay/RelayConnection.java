@@ -75,6 +75,7 @@ final class RelayConnection extends Http3ServerConnectionImpl {
         this.clientKey = clientKey;
         CongestionControllerSwap.apply(quicConnection);
         AckPingLoopGuard.apply(quicConnection);
+        relay.connectionTimers().apply(quicConnection);
         this.sendQueue = InOrderSendQueue.install(quicConnection);
         RelayCounters counters = relay.counters();
         this.datagramExecutor = new SerialLane(relay.datagramPool(), relay.config().resources().receiveQueueDatagrams(),

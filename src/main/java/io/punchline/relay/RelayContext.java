@@ -1,5 +1,6 @@
 package io.punchline.relay;
 
+import io.punchline.quic.SharedConnectionTimers;
 import io.punchline.wire.IpAddressCodec;
 
 import java.net.InetAddress;
@@ -13,7 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * What every connection of one relay shares: its configuration, directory, relay-authentication and pairing endpoints, target
  * policy, threads (request-stream workers, the datagram pool its connections' {@link SerialLane}s run on, the one
- * reader of all tunnel sockets, the timer), counters and open connections.
+ * reader of all tunnel sockets, the timer, the QUIC connections' idle and loss-detection timers), counters and open
+ * connections.
  */
 record RelayContext(RelayConfig config,
                     BindDirectory directory,
@@ -25,6 +27,7 @@ record RelayContext(RelayConfig config,
                     ExecutorService datagramPool,
                     TunnelSockets sockets,
                     ScheduledExecutorService timer,
+                    SharedConnectionTimers connectionTimers,
                     RelayCounters counters,
                     ClientConnections connections) {
 

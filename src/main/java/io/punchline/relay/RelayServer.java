@@ -3,6 +3,7 @@ package io.punchline.relay;
 import io.punchline.crypto.Identity;
 import io.punchline.crypto.PeerId;
 import io.punchline.masque.RelayAddress;
+import io.punchline.quic.SharedConnectionTimers;
 import io.punchline.tls.CertificateFingerprint;
 import io.punchline.tls.TlsIdentity;
 import org.slf4j.Logger;
@@ -57,6 +58,7 @@ public final class RelayServer implements AutoCloseable {
     private final RelayContext context;
     private final ThreadPoolExecutor streamExecutor;
     private final ScheduledExecutorService timer;
+    private final SharedConnectionTimers connectionTimers = new SharedConnectionTimers("relay-quic-timers");
     private final ExecutorService datagramPool;
     private final TunnelSockets sockets;
     private final FleetStore store;
@@ -107,7 +109,7 @@ public final class RelayServer implements AutoCloseable {
                 : new MailboxEndpoint(config, directory, new RedisMailbox(store, config.mailbox()),
                         new RedisPeerDirectory(store, name));
         this.context = new RelayContext(config, directory, auth, mailbox, policy,
-                announced, streamExecutor, datagramPool, sockets, timer, counters, new ClientConnections(config.resources()));
+                announced, streamExecutor, datagramPool, sockets, timer, connectionTimers, counters, new ClientConnections(config.resources()));
         try {
             ServerConnectionConfig connectionConfig = ServerConnectionConfig.builder()
                     .maxIdleTimeoutInSeconds(60)
@@ -127,6 +129,7 @@ public final class RelayServer implements AutoCloseable {
             socket.close();
             sockets.close();
             datagramPool.shutdownNow();
+            connectionTimers.close();
             throw new IOException("the relay's TLS certificate is not usable: " + e.getMessage(), e);
         }
         connector.registerApplicationProtocol(H3, new RelayProtocolFactory(context));
@@ -323,6 +326,7 @@ public final class RelayServer implements AutoCloseable {
         datagramPool.shutdownNow();
         sockets.close();
         timer.shutdownNow();
+        connectionTimers.close();
         if (store != null) {
             store.close();
         }

@@ -1,6 +1,7 @@
 package io.punchline.bench;
 
 import io.punchline.masque.ClientSocketFactory;
+import io.punchline.quic.SharedConnectionTimers;
 import tech.kwik.core.QuicClientConnection;
 
 import java.lang.reflect.Field;
@@ -10,8 +11,6 @@ import java.net.SocketException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -19,20 +18,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The load generator's kwik client connections share three of their threads (the relay's are not touched): kwik
- * 0.10.8 gives every client connection its own idle timer, loss-detection timer and callback thread besides its
- * receiver, receive loop and sender, eight threads per bind with the bind's request-stream reader. 3,000 binds and
- * the relay's 15,000 threads would need more threads than the test machine's {@code kernel.pid_max} (32,768)
- * allows. Each connection's three executors are replaced, right after kwik built the connection and before it
- * starts any of their threads, by shared pools whose {@code shutdown} does nothing (kwik shuts a connection's own
- * down when it closes); the connections' packets, streams and timers are as before. The fields are reached by
- * reflection; if kwik changes, this says so once and leaves the connections as they are.
+ * The load generator's kwik client connections share three of their threads: kwik 0.10.8 gives every client
+ * connection its own idle timer, loss-detection timer and callback thread besides its receiver, receive loop and
+ * sender. 3,000 binds and the relay's threads would need more threads than the test machine's {@code kernel.pid_max}
+ * (32,768) allows. Right after kwik built a connection, before it starts any of those threads, its two timers move to
+ * {@link SharedConnectionTimers} (as the relay's connections do) and its callback executors are replaced by a shared
+ * pool whose {@code shutdown} does nothing (kwik shuts a connection's own down when it closes); the connections'
+ * packets and streams are as before. The fields are reached by reflection; if kwik changes, this says so once and
+ * leaves the connections as they are.
  */
 final class SharedClientThreads implements ClientSocketFactory {
 
     private static final AtomicBoolean WARNED = new AtomicBoolean();
 
-    private final ScheduledThreadPoolExecutor timers = new Unstoppable(2, daemon("shared-kwik-timer"));
+    private final SharedConnectionTimers timers = new SharedConnectionTimers("shared-kwik-timer");
     private final ThreadPoolExecutor callbacks = new UnstoppableCallbacks(8, daemon("shared-kwik-callbacks"));
 
     @Override
@@ -42,18 +41,15 @@ final class SharedClientThreads implements ClientSocketFactory {
 
     @Override
     public void connectionBuilt(QuicClientConnection connection) {
+        timers.apply(connection);
         try {
-            Object idleTimer = field(connection.getClass(), "idleTimer").get(connection);
-            field(idleTimer.getClass(), "timer").set(idleTimer, timers);
-            Object sender = field(connection.getClass(), "sender").get(connection);
-            Object recovery = field(sender.getClass(), "recoveryManager").get(sender);
-            field(recovery.getClass(), "scheduler").set(recovery, timers);
             field(connection.getClass(), "callbackThread").set(connection, callbacks);
             Object streams = field(connection.getClass(), "streamManager").get(connection);
             field(streams.getClass(), "callbackExecutor").set(streams, callbacks);
         } catch (ReflectiveOperationException | RuntimeException e) {
             if (WARNED.compareAndSet(false, true)) {
-                System.out.println("kwik's client connection is not as expected (" + e + "): its threads are not shared");
+                System.out.println("kwik's client connection is not as expected (" + e + "): its callback threads are "
+                        + "not shared");
             }
         }
     }
@@ -78,23 +74,6 @@ final class SharedClientThreads implements ClientSocketFactory {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    /** Timers of every connection; a connection that closes cannot stop them for the others. */
-    private static final class Unstoppable extends ScheduledThreadPoolExecutor implements ScheduledExecutorService {
-        Unstoppable(int threads, ThreadFactory factory) {
-            super(threads, factory);
-            setRemoveOnCancelPolicy(true);
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
     }
 
     /** Callbacks of every connection (streams the relay opens, connection events); not stopped by one closing. */

@@ -8,9 +8,6 @@ import tech.kwik.core.log.NullLogger;
 import tech.kwik.core.server.ApplicationProtocolConnection;
 import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
 
-import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
@@ -103,36 +100,5 @@ class UnrepeatedDatagramFrameTest {
             Thread.sleep(5);
         }
         assertThat(condition.getAsBoolean()).as(what).isTrue();
-    }
-
-    /** A client socket that drops what it receives while {@link #deaf}, counting it and what it sends meanwhile. */
-    private static final class DeafSocket extends DatagramSocket {
-        volatile boolean deaf;
-        final AtomicInteger dropped = new AtomicInteger();
-        final AtomicInteger sentWhileDeaf = new AtomicInteger();
-
-        @Override
-        public void send(DatagramPacket packet) throws IOException {
-            super.send(packet);
-            if (deaf) {
-                sentWhileDeaf.incrementAndGet();
-            }
-        }
-
-        DeafSocket() throws IOException {
-            super(0);
-        }
-
-        @Override
-        public void receive(DatagramPacket packet) throws IOException {
-            while (true) {
-                super.receive(packet);
-                if (!deaf) {
-                    return;
-                }
-                dropped.incrementAndGet();
-                packet.setLength(packet.getData().length);
-            }
-        }
     }
 }

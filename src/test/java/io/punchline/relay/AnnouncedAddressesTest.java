@@ -44,7 +44,7 @@ class AnnouncedAddressesTest {
 
     @Test
     void eachClientGetsItsOwnFamilyFirstAnIpv4MappedClientCountingAsIpv4() {
-        RelayContext relay = new RelayContext(null, null, null, null, null, List.of(V6, V4), null, null, null, null, null, null);
+        RelayContext relay = new RelayContext(null, null, null, null, null, List.of(V6, V4), null, null, null, null, null, null, null);
         assertThat(relay.announcedAddresses(new InetSocketAddress(ip("198.18.1.1"), 5000))).containsExactly(V4, V6);
         assertThat(relay.announcedAddresses(new InetSocketAddress(ip("::ffff:198.18.1.1"), 5000))).containsExactly(V4, V6);
         assertThat(relay.announcedAddresses(new InetSocketAddress(ip("2001:db8:1::2"), 5000))).containsExactly(V6, V4);

@@ -1,0 +1,220 @@
+package io.punchline.quic;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tech.kwik.core.QuicConnection;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * One scheduler for the idle timers and loss-detection timers of many kwik connections (RFC 9000 section 10.1, idle
+ * timeout; RFC 9002 section 6.2, the loss-detection timer), where kwik 0.10.8 gives each connection two scheduler threads
+ * of its own.
+ *
+ * <p>Why: a relay holds thousands of client connections (issue 14). Measured with 1,000 idle bind sessions
+ * (docs/BENCHMARKS.md, "Relay under load"), kwik's 1,000 {@code idle-timer} threads, each waking every second to compare
+ * two instants, took 9.5 % of a core of the relay's 18.4 %: on this machine a thread's timed wake-up costs about 0.1
+ * CPU-ms. Here both timers of a connection run on a shared pool of {@value #THREADS} threads, and the idle check runs
+ * every {@link #IDLE_CHECK_PERIOD} instead of every second: a connection idle for its whole timeout (the relay's is 60
+ * s) is closed up to 5 s later than before, and nothing else changes (the timers' tasks, their times and kwik's
+ * handling of them are kwik's own). Two threads fewer per connection.
+ *
+ * <p>Each connection gets its own {@link ConnectionScheduler} over the shared pool, so that kwik shutting a
+ * connection's timers down (it does when the connection closes) cancels that connection's tasks and no other's. Like
+ * {@link CongestionControllerSwap}, this reaches kwik's internals by reflection (the idle timer's {@code timer}, the
+ * recovery manager's {@code scheduler}); if an upgrade moved them it logs once and leaves the connection with kwik's own
+ * threads.
+ */
+public final class SharedConnectionTimers implements AutoCloseable {
+
+    /** How often a connection on the shared timers checks whether it has been idle for its whole timeout. */
+    public static final Duration IDLE_CHECK_PERIOD = Duration.ofSeconds(5);
+    static final int THREADS = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedConnectionTimers.class);
+
+    private final ScheduledThreadPoolExecutor pool;
+    private final Duration idleCheckPeriod;
+    private volatile boolean warned;
+
+    /** A pool whose threads are named {@code threadName-N}, daemons; idle checks every {@link #IDLE_CHECK_PERIOD}. */
+    public SharedConnectionTimers(String threadName) {
+        this(threadName, IDLE_CHECK_PERIOD);
+    }
+
+    SharedConnectionTimers(String threadName, Duration idleCheckPeriod) {
+        this.idleCheckPeriod = idleCheckPeriod;
+        AtomicInteger count = new AtomicInteger();
+        this.pool = new ScheduledThreadPoolExecutor(THREADS, runnable -> {
+            Thread thread = new Thread(runnable, threadName + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        pool.setRemoveOnCancelPolicy(true); // kwik cancels and re-arms its loss-detection timer at every ACK
+    }
+
+    /**
+     * Moves {@code connection}'s idle timer and loss-detection timer to the shared pool and stops the two threads kwik
+     * started for them; returns whether it could. Call once the handshake is done (the idle timeout is then known).
+     */
+    public boolean apply(QuicConnection connection) {
+        try {
+            Object idleTimer = KwikInternals.field(connection.getClass(), "idleTimer").get(connection);
+            Object sender = KwikInternals.sender(connection);
+            Object recovery = KwikInternals.field(sender.getClass(), "recoveryManager").get(sender);
+            Field idleTimerTimer = KwikInternals.field(idleTimer.getClass(), "timer");
+            Field recoveryScheduler = KwikInternals.field(recovery.getClass(), "scheduler");
+            ScheduledExecutorService idleOwn = (ScheduledExecutorService) idleTimerTimer.get(idleTimer);
+            ScheduledExecutorService recoveryOwn = (ScheduledExecutorService) recoveryScheduler.get(recovery);
+            if (idleOwn instanceof ConnectionScheduler) {
+                return true; // applied before
+            }
+            Method enabled = method(idleTimer.getClass(), "isEnabled");
+            Method timeout = method(idleTimer.getClass(), "getIdleTimeout");
+            Method setTimeout = method(idleTimer.getClass(), "setIdleTimeout", long.class);
+
+            recoveryScheduler.set(recovery, new ConnectionScheduler(pool, Duration.ZERO));
+            recoveryOwn.shutdown(); // a loss-detection task already armed still runs on kwik's thread, which then ends
+            idleTimerTimer.set(idleTimer, new ConnectionScheduler(pool, idleCheckPeriod));
+            if ((Boolean) enabled.invoke(idleTimer)) {
+                // re-arms the periodic idle check: cancels the one on kwik's own timer, schedules it on the shared one
+                setTimeout.invoke(idleTimer, (Long) timeout.invoke(idleTimer));
+            }
+            idleOwn.shutdownNow();
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            if (!warned) {
+                warned = true;
+                LOG.warn("kwik's connection timers are not as expected ({}): connections keep their own timer threads",
+                        e.toString());
+            }
+            return false;
+        }
+    }
+
+    /** Tasks waiting on the shared pool, all connections together. */
+    int waitingTasks() {
+        return pool.getQueue().size();
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+
+
+    private static Method method(Class<?> type, String name, Class<?>... parameters) throws NoSuchMethodException {
+        Method method = type.getDeclaredMethod(name, parameters);
+        method.setAccessible(true);
+        return method;
+    }
+
+    /**
+     * One connection's view of the shared pool: what kwik schedules on it goes to the pool, and shutting it down cancels
+     * this connection's tasks only. Periodic tasks run at least {@code minimumPeriod} apart.
+     */
+    static final class ConnectionScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+
+        private final ScheduledExecutorService pool;
+        private final long minimumPeriodNanos;
+        private final Set<ScheduledFuture<?>> tasks = ConcurrentHashMap.newKeySet();
+        private volatile boolean shutdown;
+
+        ConnectionScheduler(ScheduledExecutorService pool, Duration minimumPeriod) {
+            this.pool = pool;
+            this.minimumPeriodNanos = minimumPeriod.toNanos();
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            return track(() -> pool.schedule(command, delay, unit));
+        }
+
+        @Override
+        public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+            return track(() -> pool.schedule(callable, delay, unit));
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+            long periodNanos = Math.max(unit.toNanos(period), minimumPeriodNanos);
+            long initialNanos = Math.max(unit.toNanos(initialDelay), Math.min(minimumPeriodNanos, periodNanos));
+            return track(() -> pool.scheduleAtFixedRate(command, initialNanos, periodNanos, TimeUnit.NANOSECONDS));
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay,
+                                                         TimeUnit unit) {
+            long delayNanos = Math.max(unit.toNanos(delay), minimumPeriodNanos);
+            long initialNanos = Math.max(unit.toNanos(initialDelay), Math.min(minimumPeriodNanos, delayNanos));
+            return track(() -> pool.scheduleWithFixedDelay(command, initialNanos, delayNanos, TimeUnit.NANOSECONDS));
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            schedule(command, 0, TimeUnit.NANOSECONDS);
+        }
+
+        /** Cancels this connection's waiting tasks; a task running now finishes. */
+        @Override
+        public void shutdown() {
+            shutdown = true;
+            tasks.forEach(task -> task.cancel(false));
+            tasks.clear();
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            shutdown();
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return shutdown;
+        }
+
+        /** Tasks of this connection that have not run (periodic ones until cancelled). */
+        int waitingTasks() {
+            tasks.removeIf(ScheduledFuture::isDone);
+            return tasks.size();
+        }
+
+        private <F extends ScheduledFuture<?>> F track(Supplier<F> scheduling) {
+            if (shutdown) {
+                throw new RejectedExecutionException("the connection's timers are shut down");
+            }
+            tasks.removeIf(ScheduledFuture::isDone); // kwik re-arms its loss timer often: keep only live tasks
+            F task = scheduling.get();
+            tasks.add(task);
+            if (shutdown) {
+                task.cancel(false); // shut down while this was being scheduled
+            }
+            return task;
+        }
+    }
+}

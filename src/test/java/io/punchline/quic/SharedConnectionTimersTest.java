@@ -1,0 +1,148 @@
+package io.punchline.quic;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tech.kwik.core.QuicConnection;
+import tech.kwik.core.impl.QuicClientConnectionImpl;
+import tech.kwik.core.server.ApplicationProtocolConnection;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link SharedConnectionTimers} on real kwik connections: kwik's own timer threads end, an idle connection is still
+ * closed by its idle timeout and leaves no task behind, loss detection still sends probes; and one connection's
+ * scheduler shutting down leaves the others' tasks alone.
+ */
+@Timeout(60)
+class SharedConnectionTimersTest {
+
+    private static final String ALPN = "shared-timers-test";
+    private static final Duration IDLE_CHECK = Duration.ofMillis(100);
+
+    private final SharedConnectionTimers timers = new SharedConnectionTimers("test-quic-timers", IDLE_CHECK);
+    private KwikTestPair pair;
+
+    @AfterEach
+    void close() {
+        if (pair != null) {
+            pair.close();
+        }
+        timers.close();
+    }
+
+    @Test
+    void kwiksOwnTimerThreadsEndOnceAServerConnectionsTimersAreShared() throws Exception {
+        AtomicReference<ScheduledExecutorService[]> own = new AtomicReference<>();
+        AtomicReference<Boolean> applied = new AtomicReference<>();
+        CountDownLatch created = new CountDownLatch(1);
+        pair = KwikTestPair.connect(ALPN, (protocol, connection) -> {
+            own.set(ownTimers(connection));
+            applied.set(timers.apply(connection));
+            assertThat(timers.apply(connection)).as("applying twice is harmless").isTrue();
+            created.countDown();
+            return new ApplicationProtocolConnection() { };
+        }, connecting -> { });
+        assertThat(created.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(applied.get()).isTrue();
+        for (ScheduledExecutorService executor : own.get()) {
+            assertThat(executor.awaitTermination(5, TimeUnit.SECONDS)).as("kwik's own timer ended: " + executor).isTrue();
+        }
+        assertThat(timers.waitingTasks()).as("the server connection's periodic idle check, and its loss-detection timer "
+                + "if armed").isBetween(1, 2);
+    }
+
+    @Test
+    void anIdleConnectionIsStillClosedAfterItsIdleTimeoutAndLeavesNoTaskBehind() throws Exception {
+        AtomicLong closedAt = new AtomicLong();
+        CountDownLatch closed = new CountDownLatch(1);
+        pair = KwikTestPair.connect(ALPN, (protocol, connection) -> {
+            assertThat(timers.apply(connection)).isTrue();
+            connection.setConnectionListener(event -> {
+                closedAt.set(System.nanoTime());
+                closed.countDown();
+            });
+            return new ApplicationProtocolConnection() { };
+        }, builder -> builder.maxIdleTimeout(Duration.ofSeconds(1)), connecting -> { });
+        long connected = System.nanoTime();
+
+        assertThat(closed.await(20, TimeUnit.SECONDS)).as("the server closed the idle connection").isTrue();
+        assertThat(Duration.ofNanos(closedAt.get() - connected)).as("not before the idle timeout")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        await(() -> timers.waitingTasks() == 0, "the closed connection's idle check cancelled");
+    }
+
+    @Test
+    void lossDetectionOnTheSharedPoolStillSendsProbesWhenNoAckComes() throws Exception {
+        DeafSocket socket = new DeafSocket();
+        pair = KwikTestPair.connect(ALPN, (protocol, connection) -> new ApplicationProtocolConnection() { },
+                builder -> builder.socketFactory(address -> socket), connecting -> { });
+        assertThat(timers.apply(pair.client())).isTrue();
+
+        socket.deaf = true; // the client hears no ACK: only its loss-detection timer makes it send again
+        ((QuicClientConnectionImpl) pair.client()).ping();
+        await(() -> socket.sentWhileDeaf.get() >= 3, "the PING and at least two probes sent");
+    }
+
+    @Test
+    void oneConnectionsSchedulerShuttingDownCancelsItsTasksOnly() throws Exception {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1);
+        try {
+            SharedConnectionTimers.ConnectionScheduler first =
+                    new SharedConnectionTimers.ConnectionScheduler(pool, Duration.ZERO);
+            SharedConnectionTimers.ConnectionScheduler second =
+                    new SharedConnectionTimers.ConnectionScheduler(pool, Duration.ofMillis(200));
+            AtomicInteger firstRuns = new AtomicInteger();
+            AtomicInteger secondRuns = new AtomicInteger();
+            first.scheduleAtFixedRate(firstRuns::incrementAndGet, 10, 10, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> slow = second.scheduleAtFixedRate(secondRuns::incrementAndGet, 1, 1, TimeUnit.MILLISECONDS);
+            assertThat(slow.getDelay(TimeUnit.MILLISECONDS)).as("raised to the minimum period").isGreaterThan(100);
+
+            first.shutdown();
+            assertThat(first.isShutdown()).isTrue();
+            assertThat(first.waitingTasks()).isZero();
+            int runsAtShutdown = firstRuns.get();
+            await(() -> secondRuns.get() >= 2, "the other connection's periodic task runs on");
+            assertThat(firstRuns.get()).as("no run after shutdown").isLessThanOrEqualTo(runsAtShutdown + 1);
+            assertThatThrownBy(() -> first.schedule(() -> { }, 1, TimeUnit.MILLISECONDS))
+                    .hasMessageContaining("shut down");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static ScheduledExecutorService[] ownTimers(QuicConnection connection) {
+        try {
+            Object idleTimer = KwikInternals.field(connection.getClass(), "idleTimer").get(connection);
+            Object sender = KwikInternals.sender(connection);
+            Object recovery = KwikInternals.field(sender.getClass(), "recoveryManager").get(sender);
+            return new ScheduledExecutorService[] {
+                    (ScheduledExecutorService) KwikInternals.field(idleTimer.getClass(), "timer").get(idleTimer),
+                    (ScheduledExecutorService) KwikInternals.field(recovery.getClass(), "scheduler").get(recovery)};
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(condition.getAsBoolean()).as(what).isTrue();
+    }
+}
