@@ -28,10 +28,12 @@ import java.util.function.Supplier;
  * <p>Why: a relay holds thousands of client connections (issue 14). Measured with 1,000 idle bind sessions
  * (docs/BENCHMARKS.md, "Relay under load"), kwik's 1,000 {@code idle-timer} threads, each waking every second to compare
  * two instants, took 9.5 % of a core of the relay's 18.4 %: on this machine a thread's timed wake-up costs about 0.1
- * CPU-ms. Here both timers of a connection run on a shared pool of {@value #THREADS} threads, and the idle check runs
- * every {@link #IDLE_CHECK_PERIOD} instead of every second: a connection idle for its whole timeout (the relay's is 60
- * s) is closed up to 5 s later than before, and nothing else changes (the timers' tasks, their times and kwik's
- * handling of them are kwik's own). Two threads fewer per connection.
+ * CPU-ms. Here both timers of a connection run on one shared thread, and the idle check runs every
+ * {@link #IDLE_CHECK_PERIOD} instead of every second, at the same instants for every connection, so that all of them
+ * cost one wake-up: a connection idle for its whole timeout (the relay's is 60 s) is closed up to 5 s later than
+ * before, and nothing else changes (the loss-detection timer's times and kwik's handling of both timers are kwik's
+ * own). Two threads fewer per connection. (One thread rather than several: a shared queue's threads hand the lead to
+ * each other, two wake-ups per task.)
  *
  * <p>Each connection gets its own {@link ConnectionScheduler} over the shared pool, so that kwik shutting a
  * connection's timers down (it does when the connection closes) cancels that connection's tasks and no other's. Like
@@ -43,7 +45,7 @@ public final class SharedConnectionTimers implements AutoCloseable {
 
     /** How often a connection on the shared timers checks whether it has been idle for its whole timeout. */
     public static final Duration IDLE_CHECK_PERIOD = Duration.ofSeconds(5);
-    static final int THREADS = 2;
+    static final int THREADS = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedConnectionTimers.class);
 
@@ -149,10 +151,15 @@ public final class SharedConnectionTimers implements AutoCloseable {
             return track(() -> pool.schedule(callable, delay, unit));
         }
 
+        /**
+         * Runs {@code command} every {@code period}, at least {@code minimumPeriod} apart, at times on a grid of that
+         * period shared by every connection (the first run at the first grid point after {@code initialDelay}): the
+         * periodic idle checks of all connections then run in one burst, one wake-up of the pool's thread.
+         */
         @Override
         public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
             long periodNanos = Math.max(unit.toNanos(period), minimumPeriodNanos);
-            long initialNanos = Math.max(unit.toNanos(initialDelay), Math.min(minimumPeriodNanos, periodNanos));
+            long initialNanos = toGrid(Math.max(unit.toNanos(initialDelay), 0), periodNanos);
             return track(() -> pool.scheduleAtFixedRate(command, initialNanos, periodNanos, TimeUnit.NANOSECONDS));
         }
 
@@ -160,8 +167,14 @@ public final class SharedConnectionTimers implements AutoCloseable {
         public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay,
                                                          TimeUnit unit) {
             long delayNanos = Math.max(unit.toNanos(delay), minimumPeriodNanos);
-            long initialNanos = Math.max(unit.toNanos(initialDelay), Math.min(minimumPeriodNanos, delayNanos));
+            long initialNanos = toGrid(Math.max(unit.toNanos(initialDelay), 0), delayNanos);
             return track(() -> pool.scheduleWithFixedDelay(command, initialNanos, delayNanos, TimeUnit.NANOSECONDS));
+        }
+
+        /** The delay from now to the first multiple of {@code period} (on the scale of {@code nanoTime}) after {@code delay}. */
+        private static long toGrid(long delay, long period) {
+            long at = System.nanoTime() + delay;
+            return delay + Math.floorMod(-at, period);
         }
 
         @Override

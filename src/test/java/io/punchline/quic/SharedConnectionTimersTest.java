@@ -124,6 +124,25 @@ class SharedConnectionTimersTest {
         }
     }
 
+    @Test
+    void periodicTasksOfDifferentConnectionsRunAtTheSameInstants() throws Exception {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1);
+        try {
+            Duration period = Duration.ofMillis(500);
+            SharedConnectionTimers.ConnectionScheduler first = new SharedConnectionTimers.ConnectionScheduler(pool, period);
+            SharedConnectionTimers.ConnectionScheduler second = new SharedConnectionTimers.ConnectionScheduler(pool, period);
+            ScheduledFuture<?> early = first.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.SECONDS);
+            Thread.sleep(120);
+            ScheduledFuture<?> late = second.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.SECONDS);
+            long apart = Math.abs(early.getDelay(TimeUnit.MILLISECONDS) - late.getDelay(TimeUnit.MILLISECONDS)) % 1000;
+            assertThat(Math.min(apart, 1000 - apart)).as("ms between the two tasks' runs on their 1 s period, scheduled "
+                    + "120 ms apart").isLessThanOrEqualTo(5);
+            assertThat(late.getDelay(TimeUnit.MILLISECONDS)).as("not before the initial delay").isGreaterThan(990);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static ScheduledExecutorService[] ownTimers(QuicConnection connection) {
         try {
             Object idleTimer = KwikInternals.field(connection.getClass(), "idleTimer").get(connection);
