@@ -127,7 +127,7 @@ public final class SharedConnectionTimers implements AutoCloseable {
 
     /**
      * One connection's view of the shared pool: what kwik schedules on it goes to the pool, and shutting it down cancels
-     * this connection's tasks only. Periodic tasks run at least {@code minimumPeriod} apart.
+     * this connection's periodic tasks only. Periodic tasks run at least {@code minimumPeriod} apart.
      */
     static final class ConnectionScheduler extends AbstractExecutorService implements ScheduledExecutorService {
 
@@ -141,14 +141,17 @@ public final class SharedConnectionTimers implements AutoCloseable {
             this.minimumPeriodNanos = minimumPeriod.toNanos();
         }
 
+        /** A task to run once; like a JDK scheduler's after {@code shutdown()}, it still runs if it was scheduled before. */
         @Override
         public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-            return track(() -> pool.schedule(command, delay, unit));
+            rejectIfShutdown();
+            return pool.schedule(command, delay, unit);
         }
 
         @Override
         public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-            return track(() -> pool.schedule(callable, delay, unit));
+            rejectIfShutdown();
+            return pool.schedule(callable, delay, unit);
         }
 
         /**
@@ -182,7 +185,11 @@ public final class SharedConnectionTimers implements AutoCloseable {
             schedule(command, 0, TimeUnit.NANOSECONDS);
         }
 
-        /** Cancels this connection's waiting tasks; a task running now finishes. */
+        /**
+         * Cancels this connection's periodic tasks (a run in progress finishes); tasks to run once still run, as a JDK
+         * scheduler's do after {@code shutdown()} (kwik re-arms its loss-detection timer at every ACK, so those are not
+         * tracked). Scheduling afterwards is refused.
+         */
         @Override
         public void shutdown() {
             shutdown = true;
@@ -211,17 +218,21 @@ public final class SharedConnectionTimers implements AutoCloseable {
             return shutdown;
         }
 
-        /** Tasks of this connection that have not run (periodic ones until cancelled). */
+        /** Periodic tasks of this connection not cancelled. */
         int waitingTasks() {
             tasks.removeIf(ScheduledFuture::isDone);
             return tasks.size();
         }
 
-        private <F extends ScheduledFuture<?>> F track(Supplier<F> scheduling) {
+        private void rejectIfShutdown() {
             if (shutdown) {
                 throw new RejectedExecutionException("the connection's timers are shut down");
             }
-            tasks.removeIf(ScheduledFuture::isDone); // kwik re-arms its loss timer often: keep only live tasks
+        }
+
+        private <F extends ScheduledFuture<?>> F track(Supplier<F> scheduling) {
+            rejectIfShutdown();
+            tasks.removeIf(ScheduledFuture::isDone);
             F task = scheduling.get();
             tasks.add(task);
             if (shutdown) {

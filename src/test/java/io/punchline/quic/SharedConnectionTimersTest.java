@@ -63,6 +63,7 @@ class SharedConnectionTimersTest {
         }
         assertThat(timers.waitingTasks()).as("the server connection's periodic idle check, and its loss-detection timer "
                 + "if armed").isBetween(1, 2);
+        await(() -> timers.waitingTasks() == 1, "once acknowledged, only the periodic idle check waits");
     }
 
     @Test
