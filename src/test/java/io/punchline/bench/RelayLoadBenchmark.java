@@ -45,7 +45,9 @@ import java.util.regex.Pattern;
  * relay runs with its caps lifted to {@code bench.sessions} (all clients share 127.0.0.1) and an idle timeout of a
  * day, so no bind ends for lack of traffic during the ramp. Options (system properties): {@code bench.sessions}
  * (3000), {@code bench.steps} (250,500,1000,1500,2000,2500,3000,...: every 500 after 1000), {@code bench.parallel}
- * (binds opened at once, 4), {@code bench.idleSeconds} (10), {@code bench.relayJvm} (JVM options of the relay, none),
+ * (binds opened at once, 4), {@code bench.idleSeconds} (10), {@code bench.settleSeconds} (3: the wait after each
+ * ramp before the idle window, for a relay settled after the ramp's handshakes, JIT and GC), {@code bench.relayJvm}
+ * (JVM options of the relay, none),
  * {@code bench.shareClientThreads} (true: the clients' kwik connections share their timers and callback threads,
  * {@link SharedClientThreads}, so that relay and load generator fit the machine's thread limit).
  *
@@ -55,7 +57,6 @@ import java.util.regex.Pattern;
 public final class RelayLoadBenchmark {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration SETTLE = Duration.ofSeconds(3);
     /** Threads left to the rest of the machine (other users' builds) when the next step would need more. */
     private static final int THREAD_HEADROOM = 2000;
     /** Threads a session costs relay and load generator together, assumed before the first step measured it. */
@@ -73,11 +74,12 @@ public final class RelayLoadBenchmark {
         int sessions = Integer.getInteger("bench.sessions", 3000);
         int parallel = Integer.getInteger("bench.parallel", 4);
         int idleSeconds = Integer.getInteger("bench.idleSeconds", 10);
+        Duration settle = Duration.ofSeconds(Integer.getInteger("bench.settleSeconds", 3));
         Path data = Files.createTempDirectory("relay-load");
         Process relay = startRelay(data, sessions, System.getProperty("bench.relayJvm", ""));
         try {
             RelayAddress address = RelayAddress.parse(contactLine(relay));
-            new RelayLoadBenchmark().run(relay.pid(), address, steps(sessions), parallel, idleSeconds);
+            new RelayLoadBenchmark().run(relay.pid(), address, steps(sessions), parallel, idleSeconds, settle);
         } finally {
             relay.destroy();
             relay.waitFor(10, TimeUnit.SECONDS);
@@ -85,15 +87,16 @@ public final class RelayLoadBenchmark {
         System.exit(0);
     }
 
-    private void run(long pid, RelayAddress address, List<Integer> steps, int parallel, int idleSeconds)
-            throws Exception {
+    private void run(long pid, RelayAddress address, List<Integer> steps, int parallel, int idleSeconds,
+                     Duration settle) throws Exception {
         System.out.printf(Locale.ROOT, "Relay load: relay pid %d, steps %s, %d binds opened at once, idle CPU over "
-                + "%d s, load average %s%n", pid, steps, parallel, idleSeconds, loadAverage());
+                + "%d s from %d s after each ramp, load average %s%n", pid, steps, parallel, idleSeconds, settle.toSeconds(),
+                loadAverage());
         System.out.println("| sessions | relay RSS | live heap | threads | idle CPU (% of a core) | per session: RSS, "
                 + "live heap, threads | idle CPU per 1,000 sessions | datagram crosses | ramp time | load generator: "
                 + "threads, RSS | machine threads |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
-        Thread.sleep(SETTLE.toMillis());
+        Thread.sleep(settle.toMillis());
         Step empty = measure(pid, 0, null, idleSeconds, 0);
         print(empty, empty);
         Step last = empty;
@@ -108,7 +111,7 @@ public final class RelayLoadBenchmark {
                 long started = System.nanoTime();
                 openUpTo(target, address, openers);
                 long rampSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-                Thread.sleep(SETTLE.toMillis());
+                Thread.sleep(settle.toMillis());
                 last = measure(pid, binds.size(), address, idleSeconds, rampSeconds);
                 print(empty, last);
                 if (refusal.get() != null) {
