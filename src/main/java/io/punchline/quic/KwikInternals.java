@@ -8,10 +8,10 @@ import java.lang.reflect.Method;
 
 /**
  * Reflective access to the kwik 0.10.8 internals that {@link CongestionControllerSwap}, {@link InOrderSendQueue} and
- * {@link SharedConnectionTimers} adjust. kwik offers no option for any of them; each caller logs and carries on
- * unchanged if these lookups fail after an upgrade.
+ * {@link SharedConnectionTimers} adjust (and the load benchmark's clients). kwik offers no option for any of them;
+ * each caller logs and carries on unchanged if these lookups fail after an upgrade.
  */
-final class KwikInternals {
+public final class KwikInternals {
 
     private KwikInternals() {
     }
@@ -31,7 +31,7 @@ final class KwikInternals {
     }
 
     /** The field {@code name} declared on {@code type} or the nearest superclass that declares it, made accessible. */
-    static Field field(Class<?> type, String name) throws NoSuchFieldException {
+    public static Field field(Class<?> type, String name) throws NoSuchFieldException {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             try {
                 Field field = c.getDeclaredField(name);

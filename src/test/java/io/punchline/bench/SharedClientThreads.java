@@ -1,10 +1,10 @@
 package io.punchline.bench;
 
 import io.punchline.masque.ClientSocketFactory;
+import io.punchline.quic.KwikInternals;
 import io.punchline.quic.SharedConnectionTimers;
 import tech.kwik.core.QuicClientConnection;
 
-import java.lang.reflect.Field;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.SocketException;
@@ -43,28 +43,15 @@ final class SharedClientThreads implements ClientSocketFactory {
     public void connectionBuilt(QuicClientConnection connection) {
         timers.apply(connection);
         try {
-            field(connection.getClass(), "callbackThread").set(connection, callbacks);
-            Object streams = field(connection.getClass(), "streamManager").get(connection);
-            field(streams.getClass(), "callbackExecutor").set(streams, callbacks);
+            KwikInternals.field(connection.getClass(), "callbackThread").set(connection, callbacks);
+            Object streams = KwikInternals.field(connection.getClass(), "streamManager").get(connection);
+            KwikInternals.field(streams.getClass(), "callbackExecutor").set(streams, callbacks);
         } catch (ReflectiveOperationException | RuntimeException e) {
             if (WARNED.compareAndSet(false, true)) {
                 System.out.println("kwik's client connection is not as expected (" + e + "): its callback threads are "
                         + "not shared");
             }
         }
-    }
-
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Field field = c.getDeclaredField(name);
-                field.setAccessible(true);
-                return field;
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            }
-        }
-        throw new NoSuchFieldException(type.getName() + "." + name);
     }
 
     private static ThreadFactory daemon(String name) {
