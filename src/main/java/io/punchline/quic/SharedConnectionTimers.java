@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -46,6 +47,8 @@ public final class SharedConnectionTimers implements AutoCloseable {
     /** How often a connection on the shared timers checks whether it has been idle for its whole timeout. */
     public static final Duration IDLE_CHECK_PERIOD = Duration.ofSeconds(5);
     static final int THREADS = 1;
+    /** How long kwik's own timer threads wait idle before they end, once their connection uses the shared pool. */
+    static final Duration RETIRED_KEEP_ALIVE = Duration.ofMillis(200);
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedConnectionTimers.class);
 
@@ -70,8 +73,14 @@ public final class SharedConnectionTimers implements AutoCloseable {
     }
 
     /**
-     * Moves {@code connection}'s idle timer and loss-detection timer to the shared pool and stops the two threads kwik
-     * started for them; returns whether it could. Call once the handshake is done (the idle timeout is then known).
+     * Moves {@code connection}'s idle timer and loss-detection timer to the shared pool and lets the two threads kwik
+     * started for them end; returns whether it could. Call once the handshake is done (the idle timeout is then known).
+     *
+     * <p>kwik's own executors are not shut down, only left to lose their thread once idle ({@link #retire}): kwik's
+     * sender thread may still hold the old scheduler for a moment after the swap (the field is written here, on another
+     * thread, without a lock kwik takes), and a loss-detection timer armed on a shut-down executor is refused with an
+     * exception that ends kwik's sender, and with it every answer on the connection (seen once in a test run: a relay
+     * request unanswered until the connection idled out).
      */
     public boolean apply(QuicConnection connection) {
         try {
@@ -90,13 +99,13 @@ public final class SharedConnectionTimers implements AutoCloseable {
             Method setTimeout = method(idleTimer.getClass(), "setIdleTimeout", long.class);
 
             recoveryScheduler.set(recovery, new ConnectionScheduler(pool, Duration.ZERO));
-            recoveryOwn.shutdown(); // a loss-detection task already armed still runs on kwik's thread, which then ends
+            retire(recoveryOwn); // a loss-detection task already armed there still runs, then its thread ends
             idleTimerTimer.set(idleTimer, new ConnectionScheduler(pool, idleCheckPeriod));
             if ((Boolean) enabled.invoke(idleTimer)) {
                 // re-arms the periodic idle check: cancels the one on kwik's own timer, schedules it on the shared one
                 setTimeout.invoke(idleTimer, (Long) timeout.invoke(idleTimer));
             }
-            idleOwn.shutdownNow();
+            retire(idleOwn);
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             if (!warned) {
@@ -105,6 +114,17 @@ public final class SharedConnectionTimers implements AutoCloseable {
                         e.toString());
             }
             return false;
+        }
+    }
+
+    /**
+     * Lets kwik's own executor lose its thread once it has nothing to run (a task scheduled there late still runs, on a
+     * thread started for it and ended after it).
+     */
+    private static void retire(ScheduledExecutorService own) {
+        if (own instanceof ThreadPoolExecutor executor) {
+            executor.setKeepAliveTime(RETIRED_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+            executor.allowCoreThreadTimeOut(true);
         }
     }
 

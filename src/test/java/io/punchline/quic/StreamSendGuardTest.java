@@ -90,8 +90,26 @@ class StreamSendGuardTest {
             out.write(new byte[1000]);
             StreamSendGuard.afterWrite(out);
         }
-        assertThat(awaitBytes(50_000)).isEqualTo(50_000);
+        int arrived = awaitBytes(50_000);
+        assertThat(arrived).as("bytes the server read; the client's stream output then: %s", outputState(out))
+                .isEqualTo(50_000);
         assertThat(StreamSendGuard.isStuck(out)).isFalse();
+    }
+
+    /**
+     * What kwik's stream output holds, for a failure's message: the send requests it counts, the bytes in its buffer,
+     * its offset and the offset it last saw itself blocked at by flow control.
+     */
+    private static String outputState(OutputStream out) {
+        try {
+            SendBuffer buffer = (SendBuffer) KwikInternals.field(out.getClass(), "sendBuffer").get(out);
+            return "send requests counted " + KwikInternals.field(out.getClass(), "sendRequestsQueued").get(out)
+                    + ", buffered " + buffer.getAvailableBytes() + " bytes, offset "
+                    + KwikInternals.field(out.getClass(), "currentOffset").get(out) + ", last blocked at "
+                    + KwikInternals.field(out.getClass(), "blockedOffset").get(out);
+        } catch (ReflectiveOperationException e) {
+            return "not readable (" + e + ")";
+        }
     }
 
     @Test
