@@ -9,11 +9,14 @@ import tech.kwik.core.QuicConnection;
 import tech.kwik.core.QuicStream;
 import tech.kwik.core.server.ApplicationProtocolConnection;
 import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
+import tech.kwik.core.stream.FlowControl;
+import tech.kwik.core.stream.FlowControlUpdateListener;
 import tech.kwik.core.stream.SendBuffer;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +35,12 @@ class StreamSendGuardTest {
     /** What the server's reader reports when a stream ended (FIN). */
     private static final int END = -1;
 
+    /** The server's window for a stream and for the connection: kwik's smallest, 5 KiB. */
+    private static final int WINDOW = 5 * 1024;
+
     private final BlockingQueue<Integer> received = new LinkedBlockingQueue<>();
+    /** The server's readers start reading once this opens (open unless a test closes it first). */
+    private volatile CountDownLatch readGate = new CountDownLatch(0);
     private KwikTestPair pair;
     private QuicClientConnection client;
 
@@ -96,6 +104,70 @@ class StreamSendGuardTest {
         assertThat(StreamSendGuard.isStuck(out)).isFalse();
     }
 
+    @Test
+    void aStreamWaitingForFlowControlCreditIsNotStuckAndGetsNoRequest() throws Exception {
+        readGate = new CountDownLatch(1);
+        OutputStream out = client.createStream(true).getOutputStream();
+        out.write(new byte[4 * WINDOW]);
+        StreamSendGuard.afterWrite(out);
+        awaitBlockedAtTheWindow(out);
+
+        assertThat(StreamSendGuard.isStuck(out)).as("waiting for credit: %s", outputState(out)).isFalse();
+        StreamSendGuard.afterWrite(out);
+        assertThat(requestsCounted(out)).as("the guard queued no request").isZero();
+
+        readGate.countDown();
+        assertThat(awaitBytes(4 * WINDOW)).as("the peer's credit sent the rest: %s", outputState(out))
+                .isEqualTo(4 * WINDOW);
+    }
+
+    @Test
+    void creditWhoseNoticeFoundNoRequestWaitsUntilTheGuardQueuesOne() throws Exception {
+        readGate = new CountDownLatch(1);
+        QuicStream stream = client.createStream(true);
+        OutputStream out = stream.getOutputStream();
+        out.write(new byte[4 * WINDOW]);
+        awaitBlockedAtTheWindow(out);
+        // the race's end state: the peer's MAX_STREAM_DATA and MAX_DATA arrive while the counter reads -1, so the
+        // notice queues no request (here: the notice goes nowhere)
+        FlowControl flowControl = (FlowControl) KwikInternals.field(out.getClass(), "flowController").get(out);
+        FlowControlUpdateListener noticeLost = streamId -> {
+        };
+        flowControl.register(stream, noticeLost);
+        readGate.countDown();
+        assertThat(awaitBytes(WINDOW)).isEqualTo(WINDOW);
+        awaitCredit(out);
+        assertThat(StreamSendGuard.isStuck(out)).as("credit, data, no request: %s", outputState(out)).isTrue();
+        assertThat(received.poll(500, TimeUnit.MILLISECONDS)).as("nothing sends the rest").isNull();
+
+        flowControl.register(stream, (FlowControlUpdateListener) out);
+        StreamSendGuard.afterWrite(out);
+        assertThat(WINDOW + awaitBytes(3 * WINDOW)).as("bytes the server read: %s", outputState(out))
+                .isEqualTo(4 * WINDOW);
+    }
+
+    /** Waits until the client's sender stopped at the server's initial window (it sent the blocked frame). */
+    private static void awaitBlockedAtTheWindow(OutputStream out) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (((Number) KwikInternals.field(out.getClass(), "blockedOffset").get(out)).longValue() != WINDOW) {
+            assertThat(System.nanoTime()).as("blocked at the window: %s", outputState(out)).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    /** Waits until the client's flow control holds credit beyond the stream's offset. */
+    private static void awaitCredit(OutputStream out) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!StreamSendGuard.hasCredit(out)) {
+            assertThat(System.nanoTime()).as("credit from the server: %s", outputState(out)).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    private static int requestsCounted(OutputStream out) throws ReflectiveOperationException {
+        return ((Number) KwikInternals.field(out.getClass(), "sendRequestsQueued").get(out)).intValue();
+    }
+
     /**
      * What kwik's stream output holds, for a failure's message: the send requests it counts, the bytes in its buffer,
      * its offset and the offset it last saw itself blocked at by flow control.
@@ -137,8 +209,10 @@ class StreamSendGuardTest {
             return new ApplicationProtocolConnection() {
                 @Override
                 public void acceptPeerInitiatedStream(QuicStream stream) {
+                    CountDownLatch gate = readGate;
                     Thread reader = new Thread(() -> {
                         try {
+                            gate.await();
                             InputStream in = stream.getInputStream();
                             byte[] buffer = new byte[64 * 1024];
                             for (int n; (n = in.read(buffer)) >= 0; ) {
