@@ -19,9 +19,11 @@ import tech.kwik.core.stream.SendBuffer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -159,20 +161,13 @@ class StreamSendGuardTest {
 
     /** Waits until the client's sender stopped at the server's initial window (it sent the blocked frame). */
     private static void awaitBlockedAtTheWindow(OutputStream out) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (((Number) KwikInternals.field(out.getClass(), "blockedOffset").get(out)).longValue() != WINDOW) {
-            assertThat(System.nanoTime()).as("blocked at the window: %s", outputState(out)).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        awaitUntil(() -> ((Number) KwikInternals.field(out.getClass(), "blockedOffset").get(out)).longValue() == WINDOW,
+                () -> "blocked at the window: " + outputState(out));
     }
 
     /** Waits until the sender ran every request queued for the stream (one the guard queued may still be pending). */
     private static void awaitNoRequestCounted(OutputStream out) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (requestsCounted(out) != 0) {
-            assertThat(System.nanoTime()).as("no request left: %s", outputState(out)).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        awaitUntil(() -> requestsCounted(out) == 0, () -> "no request left: " + outputState(out));
     }
 
     /**
@@ -184,18 +179,19 @@ class StreamSendGuardTest {
         SenderImpl sender = KwikInternals.sender(client);
         CongestionController congestion = (CongestionController) KwikInternals.field(SenderImpl.class,
                 "congestionController").get(sender);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (congestion.getBytesInFlight() != 0) {
-            assertThat(System.nanoTime()).as("bytes in flight %s", congestion.getBytesInFlight()).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        awaitUntil(() -> congestion.getBytesInFlight() == 0, () -> "bytes in flight " + congestion.getBytesInFlight());
     }
 
     /** Waits until the client's flow control holds credit beyond the stream's offset. */
     private static void awaitCredit(OutputStream out) throws Exception {
+        awaitUntil(() -> StreamSendGuard.hasCredit(out), () -> "credit from the server: " + outputState(out));
+    }
+
+    /** Polls {@code condition} every 10 ms for up to 5 s; fails with {@code state} when it never holds. */
+    private static void awaitUntil(Callable<Boolean> condition, Supplier<String> state) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!StreamSendGuard.hasCredit(out)) {
-            assertThat(System.nanoTime()).as("credit from the server: %s", outputState(out)).isLessThan(deadline);
+        while (!condition.call()) {
+            assertThat(System.nanoTime()).as(state).isLessThan(deadline);
             Thread.sleep(10);
         }
     }
