@@ -86,6 +86,10 @@ class StreamSendGuardTest {
         out.write(new byte[300]);
         StreamSendGuard.afterWrite(out);
         assertThat(awaitBytes(300)).isEqualTo(300);
+        // acknowledged first: a retransmission of the 300 bytes (kwik declaring them lost on a loaded machine, seen when
+        // looping this class beside busy loops) queues a request of its own that would carry the FIN along
+        awaitNothingInFlight();
+        awaitNoRequestCounted(out);
         // the race's end state after close(): the end-of-stream marker in the buffer, no send request counted
         SendBuffer buffer = (SendBuffer) KwikInternals.field(out.getClass(), "sendBuffer").get(out);
         buffer.close();
@@ -116,7 +120,7 @@ class StreamSendGuardTest {
         OutputStream out = client.createStream(true).getOutputStream();
         out.write(new byte[4 * WINDOW]);
         StreamSendGuard.afterWrite(out);
-        awaitBlockedAtTheWindow(out);
+        awaitSentUpToTheWindow(out);
         awaitNoRequestCounted(out);
         awaitNothingInFlight();
 
@@ -138,7 +142,7 @@ class StreamSendGuardTest {
         // as every writer of a relay hop's stream does: the write itself can leave its tail without a request (seen
         // here on a loaded machine: 1,221 bytes sent, 19,259 buffered, no request)
         StreamSendGuard.afterWrite(out);
-        awaitBlockedAtTheWindow(out);
+        awaitSentUpToTheWindow(out);
         awaitNoRequestCounted(out);
         awaitNothingInFlight();
         // the race's end state: the peer's MAX_STREAM_DATA and MAX_DATA arrive while the counter reads -1, so the
@@ -159,10 +163,15 @@ class StreamSendGuardTest {
                 .isEqualTo(4 * WINDOW);
     }
 
-    /** Waits until the client's sender stopped at the server's initial window (it sent the blocked frame). */
-    private static void awaitBlockedAtTheWindow(OutputStream out) throws Exception {
-        awaitUntil(() -> ((Number) KwikInternals.field(out.getClass(), "blockedOffset").get(out)).longValue() == WINDOW,
-                () -> "blocked at the window: " + outputState(out));
+    /**
+     * Waits until the client's sender sent up to the server's initial window. Not until kwik marked the stream blocked:
+     * the frame that reaches the window may itself queue no follow-up request (the write's own race, seen in CI: offset
+     * at the window, nothing counted, "last blocked at 0"), and then no request ever finds the window closed; the
+     * peer's credit still queues one.
+     */
+    private static void awaitSentUpToTheWindow(OutputStream out) throws Exception {
+        awaitUntil(() -> ((Number) KwikInternals.field(out.getClass(), "currentOffset").get(out)).longValue() == WINDOW,
+                () -> "sent up to the window: " + outputState(out));
     }
 
     /** Waits until the sender ran every request queued for the stream (one the guard queued may still be pending). */
