@@ -8,6 +8,7 @@ import tech.kwik.core.impl.QuicClientConnectionImpl;
 import tech.kwik.core.server.ApplicationProtocolConnection;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -79,20 +80,46 @@ class SharedConnectionTimersTest {
     void anIdleConnectionIsStillClosedAfterItsIdleTimeoutAndLeavesNoTaskBehind() throws Exception {
         AtomicLong closedAt = new AtomicLong();
         CountDownLatch closed = new CountDownLatch(1);
+        AtomicReference<QuicConnection> server = new AtomicReference<>();
+        AtomicReference<Object> applied = new AtomicReference<>();
         pair = KwikTestPair.connect(ALPN, (protocol, connection) -> {
-            assertThat(timers.apply(connection)).isTrue();
+            try {
+                applied.set(timers.apply(connection)); // where the relay applies them: on kwik's receiver thread
+            } catch (Throwable e) {
+                applied.set(e);
+            }
             connection.setConnectionListener(event -> {
                 closedAt.set(System.nanoTime());
                 closed.countDown();
             });
+            server.set(connection);
             return new ApplicationProtocolConnection() { };
         }, builder -> builder.maxIdleTimeout(Duration.ofSeconds(1)), connecting -> { });
         long connected = System.nanoTime();
+        await(() -> server.get() != null, "the server finished its handshake");
+        assertThat(applied.get()).as("the shared timers applied").isEqualTo(true);
 
-        assertThat(closed.await(20, TimeUnit.SECONDS)).as("the server closed the idle connection").isTrue();
+        assertThat(closed.await(20, TimeUnit.SECONDS)).as(() -> "the server closed the idle connection; its idle timer: "
+                + idleState(server.get())).isTrue();
         assertThat(Duration.ofNanos(closedAt.get() - connected)).as("not before the idle timeout")
                 .isGreaterThanOrEqualTo(Duration.ofMillis(900));
         await(() -> timers.waitingTasks() == 0, "the closed connection's idle check cancelled");
+    }
+
+    /** kwik's view of a connection's idleness, for a failure's message. */
+    private String idleState(QuicConnection connection) {
+        try {
+            Object idleTimer = KwikInternals.field(connection.getClass(), "idleTimer").get(connection);
+            return "enabled " + KwikInternals.field(idleTimer.getClass(), "enabled").get(idleTimer)
+                    + ", timeout " + KwikInternals.field(idleTimer.getClass(), "timeout").get(idleTimer)
+                    + " ms, last action " + KwikInternals.field(idleTimer.getClass(), "lastAction").get(idleTimer)
+                    + " at " + KwikInternals.field(idleTimer.getClass(), "lastActionTime").get(idleTimer)
+                    + " (now " + Instant.now() + "), PTO " + KwikInternals.sender(connection).getPto()
+                    + " ms, timer " + KwikInternals.field(idleTimer.getClass(), "timer").get(idleTimer)
+                    + ", tasks on the shared pool " + timers.waitingTasks();
+        } catch (ReflectiveOperationException e) {
+            return "not readable (" + e + ")";
+        }
     }
 
     @Test
