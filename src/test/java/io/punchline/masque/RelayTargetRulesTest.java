@@ -62,7 +62,7 @@ class RelayTargetRulesTest {
             }
             assertThat(answers.poll(SILENCE_MILLIS, TimeUnit.MILLISECONDS)).isNull();
             assertThat(echo.received()).isZero();
-            awaitRefusedPayloads(relay, forms.size());
+            awaitRefusedPayloads(relay, forms.size(), client);
         }
     }
 
@@ -94,7 +94,7 @@ class RelayTargetRulesTest {
             client.send(new InetSocketAddress(broadcast, echo.port()), payload, 0, payload.length);
             assertThat(answers.poll(SILENCE_MILLIS, TimeUnit.MILLISECONDS)).isNull();
             assertThat(echo.received()).isZero();
-            awaitRefusedPayloads(relay, 1);
+            awaitRefusedPayloads(relay, 1, client);
         }
     }
 
@@ -119,7 +119,7 @@ class RelayTargetRulesTest {
 
             assertThat(toA.poll(SILENCE_MILLIS, TimeUnit.MILLISECONDS)).isNull();
             assertThat(echo.received()).isZero();
-            awaitRefusedPayloads(relay, 2);
+            awaitRefusedPayloads(relay, 2, a, b);
         }
     }
 
@@ -166,12 +166,16 @@ class RelayTargetRulesTest {
      * machine one payload reaches it twice and is refused twice (seen once in a full-tier run: 7 for 5). UDP carries
      * duplicates anyway; what must hold is that every payload was refused and none reached its target.
      */
-    private static void awaitRefusedPayloads(RelayServer relay, long payloads) throws InterruptedException {
+    private static void awaitRefusedPayloads(RelayServer relay, long payloads, BindClient... clients)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (relay.statistics().targetsRefused() < payloads && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(relay.statistics().targetsRefused()).isGreaterThanOrEqualTo(payloads);
+        assertThat(relay.statistics().targetsRefused())
+                .as(() -> "payloads refused; the relay's counters: " + relay.statistics() + "; the clients' QUIC: "
+                        + Arrays.stream(clients).map(client -> client.statistics().toString().replace('\n', ' ')).toList())
+                .isGreaterThanOrEqualTo(payloads);
     }
 
     /** A UDP echo service: answers every datagram to its sender, counts what it got. */
