@@ -174,7 +174,8 @@ class RelayTargetRulesTest {
         }
         assertThat(relay.statistics().targetsRefused())
                 .as(() -> "payloads refused; the relay's counters: " + relay.statistics() + "; the clients' QUIC: "
-                        + Arrays.stream(clients).map(client -> client.statistics().toString().replace('\n', ' ')).toList())
+                        + Arrays.stream(clients).map(client -> client.statistics().toString().replace('\n', ' '))
+                        .toList())
                 .isGreaterThanOrEqualTo(payloads);
     }
 
