@@ -4,10 +4,10 @@ import io.punchline.quic.AckPingLoopGuard;
 import io.punchline.quic.CongestionControllerSwap;
 import io.punchline.quic.ConnectionCallbacks;
 import io.punchline.quic.InOrderSendQueue;
+import io.punchline.quic.KwikLog;
 import io.punchline.tls.PinningTrustManager;
 import tech.kwik.core.DatagramSocketFactory;
 import tech.kwik.core.QuicClientConnection;
-import tech.kwik.core.log.NullLogger;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -90,7 +90,7 @@ final class RelayConnector {
                 .noServerCertificateCheck()
                 .customTrustManager(new PinningTrustManager(relay.fingerprint()))
                 .enableDatagramExtension()
-                .logger(new NullLogger());
+                .logger(new KwikLog());
         if (socketFactory != null) {
             builder.socketFactory(socketFactory);
         }

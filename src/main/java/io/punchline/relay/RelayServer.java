@@ -3,13 +3,13 @@ package io.punchline.relay;
 import io.punchline.crypto.Identity;
 import io.punchline.crypto.PeerId;
 import io.punchline.masque.RelayAddress;
+import io.punchline.quic.KwikLog;
 import io.punchline.quic.SharedConnectionTimers;
 import io.punchline.tls.CertificateFingerprint;
 import io.punchline.tls.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tech.kwik.core.Statistics;
-import tech.kwik.core.log.NullLogger;
 import tech.kwik.core.server.ServerConnectionConfig;
 import tech.kwik.core.server.ServerConnector;
 
@@ -123,7 +123,7 @@ public final class RelayServer implements AutoCloseable {
                     .withSocket(socket)
                     .withKeyStore(tlsIdentity.keyStore(), TlsIdentity.ALIAS, tlsIdentity.keyPassword(), "secp256r1")
                     .withConfiguration(connectionConfig)
-                    .withLogger(new NullLogger())
+                    .withLogger(new KwikLog())
                     .build();
         } catch (CertificateException e) {
             socket.close();

@@ -93,7 +93,7 @@ final class TunnelSockets implements AutoCloseable {
     }
 
     private void run() {
-        try {
+        try (selector) {
             while (!closed) {
                 selector.select();
                 for (Runnable registration; (registration = registrations.poll()) != null; ) {
@@ -134,13 +134,13 @@ final class TunnelSockets implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the reader, which closes the selector on its way out: closed from here, it would change the selected-key
+     * set under the reader's iteration (a ConcurrentModificationException, seen on a relay's close).
+     */
     @Override
     public void close() {
         closed = true;
-        try {
-            selector.close();
-        } catch (IOException e) {
-            LOG.debug("closing the tunnel socket selector: {}", e.getMessage());
-        }
+        selector.wakeup();
     }
 }

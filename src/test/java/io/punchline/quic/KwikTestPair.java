@@ -2,7 +2,6 @@ package io.punchline.quic;
 
 import io.punchline.tls.TlsIdentity;
 import tech.kwik.core.QuicClientConnection;
-import tech.kwik.core.log.NullLogger;
 import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
 import tech.kwik.core.server.ServerConnectionConfig;
 import tech.kwik.core.server.ServerConnector;
@@ -38,7 +37,7 @@ record KwikTestPair(ServerConnector server, QuicClientConnection client) impleme
                 .withKeyStore(tls.keyStore(), TlsIdentity.ALIAS, tls.keyPassword(), "secp256r1")
                 .withConfiguration(ServerConnectionConfig.builder().maxOpenPeerInitiatedBidirectionalStreams(10)
                         .retryRequired(false).build())
-                .withLogger(new NullLogger())
+                .withLogger(new KwikLog())
                 .build();
         server.registerApplicationProtocol(alpn, protocol);
         server.start();
@@ -48,7 +47,7 @@ record KwikTestPair(ServerConnector server, QuicClientConnection client) impleme
                 .applicationProtocol(alpn)
                 .noServerCertificateCheck()
                 .connectTimeout(Duration.ofSeconds(10))
-                .logger(new NullLogger()))
+                .logger(new KwikLog()))
                 .build();
         KwikTestPair pair = new KwikTestPair(server, connection);
         try {

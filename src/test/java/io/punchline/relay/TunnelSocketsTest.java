@@ -103,6 +103,38 @@ class TunnelSocketsTest {
         }
     }
 
+    @Test
+    void closingWhilePacketsArriveEndsTheReaderWithoutAnException() throws Exception {
+        // closed from another thread, the selector used to change its selected keys under the reader's iteration
+        // (a ConcurrentModificationException out of the reader, seen on relays closed in a full test run)
+        for (int round = 0; round < 30; round++) {
+            String name = "closing-tunnel-sockets-" + round;
+            TunnelSockets closing = new TunnelSockets(name);
+            Thread reader = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().equals(name)).findFirst().orElseThrow();
+            BlockingQueue<Throwable> uncaught = new LinkedBlockingQueue<>();
+            reader.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+            DatagramChannel[] channels = new DatagramChannel[8];
+            for (int i = 0; i < channels.length; i++) {
+                channels[i] = TunnelSockets.open(ANY_LOOPBACK_PORT);
+                closing.register(channels[i], new Recorder());
+            }
+            try (DatagramSocket sender = new DatagramSocket(ANY_LOOPBACK_PORT)) {
+                for (int i = 0; i < 200; i++) {
+                    send(sender, channels[i % channels.length], "p" + i);
+                }
+                closing.close();
+                reader.join(5000);
+                assertThat(reader.isAlive()).as("reader still running after close").isFalse();
+                assertThat(uncaught).as("the reader's end").isEmpty();
+            } finally {
+                for (DatagramChannel channel : channels) {
+                    channel.close();
+                }
+            }
+        }
+    }
+
     private static void send(DatagramSocket sender, DatagramChannel to, String text) throws Exception {
         byte[] bytes = text.getBytes();
         sender.send(new DatagramPacket(bytes, bytes.length, to.getLocalAddress()));

@@ -1,0 +1,44 @@
+package io.punchline.quic;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tech.kwik.core.log.BaseLogger;
+
+import java.nio.ByteBuffer;
+
+/**
+ * kwik's log, as far as it reports failures, in the application's log (logger {@code tech.kwik}).
+ *
+ * <p>kwik reports a connection it gives up on only through its logger: a sender thread that dies of an exception
+ * "aborts" its server connection without closing it, so the client hears nothing more and the relay's listener is never
+ * told. With kwik's {@code NullLogger} such a failure left no trace but a request that was never answered. kwik's
+ * other categories (packets, recovery, congestion control, stats) stay off: they are per packet.
+ *
+ * <p>kwik logs a failure with its exception (an aborted connection, an exception in the receive loop or the loss
+ * detection timer, a failed send) at ERROR; a failure it only describes (a packet it could not decrypt or parse, a flow
+ * control violation by the peer, both of which a peer can cause at will) at DEBUG.
+ */
+public final class KwikLog extends BaseLogger {
+
+    private static final Logger LOG = LoggerFactory.getLogger("tech.kwik");
+
+    @Override
+    protected void log(String message) {
+        LOG.debug("{}", message);
+    }
+
+    @Override
+    protected void log(String message, Throwable ex) {
+        LOG.error("{}", message, ex);
+    }
+
+    @Override
+    protected void logWithHexDump(String message, byte[] data, int length) {
+        LOG.trace("{} ({} bytes)", message, length);
+    }
+
+    @Override
+    protected void logWithHexDump(String message, ByteBuffer data, int offset, int length) {
+        LOG.trace("{} ({} bytes)", message, length);
+    }
+}
