@@ -5,6 +5,7 @@ import io.punchline.quic.CongestionControllerSwap;
 import io.punchline.quic.ConnectionCallbacks;
 import io.punchline.quic.InOrderSendQueue;
 import io.punchline.quic.KwikLog;
+import io.punchline.quic.LossDelayFloor;
 import io.punchline.tls.PinningTrustManager;
 import tech.kwik.core.DatagramSocketFactory;
 import tech.kwik.core.QuicClientConnection;
@@ -108,6 +109,7 @@ final class RelayConnector {
         CongestionControllerSwap.apply(quic);
         InOrderSendQueue.apply(quic);
         AckPingLoopGuard.apply(quic);
+        LossDelayFloor.apply(quic);
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "relay-client-" + relay.authority());
             thread.setDaemon(true);

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tech.kwik.core.log.BaseLogger;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -14,9 +15,11 @@ import java.nio.ByteBuffer;
  * told. With kwik's {@code NullLogger} such a failure left no trace but a request that was never answered. kwik's
  * other categories (packets, recovery, congestion control, stats) stay off: they are per packet.
  *
- * <p>kwik logs a failure with its exception (an aborted connection, an exception in the receive loop or the loss
- * detection timer, a failed send) at ERROR; a failure it only describes (a packet it could not decrypt or parse, a flow
- * control violation by the peer, both of which a peer can cause at will) at DEBUG.
+ * <p>A failure kwik reports with an exception that is not an I/O error (a bug: an aborted connection, a runtime
+ * exception in the receive loop or the loss-detection timer, an assertion) is logged at ERROR, with its stack. An I/O
+ * error (the socket closed under a connection that is ending, a send the network refused) ends the connection, and the
+ * application hears of it from the connection's end: DEBUG. So is a failure kwik only describes (a packet it could not
+ * decrypt or parse, a peer's flow-control violation), which a peer can cause at will.
  */
 public final class KwikLog extends BaseLogger {
 
@@ -29,7 +32,11 @@ public final class KwikLog extends BaseLogger {
 
     @Override
     protected void log(String message, Throwable ex) {
-        LOG.error("{}", message, ex);
+        if (ex instanceof IOException) {
+            LOG.debug("{}", message);
+        } else {
+            LOG.error("{}", message, ex);
+        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.punchline.masque.RequestStreamWriter;
 import io.punchline.quic.AckPingLoopGuard;
 import io.punchline.quic.CongestionControllerSwap;
 import io.punchline.quic.InOrderSendQueue;
+import io.punchline.quic.LossDelayFloor;
 import io.punchline.wire.QuicVarint;
 import io.punchline.wire.WireFormatException;
 import org.slf4j.Logger;
@@ -75,6 +76,7 @@ final class RelayConnection extends Http3ServerConnectionImpl {
         this.clientKey = clientKey;
         CongestionControllerSwap.apply(quicConnection);
         AckPingLoopGuard.apply(quicConnection);
+        LossDelayFloor.apply(quicConnection);
         relay.connectionTimers().apply(quicConnection);
         this.sendQueue = InOrderSendQueue.install(quicConnection);
         RelayCounters counters = relay.counters();

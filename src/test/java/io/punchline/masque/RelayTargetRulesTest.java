@@ -112,10 +112,10 @@ class RelayTargetRulesTest {
 
             byte[] hello = "hello b".getBytes();
             a.send(b.publicAddresses().get(0), hello, 0, hello.length);
-            assertThat(toB.poll(10, TimeUnit.SECONDS)).isEqualTo(hello);
+            assertThat(toB.poll(10, TimeUnit.SECONDS)).as(() -> state(relay, a, b)).isEqualTo(hello);
             byte[] back = "hello a".getBytes();
             b.send(a.publicAddresses().get(0), back, 0, back.length);
-            assertThat(toA.poll(10, TimeUnit.SECONDS)).isEqualTo(back);
+            assertThat(toA.poll(10, TimeUnit.SECONDS)).as(() -> state(relay, a, b)).isEqualTo(back);
 
             assertThat(toA.poll(SILENCE_MILLIS, TimeUnit.MILLISECONDS)).isNull();
             assertThat(echo.received()).isZero();
@@ -173,10 +173,14 @@ class RelayTargetRulesTest {
             Thread.sleep(20);
         }
         assertThat(relay.statistics().targetsRefused())
-                .as(() -> "payloads refused; the relay's counters: " + relay.statistics() + "; the clients' QUIC: "
-                        + Arrays.stream(clients).map(client -> client.statistics().toString().replace('\n', ' '))
-                        .toList())
+                .as(() -> "payloads refused; " + state(relay, clients))
                 .isGreaterThanOrEqualTo(payloads);
+    }
+
+    /** What a failure should show: the relay's counters and each client's QUIC statistics. */
+    private static String state(RelayServer relay, BindClient... clients) {
+        return "the relay's counters: " + relay.statistics() + "; the clients' QUIC: "
+                + Arrays.stream(clients).map(client -> client.statistics().toString().replace('\n', ' ')).toList();
     }
 
     /** A UDP echo service: answers every datagram to its sender, counts what it got. */

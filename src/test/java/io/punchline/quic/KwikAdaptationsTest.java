@@ -2,13 +2,20 @@ package io.punchline.quic;
 
 import org.junit.jupiter.api.Test;
 import tech.kwik.core.QuicClientConnection;
+import tech.kwik.core.common.PnSpace;
+import tech.kwik.core.frame.AckFrame;
 import tech.kwik.core.frame.DatagramFrame;
 import tech.kwik.core.frame.PingFrame;
 import tech.kwik.core.log.NullLogger;
+import tech.kwik.core.recovery.LossDetector;
+import tech.kwik.core.recovery.RecoveryManager;
+import tech.kwik.core.recovery.RttEstimator;
 import tech.kwik.core.send.FixedFrameSendRequest;
 import tech.kwik.core.send.SendRequest;
+import tech.kwik.core.send.SenderImpl;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -75,6 +82,40 @@ class KwikAdaptationsTest {
             controller.registerInFlight(stream);
             controller.registerLost(List.of(new tech.kwik.core.packet.PacketInfo(java.time.Instant.now(), stream, p -> { })));
             assertThat(controller.getWindowSize()).isLessThan(start);
+        } finally {
+            connection.close();
+        }
+    }
+
+    /**
+     * RFC 9002 section 6.1.2: the loss delay is at least kGranularity (1 ms). Without the floor kwik's delay on a path
+     * measured at 0 ms is 0, and its assertion that it is positive throws out of the ACK's processing (tests run with
+     * assertions on), which "aborts" a kwik server connection without closing it.
+     */
+    @Test
+    void lossDetectionOnAPathMeasuredAtZeroMillisecondsWaitsTheOneMillisecondGranularity() throws Exception {
+        QuicClientConnection connection = unconnected();
+        try {
+            assertThat(LossDelayFloor.apply(connection)).isTrue();
+            assertThat(LossDelayFloor.apply(connection)).as("applying twice is harmless").isTrue();
+            SenderImpl sender = KwikInternals.sender(connection);
+            RttEstimator estimate = (RttEstimator) KwikInternals.field(SenderImpl.class, "rttEstimater").get(sender);
+            RecoveryManager recovery = (RecoveryManager) KwikInternals.field(SenderImpl.class, "recoveryManager").get(sender);
+            LossDetector app = ((LossDetector[]) KwikInternals.field(RecoveryManager.class, "lossDetectors")
+                    .get(recovery))[PnSpace.App.ordinal()];
+            RttEstimator seenByLossDetection = (RttEstimator) KwikInternals.field(LossDetector.class, "rttEstimater").get(app);
+
+            Instant now = Instant.now();
+            seenByLossDetection.addSample(now, now, 0);
+            assertThat(estimate.getSmoothedRtt()).as("the sample reaches the connection's estimate").isZero();
+            assertThat(estimate.getLatestRtt()).isZero();
+
+            // sent "in the future", so that only the loss delay decides when the unacknowledged packet counts as lost
+            Instant sent = now.plusSeconds(60);
+            app.packetSent(packet(0, new PingFrame()), sent, p -> { });
+            app.packetSent(packet(1, new PingFrame()), sent, p -> { });
+            app.onAckReceived(new AckFrame(1), Instant.now());
+            assertThat(KwikInternals.field(LossDetector.class, "lossTime").get(app)).isEqualTo(sent.plusMillis(1));
         } finally {
             connection.close();
         }

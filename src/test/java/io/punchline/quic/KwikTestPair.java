@@ -2,6 +2,8 @@ package io.punchline.quic;
 
 import io.punchline.tls.TlsIdentity;
 import tech.kwik.core.QuicClientConnection;
+import tech.kwik.core.QuicConnection;
+import tech.kwik.core.server.ApplicationProtocolConnection;
 import tech.kwik.core.server.ApplicationProtocolConnectionFactory;
 import tech.kwik.core.server.ServerConnectionConfig;
 import tech.kwik.core.server.ServerConnector;
@@ -39,7 +41,7 @@ record KwikTestPair(ServerConnector server, QuicClientConnection client) impleme
                         .retryRequired(false).build())
                 .withLogger(new KwikLog())
                 .build();
-        server.registerApplicationProtocol(alpn, protocol);
+        server.registerApplicationProtocol(alpn, new Floored(protocol));
         server.start();
         System.setProperty("tech.kwik.core.no-security-warnings", "true");
         QuicClientConnection connection = client.apply(QuicClientConnection.newBuilder()
@@ -51,6 +53,7 @@ record KwikTestPair(ServerConnector server, QuicClientConnection client) impleme
                 .build();
         KwikTestPair pair = new KwikTestPair(server, connection);
         try {
+            LossDelayFloor.apply(connection);
             beforeConnect.accept(connection);
             connection.connect();
         } catch (Exception | AssertionError e) {
@@ -64,5 +67,62 @@ record KwikTestPair(ServerConnector server, QuicClientConnection client) impleme
     public void close() {
         client.close();
         server.close();
+    }
+
+    /**
+     * The test's protocol, on server connections with the loss-detection floor the relay gives its own: without it an
+     * ACK on a 0 ms loopback path trips kwik's assertion and leaves the server connection dead ({@link LossDelayFloor}).
+     */
+    private record Floored(ApplicationProtocolConnectionFactory protocol) implements ApplicationProtocolConnectionFactory {
+        @Override
+        public ApplicationProtocolConnection createConnection(String alpn, QuicConnection connection) {
+            LossDelayFloor.apply(connection);
+            return protocol.createConnection(alpn, connection);
+        }
+
+        @Override
+        public int maxConcurrentPeerInitiatedUnidirectionalStreams() {
+            return protocol.maxConcurrentPeerInitiatedUnidirectionalStreams();
+        }
+
+        @Override
+        public long maxTotalPeerInitiatedUnidirectionalStreams() {
+            return protocol.maxTotalPeerInitiatedUnidirectionalStreams();
+        }
+
+        @Override
+        public int maxConcurrentPeerInitiatedBidirectionalStreams() {
+            return protocol.maxConcurrentPeerInitiatedBidirectionalStreams();
+        }
+
+        @Override
+        public long maxTotalPeerInitiatedBidirectionalStreams() {
+            return protocol.maxTotalPeerInitiatedBidirectionalStreams();
+        }
+
+        @Override
+        public int minUnidirectionalStreamReceiverBufferSize() {
+            return protocol.minUnidirectionalStreamReceiverBufferSize();
+        }
+
+        @Override
+        public long maxUnidirectionalStreamReceiverBufferSize() {
+            return protocol.maxUnidirectionalStreamReceiverBufferSize();
+        }
+
+        @Override
+        public int minBidirectionalStreamReceiverBufferSize() {
+            return protocol.minBidirectionalStreamReceiverBufferSize();
+        }
+
+        @Override
+        public long maxBidirectionalStreamReceiverBufferSize() {
+            return protocol.maxBidirectionalStreamReceiverBufferSize();
+        }
+
+        @Override
+        public boolean enableDatagramExtension() {
+            return protocol.enableDatagramExtension();
+        }
     }
 }
