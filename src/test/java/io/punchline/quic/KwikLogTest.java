@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import tech.kwik.agent15.alert.BadCertificateAlert;
 
 import java.net.SocketException;
 
@@ -46,11 +47,12 @@ class KwikLogTest {
     }
 
     @Test
-    void anIoErrorAndAFailureWithoutAnExceptionAreDebug() {
+    void anIoErrorAFailedHandshakeAndAFailureWithoutAnExceptionAreDebug() {
         KwikLog log = new KwikLog();
         log.error("IOException while receiving datagrams", new SocketException("socket closed"));
+        log.error("Handshake failed with crypto error", new BadCertificateAlert("certificate validation failed"));
         log.error("Discarding packet (1200 bytes) that cannot be decrypted");
-        assertThat(events.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.DEBUG, Level.DEBUG);
+        assertThat(events.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.DEBUG, Level.DEBUG, Level.DEBUG);
     }
 
     @Test

@@ -82,8 +82,12 @@ class SharedConnectionTimersTest {
         CountDownLatch closed = new CountDownLatch(1);
         AtomicReference<QuicConnection> server = new AtomicReference<>();
         AtomicReference<Object> applied = new AtomicReference<>();
+        // Both ends get the ACK-and-PING loop guard, as every relay-hop connection has it: without it a quiet loopback
+        // connection can fall into kwik's endless exchange of delayed ACKs carrying PINGs and is never idle (a gate of
+        // 2026-12-04: the server's last packet had arrived 9 ms before the 20 s wait ran out).
         pair = KwikTestPair.connect(ALPN, (protocol, connection) -> {
             try {
+                AckPingLoopGuard.apply(connection);
                 applied.set(timers.apply(connection)); // where the relay applies them: on kwik's receiver thread
             } catch (Throwable e) {
                 applied.set(e);
@@ -94,7 +98,7 @@ class SharedConnectionTimersTest {
             });
             server.set(connection);
             return new ApplicationProtocolConnection() { };
-        }, builder -> builder.maxIdleTimeout(Duration.ofSeconds(1)), connecting -> { });
+        }, builder -> builder.maxIdleTimeout(Duration.ofSeconds(1)), AckPingLoopGuard::apply);
         long connected = System.nanoTime();
         await(() -> server.get() != null, "the server finished its handshake");
         assertThat(applied.get()).as("the shared timers applied").isEqualTo(true);
