@@ -11,9 +11,9 @@ import java.nio.ByteBuffer;
 /**
  * kwik's log, as far as it reports failures, in the application's log (logger {@code tech.kwik}).
  *
- * <p>kwik reports a connection it gives up on only through its logger: a sender thread that dies of an exception
- * "aborts" its server connection without closing it, so the client hears nothing more and the relay's listener is never
- * told. With kwik's {@code NullLogger} such a failure left no trace but a request that was never answered. kwik's
+ * <p>kwik reports a connection it gives up on only through its logger: an exception in a server connection's receiver
+ * or sender thread "aborts" the connection without closing it, so the client hears nothing more and the relay's
+ * listener is never told ({@link LossDelayFloor} has the case that was found this way). With kwik's {@code NullLogger} such a failure left no trace but a request that was never answered. kwik's
  * other categories (packets, recovery, congestion control, stats) stay off: they are per packet.
  *
  * <p>A failure kwik reports with an exception that is neither an I/O error nor a TLS alert (a bug: an aborted
