@@ -52,7 +52,9 @@ import java.util.concurrent.TimeUnit;
  * control stream's reader and the engine's timer go through one outbox and are carried out in the order the state
  * machine returned them, whichever of those threads gets there first: the peer must see the {@code nat_traversal}
  * parameter before a PUNCH_ME_NOW made from an ADD_ADDRESS that overtook it on another thread. Probes arrive on the
- * socket's event loop, never make control messages, and are carried out there at once.
+ * socket's event loop, never make control messages, and are carried out there at once. The events reporting all of it
+ * are published in the state machine's order too ({@link InOrderReports}): a probe's answer carried out at once is
+ * reported only after the round it answers, even when that round's events are still waiting on the network.
  */
 final class SessionTraversal {
 
@@ -73,7 +75,9 @@ final class SessionTraversal {
     /** The armed timer, when it fires, and its number (a timer that fired knows whether it is still the armed one). */
     private ScheduledFuture<?> wakeUp;
     /** Actions of the start, the control reader and the timer not yet carried out, in state-machine order. */
-    private final Queue<List<TraversalAction>> outbox = new ArrayDeque<>();
+    private final Queue<Work> outbox = new ArrayDeque<>();
+    /** The events of all carried-out actions, published in the order the state machine returned the actions. */
+    private final InOrderReports reports;
     /** Whether a thread is carrying out the outbox now. */
     private boolean carrying;
     private long wakeUpAt;
@@ -89,6 +93,7 @@ final class SessionTraversal {
         this.socket = socket;
         this.router = router;
         this.events = events;
+        this.reports = new InOrderReports(timed -> events.publish(timed.event(), timed.millis()));
         this.timer = timer;
         this.probeKey = session.secrets().probeMacKey();
         long diallerId = ByteBuffer.wrap(session.secrets().deriveKey("punchline/1-probe-id-dialler", 8)).getLong();
@@ -113,7 +118,7 @@ final class SessionTraversal {
     /** Starts the control stream exchange with this side's candidates and NAT mapping (null when unknown). */
     void start(List<Candidate> localCandidates, NatMapping mapping) throws IOException {
         synchronized (this) {
-            outbox.add(traversal.start(localCandidates, mapping, now()));
+            outbox.add(new Work(traversal.start(localCandidates, mapping, now()), reports.reserve()));
             rearm();
         }
         // only now: a peer's message must not reach the state machine before its start (it would meet no own mapping)
@@ -141,7 +146,7 @@ final class SessionTraversal {
                     for (TraversalMessage message : messages) {
                         record.addAll(traversal.onMessage(message, now));
                     }
-                    outbox.add(record);
+                    outbox.add(new Work(record, reports.reserve()));
                     rearm();
                 }
                 drain();
@@ -154,22 +159,22 @@ final class SessionTraversal {
 
     /** This engine's candidates changed after the start (a port mapping came or went): offered to the peer. */
     void onLocalCandidates(List<Candidate> localCandidates) {
-        List<TraversalAction> actions;
+        Work work;
         synchronized (this) {
-            actions = traversal.onLocalCandidates(localCandidates, now());
+            work = new Work(traversal.onLocalCandidates(localCandidates, now()), reports.reserve());
             rearm();
         }
-        carryOutQuietly(actions);
+        carryOutQuietly(work);
     }
 
     /** A probe with this side's session ID and a valid MAC arrived from {@code source}. */
     void onProbe(PathProbe probe, InetSocketAddress source) {
-        List<TraversalAction> actions;
+        Work work;
         synchronized (this) {
-            actions = traversal.onProbe(probe, source, now());
+            work = new Work(traversal.onProbe(probe, source, now()), reports.reserve());
             rearm();
         }
-        carryOutQuietly(actions);
+        carryOutQuietly(work);
     }
 
     private void onTimer(long wakeUpNumber) {
@@ -183,7 +188,7 @@ final class SessionTraversal {
         }
         DirectTraffic traffic = wantsTraffic ? directTraffic() : null; // outside the lock: it asks the event loop
         synchronized (this) {
-            outbox.add(traversal.onTimer(now, traffic));
+            outbox.add(new Work(traversal.onTimer(now, traffic), reports.reserve()));
             rearm();
         }
         try {
@@ -226,30 +231,40 @@ final class SessionTraversal {
 
     /**
      * Carries out the outbox in order, outside the lock; returns at once when another thread is at it (that thread
-     * takes what was added meanwhile before it stops).
+     * takes what was added meanwhile before it stops). A list whose control message cannot be sent ends there; the
+     * lists after it are still carried out (their events must not wait behind it), and the first failure is thrown
+     * at the end.
      */
     private void drain() throws IOException {
+        IOException failed = null;
         while (true) {
-            List<TraversalAction> next;
+            Work next;
             synchronized (this) {
                 if (carrying || (next = outbox.poll()) == null) {
-                    return;
+                    break;
                 }
                 carrying = true;
             }
             try {
                 carryOut(next);
+            } catch (IOException e) {
+                if (failed == null) {
+                    failed = e;
+                }
             } finally {
                 synchronized (this) {
                     carrying = false;
                 }
             }
         }
+        if (failed != null) {
+            throw failed;
+        }
     }
 
-    private void carryOutQuietly(List<TraversalAction> actions) {
+    private void carryOutQuietly(Work work) {
         try {
-            carryOut(actions);
+            carryOut(work);
         } catch (IOException e) {
             LOG.debug("traversal control failed: {}", e.getMessage());
         }
@@ -257,20 +272,20 @@ final class SessionTraversal {
 
     /**
      * Carries out {@code actions}: what goes on the network (control records, probes, path changes) in order first,
-     * then the events that report them, in order. Publishing waits on subscribers (a JSON line printed, the window's
-     * queue), and the first event of a kind costs a cold subscriber tens of milliseconds: a PUNCH_ME_NOW must not wait
-     * for that. A control message that cannot be sent ends it with the exception, after the events before it.
+     * then the events that report them, in order, once those of all work decided before it are published. Publishing
+     * waits on subscribers (a JSON line printed, the window's queue), and the first event of a kind costs a cold
+     * subscriber tens of milliseconds: a PUNCH_ME_NOW must not wait for that. A control message that cannot be sent
+     * ends it with the exception, after the events before it.
      */
-    private void carryOut(List<TraversalAction> actions) throws IOException {
-        List<EventBus.Timed> report = new ArrayList<>();
+    private void carryOut(Work work) throws IOException {
         try {
-            carryOut(actions, report);
+            carryOut(work.actions(), work.report());
         } finally {
-            report.forEach(timed -> events.publish(timed.event(), timed.millis()));
+            work.report().complete();
         }
     }
 
-    private void carryOut(List<TraversalAction> actions, List<EventBus.Timed> report) throws IOException {
+    private void carryOut(List<TraversalAction> actions, InOrderReports.Batch report) throws IOException {
         for (TraversalAction action : actions) {
             long millis = System.currentTimeMillis();
             if (action instanceof SendControl send) {
@@ -365,6 +380,10 @@ final class SessionTraversal {
             }
         }
         closePorts(false);
+    }
+
+    /** Actions the state machine returned for one input, and the batch their events are published in. */
+    private record Work(List<TraversalAction> actions, InOrderReports.Batch report) {
     }
 
     private static long now() {

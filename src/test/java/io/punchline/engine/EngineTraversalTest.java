@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,11 +54,31 @@ class EngineTraversalTest {
                 assertThat(e).isInstanceOf(EngineEvent.PathSwitched.class);
                 assertThat(((EngineEvent.PathSwitched) e).path()).isEqualTo(EngineEvent.NetworkPath.DIRECT);
             });
+            // reported in the order it happened, whichever threads carried it out: the peer's candidate, its
+            // validation, then the switch to it (a window that showed the switch first read "punching" beside it)
+            int switched = indexOf(eventsA, e -> e instanceof EngineEvent.PathSwitched s
+                    && s.path() == EngineEvent.NetworkPath.DIRECT);
+            String direct = ((EngineEvent.PathSwitched) eventsA.get(switched)).address();
+            int validated = indexOf(eventsA, e -> e instanceof EngineEvent.PathValidated v && v.remote().equals(direct));
+            int candidate = indexOf(eventsA, e -> e instanceof EngineEvent.CandidateAdded c && !c.local()
+                    && c.address().equals(direct));
+            assertThat(candidate).as("candidate, validation, switch in %s", eventsA).isGreaterThanOrEqualTo(0)
+                    .isLessThan(validated);
+            assertThat(validated).as("validation before the switch in %s", eventsA).isLessThan(switched);
             // after the switch, a second transfer goes direct
             long relayedBefore = a.relayedBytes();
             TestStream.send(a, session, 4_000_000, 2);
             assertThat(a.directBytes()).isGreaterThan(4_000_000);
             assertThat(a.relayedBytes() - relayedBefore).isLessThan(400_000);
         }
+    }
+
+    private static int indexOf(List<EngineEvent> events, Predicate<EngineEvent> which) {
+        for (int i = 0; i < events.size(); i++) {
+            if (which.test(events.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
