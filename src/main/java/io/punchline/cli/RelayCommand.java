@@ -84,7 +84,8 @@ final class RelayCommand implements Callable<Integer> {
     int requestsPerMinute;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "120",
-            description = "Close a request after this many seconds without traffic; at least 120 (default: ${DEFAULT-VALUE}).")
+            description = "Close a plain CONNECT-UDP request after this many seconds without traffic; at least 120 "
+                    + "(default: ${DEFAULT-VALUE}). Binds are never closed for idleness.")
     long idleTimeoutSeconds;
 
     @Option(names = "--allow-loopback-targets",

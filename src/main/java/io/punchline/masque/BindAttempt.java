@@ -39,7 +39,7 @@ final class BindAttempt {
             }
             BindRequest request = BindRequest.send(http3, relay, identity != null);
             BindClient client = new BindClient(relay, connected, request.exchange(), request.publicAddresses(),
-                    request.observedAddress(), listener);
+                    request.observedAddress(), request.kept(), listener);
             client.start(request.exchange().reader(), timeout);
             return client;
         });

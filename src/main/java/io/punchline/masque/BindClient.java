@@ -71,8 +71,10 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
     private final BusyTargets busyTargets = new BusyTargets(BUSY_PEER_PAYLOADS);
 
     /**
-     * A relay closes a request after two minutes without traffic (RFC 9298 section 3.3); a bind that is idle, for
-     * instance while its peers talk over a direct path, sends itself one byte through the relay this often.
+     * A relay may close a request after two minutes without traffic (RFC 9298 section 3.3); on such a relay a bind
+     * that is idle, for instance while its peers talk over a direct path, sends itself one byte through the relay this
+     * often. A relay that answered {@link BindHeaders#BIND_KEPT} (Punchline's) keeps the bind without: its client's
+     * QUIC keepalives are all an idle session costs it.
      */
     static final Duration KEEPALIVE = Duration.ofSeconds(45);
     private static final ScheduledExecutorService KEEPALIVE_TIMER =
@@ -82,6 +84,8 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
                 return thread;
             });
     private volatile ScheduledFuture<?> keepAlive;
+    /** Whether the relay keeps this bind without traffic ({@link BindHeaders#BIND_KEPT}). */
+    private final boolean kept;
     private volatile long lastSendNanos = System.nanoTime();
 
     private volatile boolean autoCompression = true;
@@ -95,7 +99,8 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
     public static final int BUSY_PEER_PAYLOADS = 16;
 
     BindClient(RelayAddress relay, RelayConnector.Connected connected, RelayHttp3Connection.Exchange exchange,
-               List<InetSocketAddress> publicAddresses, InetSocketAddress observedAddress, Listener listener) {
+               List<InetSocketAddress> publicAddresses, InetSocketAddress observedAddress, boolean kept,
+               Listener listener) {
         this.relay = relay;
         this.relayRequests = RelayRequests.over(relay, connected.http3());
         this.quic = connected.quic();
@@ -106,6 +111,7 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
         this.quarterStreamId = stream.quarterStreamId();
         this.publicAddresses = List.copyOf(publicAddresses);
         this.observedAddress = observedAddress;
+        this.kept = kept;
         this.listener = listener;
         this.inbound = new BindInbound(quarterStreamId, contexts, this.publicAddresses, listener, this::abort);
     }
@@ -139,8 +145,10 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
     void start(RequestStreamReader reader, Duration timeout) throws IOException, BindException {
         // one thread, so payloads reach the listener in the order they arrived (tunnelled QUIC counts reordering as loss)
         quic.setDatagramHandler(inbound::onDatagram, datagramExecutor);
-        keepAlive = KEEPALIVE_TIMER.scheduleAtFixedRate(this::keepTunnelAlive, KEEPALIVE.toMillis(), KEEPALIVE.toMillis(),
-                TimeUnit.MILLISECONDS);
+        if (!kept) {
+            keepAlive = KEEPALIVE_TIMER.scheduleAtFixedRate(this::keepTunnelAlive, KEEPALIVE.toMillis(),
+                    KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS);
+        }
         if (stream.watchCapsules(reader, MAX_RESPONSE_HEADERS, closed::get, this, executor)) {
             // no thread waits on the request stream, so none sees the connection end there: its listener tells
             connectionEnd.whenEnded(() -> close("request stream failed: connection " + connectionEnd.relayReason()));
@@ -187,6 +195,19 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
      */
     public InetSocketAddress observedAddress() {
         return observedAddress;
+    }
+
+    /**
+     * Whether the relay keeps this bind however long it stays idle ({@code punchline-bind-kept}, Punchline's relays);
+     * otherwise this client sends itself a byte through it every {@link #KEEPALIVE} while it is idle.
+     */
+    public boolean relayKeepsBind() {
+        return kept;
+    }
+
+    /** Whether this client's keepalive datagrams are scheduled (only for a relay that does not keep idle binds). */
+    boolean sendsKeepalives() {
+        return keepAlive != null;
     }
 
     /**

@@ -22,6 +22,13 @@ public final class BindHeaders {
      * {@code proxy-public-address} (docs/ARCHITECTURE.md, "Hard NATs"). Absent from other relays; optional.
      */
     public static final String OBSERVED_ADDRESS = "punchline-observed-address";
+    /**
+     * Punchline's Boolean response field on a bind: {@code ?1} when the relay never closes the bind for idleness (RFC
+     * 9298 section 3.3 allows an idle timeout, of at least two minutes, without requiring one), so that it lasts as
+     * long as its request stream and QUIC connection and the client sends no keepalive datagrams through it. Absent
+     * from other relays: the client then keeps the tunnel busy itself.
+     */
+    public static final String BIND_KEPT = "punchline-bind-kept";
 
     /** The serialized value to send: {@code ?1}. */
     public static final String TRUE = BooleanItem.valueOf(true).serialize();

@@ -18,7 +18,7 @@ import java.util.Map;
  * {@code proxy-public-address}.
  */
 record BindRequest(RelayHttp3Connection.Exchange exchange, List<InetSocketAddress> publicAddresses,
-                   InetSocketAddress observedAddress) {
+                   InetSocketAddress observedAddress, boolean kept) {
 
     private static final Logger LOG = LoggerFactory.getLogger(BindRequest.class);
 
@@ -35,7 +35,8 @@ record BindRequest(RelayHttp3Connection.Exchange exchange, List<InetSocketAddres
         fields.put(BindHeaders.CAPSULE_PROTOCOL, List.of(BindHeaders.TRUE));
         RelayHttp3Connection.Exchange exchange =
                 http3.send(RelayConnector.connectUdp(relay, UdpProxyingPath.bindAny()), fields, null);
-        return new BindRequest(exchange, checkResponse(relay, exchange, authenticated), observedAddress(relay, exchange));
+        return new BindRequest(exchange, checkResponse(relay, exchange, authenticated), observedAddress(relay, exchange),
+                BindHeaders.isTrue(exchange.response().headers().allValues(BindHeaders.BIND_KEPT)));
     }
 
     /**

@@ -28,6 +28,11 @@ import java.util.OptionalLong;
  */
 final class BindTunnel extends UdpTunnel {
 
+    @Override
+    boolean closesWhenIdle() {
+        return false;
+    }
+
     private final ContextRegistry contexts;
 
     BindTunnel(RelayConnection connection, TunnelStream stream, DatagramChannel socket, List<InetSocketAddress> publicAddresses,

@@ -17,6 +17,11 @@ import java.nio.channels.DatagramChannel;
  */
 final class ConnectUdpTunnel extends UdpTunnel {
 
+    @Override
+    boolean closesWhenIdle() {
+        return true;
+    }
+
     ConnectUdpTunnel(RelayConnection connection, TunnelStream stream, DatagramChannel socket,
                      List<InetSocketAddress> publicAddresses, InetSocketAddress uriTarget, Runnable onClosed) {
         super(connection, stream, socket, publicAddresses, uriTarget, onClosed);

@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param maxContextsPerSession  open context IDs per request (draft -13: endpoints MUST cap them)
  * @param bytesPerSecond         per-request forwarding budget in each direction (token bucket); 0: unlimited
  * @param requestsPerMinute      new requests per client ({@link ClientKey}) per minute
- * @param idleTimeout            a request with no traffic for this long is closed (RFC 9298: at least 2 minutes)
+ * @param idleTimeout            a plain CONNECT-UDP request with no traffic for this long is closed (RFC 9298: at least 2
+ *                               minutes); binds are not closed for idleness (BindHeaders.BIND_KEPT)
  * @param allowLoopbackTargets   forward to loopback addresses (tests and single-machine use only)
  * @param targets                where besides its own binds the relay sends: public unicast addresses (default),
  *                               also private ones (a relay inside a LAN), or nowhere (an embedded relay)

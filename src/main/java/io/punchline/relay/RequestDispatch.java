@@ -228,6 +228,7 @@ final class RequestDispatch {
             fields.put(BindHeaders.CONNECT_UDP_BIND, List.of(BindHeaders.TRUE));
             fields.put(BindHeaders.PROXY_PUBLIC_ADDRESS, List.of(ProxyPublicAddress.format(publicAddresses)));
             fields.put(BindHeaders.OBSERVED_ADDRESS, List.of(ProxyPublicAddress.format(List.of(connection.client()))));
+            fields.put(BindHeaders.BIND_KEPT, List.of(BindHeaders.TRUE));
         }
         try {
             writer.writeHeaders(connection.responseHeaders(200, fields));

@@ -115,9 +115,19 @@ abstract sealed class UdpTunnel implements TunnelStream.Receiver, TunnelSockets.
         return closed.get();
     }
 
-    /** Starts reading the socket (on the relay's one socket reader) and the idle timer. */
+    /**
+     * Whether the tunnel closes after {@link RelayConfig#idleTimeout()} without traffic (RFC 9298 section 3.3). A bind
+     * does not ({@link BindHeaders#BIND_KEPT}): it lives as long as its request stream and connection, whose QUIC idle
+     * timeout ends it with a client that went away, and its client sends nothing through it to keep it.
+     */
+    abstract boolean closesWhenIdle();
+
+    /** Starts reading the socket (on the relay's one socket reader) and, where it applies, the idle timer. */
     void start() {
         connection.relay().sockets().register(socket, this);
+        if (!closesWhenIdle()) {
+            return;
+        }
         long checkEvery = Math.max(1, connection.relay().config().idleTimeout().toMillis() / 4);
         idleCheck = connection.relay().timer().scheduleAtFixedRate(this::checkIdle, checkEvery, checkEvery,
                 TimeUnit.MILLISECONDS);

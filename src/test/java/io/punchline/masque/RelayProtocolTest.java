@@ -62,6 +62,17 @@ class RelayProtocolTest {
             assertThat(bind.header("proxy-public-address")).hasSize(1);
             String announced = bind.header("proxy-public-address").get(0);
             assertThat(announced).matches("\"127\\.0\\.0\\.1:\\d+\"");
+            // Punchline's: the relay never closes a bind for idleness, so its client sends no keepalives through it
+            assertThat(bind.header("punchline-bind-kept")).containsExactly("?1");
+        }
+    }
+
+    @Test
+    void aClientOfARelayThatKeepsBindsSendsNoKeepalivesThroughIt() throws Exception {
+        try (BindClient kept = BindClient.connect(address, null, (source, data, offset, length) -> { },
+                Duration.ofSeconds(10))) {
+            assertThat(kept.relayKeepsBind()).isTrue();
+            assertThat(kept.sendsKeepalives()).isFalse();
         }
     }
 

@@ -75,6 +75,8 @@ class RelayIntegrationTest {
             assertThat(a.observedAddress()).as("where the relay's listener saw the client (punchline-observed-address)")
                     .isNotNull().isNotEqualTo(b.observedAddress());
             assertThat(a.observedAddress().getAddress().isLoopbackAddress()).isTrue();
+            assertThat(a.relayKeepsBind()).as("punchline-bind-kept: the relay never closes a bind for idleness")
+                    .isTrue();
 
             byte[] hello = "hello from a".getBytes();
             a.send(publicB, hello, 0, hello.length);
