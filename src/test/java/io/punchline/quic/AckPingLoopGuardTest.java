@@ -6,6 +6,9 @@ import org.junit.jupiter.api.Timeout;
 import tech.kwik.core.QuicClientConnection;
 import tech.kwik.core.ack.AckGenerator;
 import tech.kwik.core.common.PnSpace;
+import tech.kwik.core.frame.PingFrame;
+import tech.kwik.core.impl.Version;
+import tech.kwik.core.packet.ShortHeaderPacket;
 import tech.kwik.core.impl.QuicClientConnectionImpl;
 import tech.kwik.core.recovery.RttProvider;
 import tech.kwik.core.send.Sender;
@@ -58,6 +61,64 @@ class AckPingLoopGuardTest {
         assertThat(guarded.wantsAckFromPeer()).as("with the guard, an ACK alone: the loop ends").isFalse();
         clock.advance(30);
         assertThat(guarded.wantsAckFromPeer()).as("after a floored round trip with only ACKs sent, a PING again").isTrue();
+    }
+
+    /**
+     * A relay's connection to an idle client: the client's keepalive PING every 30 s, each answered with an ACK. With
+     * the guard's floor watching the generator, kwik asks for an ACK (adds a PING) to every third answer instead of
+     * every one, so an idle session costs the relay one received packet per keepalive and not two.
+     */
+    @Test
+    void anIdleConnectionAsksForAnAckWithEveryThirdKeepaliveAnswerOnly() {
+        MutableClock clock = new MutableClock();
+        Instant cleanedUp = clock.instant();
+        Sender sender = quietSender(cleanedUp);
+        AckPingLoopGuard.Floored floor = new AckPingLoopGuard.Floored(() -> 1);
+        AckGenerator idle = new AckGenerator(clock, PnSpace.App, sender, floor);
+        floor.watch(idle);
+        AckGenerator unwatched = new AckGenerator(clock, PnSpace.App, sender, new AckPingLoopGuard.Floored(() -> 1));
+
+        long packetNumber = 0;
+        for (int keepalive = 1; keepalive <= 3; keepalive++) {
+            clock.advance(30_000);
+            idle.packetReceived(ping(packetNumber));
+            unwatched.packetReceived(ping(packetNumber));
+            assertThat(unwatched.wantsAckFromPeer()).as("the 40 ms floor alone: a PING with every answer").isTrue();
+            boolean asks = idle.wantsAckFromPeer();
+            assertThat(asks).as("keepalive %d asks for an ACK", keepalive).isEqualTo(keepalive == 3);
+            idle.registerAckSendWithPacket(idle.generateAck().orElseThrow(), packetNumber++);
+        }
+        assertThat(floor.getSmoothedRtt()).isEqualTo(AckPingLoopGuard.QUIET_RTT_MILLIS);
+    }
+
+    /**
+     * A peer that sends in bulk while this side only acknowledges, with a loss: the ACK state grows (two ranges, many
+     * ACK frames in flight), so the quiet floor ends and kwik asks for an ACK within the ordinary floored round trip.
+     */
+    @Test
+    void aGrowingAckStateGetsItsPingWithinTheOrdinaryFloor() {
+        MutableClock clock = new MutableClock();
+        Sender sender = quietSender(clock.instant());
+        AckPingLoopGuard.Floored floor = new AckPingLoopGuard.Floored(() -> 1);
+        AckGenerator bulk = new AckGenerator(clock, PnSpace.App, sender, floor);
+        floor.watch(bulk);
+        for (long pn = 0; pn < 40; pn++) {
+            if (pn != 7) { // lost
+                bulk.packetReceived(ping(pn));
+            }
+            if (pn % 2 == 1) {
+                bulk.registerAckSendWithPacket(bulk.generateAck().orElseThrow(), 1000 + pn);
+            }
+        }
+        assertThat(floor.getSmoothedRtt()).isEqualTo(AckPingLoopGuard.MIN_RTT_MILLIS);
+        clock.advance(AckPingLoopGuard.MIN_RTT_MILLIS * 2);
+        assertThat(bulk.wantsAckFromPeer()).isTrue();
+    }
+
+    private static ShortHeaderPacket ping(long packetNumber) {
+        ShortHeaderPacket packet = new ShortHeaderPacket(Version.getDefault(), new byte[8], new PingFrame());
+        packet.setPacketNumber(packetNumber);
+        return packet;
     }
 
     @Test
