@@ -16,9 +16,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -70,23 +67,10 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
     });
     private final BusyTargets busyTargets = new BusyTargets(BUSY_PEER_PAYLOADS);
 
-    /**
-     * A relay may close a request after two minutes without traffic (RFC 9298 section 3.3); on such a relay a bind
-     * that is idle, for instance while its peers talk over a direct path, sends itself one byte through the relay this
-     * often. A relay that answered {@link BindHeaders#BIND_KEPT} (Punchline's) keeps the bind without: its client's
-     * QUIC keepalives are all an idle session costs it.
-     */
-    static final Duration KEEPALIVE = Duration.ofSeconds(45);
-    private static final ScheduledExecutorService KEEPALIVE_TIMER =
-            Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "bind-keepalive");
-                thread.setDaemon(true);
-                return thread;
-            });
-    private volatile ScheduledFuture<?> keepAlive;
+    /** Null on a relay that keeps the bind without traffic ({@link BindHeaders#BIND_KEPT}). */
+    private volatile TunnelKeepalive keepalive;
     /** Whether the relay keeps this bind without traffic ({@link BindHeaders#BIND_KEPT}). */
     private final boolean kept;
-    private volatile long lastSendNanos = System.nanoTime();
 
     private volatile boolean autoCompression = true;
 
@@ -146,8 +130,7 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
         // one thread, so payloads reach the listener in the order they arrived (tunnelled QUIC counts reordering as loss)
         quic.setDatagramHandler(inbound::onDatagram, datagramExecutor);
         if (!kept) {
-            keepAlive = KEEPALIVE_TIMER.scheduleAtFixedRate(this::keepTunnelAlive, KEEPALIVE.toMillis(),
-                    KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS);
+            keepalive = TunnelKeepalive.start(this::keepTunnelAlive);
         }
         if (stream.watchCapsules(reader, MAX_RESPONSE_HEADERS, closed::get, this, executor)) {
             // no thread waits on the request stream, so none sees the connection end there: its listener tells
@@ -199,7 +182,7 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
 
     /**
      * Whether the relay keeps this bind however long it stays idle ({@code punchline-bind-kept}, Punchline's relays);
-     * otherwise this client sends itself a byte through it every {@link #KEEPALIVE} while it is idle.
+     * otherwise this client sends itself a byte through it every {@link TunnelKeepalive#INTERVAL} while it is idle.
      */
     public boolean relayKeepsBind() {
         return kept;
@@ -207,7 +190,7 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
 
     /** Whether this client's keepalive datagrams are scheduled (only for a relay that does not keep idle binds). */
     boolean sendsKeepalives() {
-        return keepAlive != null;
+        return keepalive != null;
     }
 
     /**
@@ -238,7 +221,10 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
             // until the relay has the registration.
             id = uncompressedId;
         }
-        lastSendNanos = System.nanoTime();
+        TunnelKeepalive busy = keepalive;
+        if (busy != null) {
+            busy.sent();
+        }
         if (id == uncompressedId) {
             noteUncompressedSend(target);
         }
@@ -310,7 +296,7 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
     }
 
     private void keepTunnelAlive() {
-        if (closed.get() || System.nanoTime() - lastSendNanos < KEEPALIVE.toNanos() / 2) {
+        if (closed.get()) {
             return;
         }
         try {
@@ -383,9 +369,9 @@ public final class BindClient implements AutoCloseable, TunnelStream.Receiver {
             if (capsulesSent.get() > 0) {
                 LOG.debug("bind to {} sent {} payloads as DATAGRAM capsules", relay.authority(), capsulesSent.get());
             }
-            ScheduledFuture<?> timer = keepAlive;
+            TunnelKeepalive timer = keepalive;
             if (timer != null) {
-                timer.cancel(false);
+                timer.stop();
             }
             synchronized (ackMonitor) {
                 ackMonitor.notifyAll();
