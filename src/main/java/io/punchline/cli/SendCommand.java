@@ -7,6 +7,7 @@ import io.punchline.pairing.RememberedPeers;
 import io.punchline.session.PeerContact;
 import io.punchline.session.PeerSession;
 import io.punchline.transfer.OutgoingTransfer;
+import io.punchline.transfer.PreparedFiles;
 import io.punchline.transfer.TransferResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,12 +65,14 @@ final class SendCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "send-shutdown"));
             RememberedPeers.Peer peer;
             PeerSession session;
+            PreparedFiles files;
             if (to != null) {
                 peer = engine.rememberedPeer(to).orElse(null);
                 if (peer == null) {
                     System.err.println("punchline send: no remembered peer named '" + to + "'; `punchline peers` lists them");
                     return ExitCodes.USAGE;
                 }
+                files = engine.prepareFiles(paths);
                 session = engine.connect(peer);
             } else {
                 PairingInvite invite = engine.invite();
@@ -78,6 +81,8 @@ final class SendCommand implements Callable<Integer> {
                     System.out.println("On the other computer run:  punchline receive " + invite.code());
                     System.out.flush();
                 }
+                // hashed while the other side types the code: the offer leaves as soon as the session opens
+                files = engine.prepareFiles(paths);
                 try {
                     peer = invite.paired().get();
                 } catch (ExecutionException e) {
@@ -86,16 +91,17 @@ final class SendCommand implements Callable<Integer> {
                 }
                 session = engine.dial(PeerContact.parse(peer.lastContact()));
             }
-            return send(engine, printer, peer, session);
+            return send(engine, printer, peer, session, files);
         } finally {
             options.close();
         }
     }
 
-    private int send(Engine engine, EventPrinter printer, RememberedPeers.Peer peer, PeerSession session) throws Exception {
+    private int send(Engine engine, EventPrinter printer, RememberedPeers.Peer peer, PeerSession session,
+                     PreparedFiles files) throws Exception {
         long retryUntil = System.nanoTime() + retryForSeconds * 1_000_000_000L;
         while (true) {
-            OutgoingTransfer transfer = engine.sendFiles(session, paths);
+            OutgoingTransfer transfer = engine.sendFiles(session, files);
             TransferResult result = transfer.result().get();
             switch (result.outcome()) {
                 case COMPLETED -> {

@@ -14,6 +14,7 @@ import io.punchline.session.PeerSession;
 import io.punchline.session.SecureStream;
 import io.punchline.transfer.IncomingOffer;
 import io.punchline.transfer.OutgoingTransfer;
+import io.punchline.transfer.PreparedFiles;
 import io.punchline.transfer.StreamKind;
 import io.punchline.transfer.Transfer;
 import io.punchline.transfer.Transfers;
@@ -306,6 +307,19 @@ public final class Engine implements AutoCloseable {
      */
     public OutgoingTransfer sendFiles(PeerSession session, List<Path> paths) throws IOException {
         return transfers.send(session, paths, () -> pathOf(session).jsonName());
+    }
+
+    /**
+     * Starts hashing files and folders (transfer.hashing) before there is a session to send them on, so that a later
+     * {@link #sendFiles(PeerSession, PreparedFiles)} offers them at once; what changed in between is hashed again then.
+     */
+    public PreparedFiles prepareFiles(List<Path> paths) {
+        return transfers.prepare(paths);
+    }
+
+    /** {@link #sendFiles(PeerSession, List)} with files hashed ahead ({@link #prepareFiles}). */
+    public OutgoingTransfer sendFiles(PeerSession session, PreparedFiles files) throws IOException {
+        return transfers.send(session, files, () -> pathOf(session).jsonName());
     }
 
     /**

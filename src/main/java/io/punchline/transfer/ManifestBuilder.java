@@ -1,6 +1,5 @@
 package io.punchline.transfer;
 
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,13 +11,17 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * Builds a sender's manifest from the files and folders it chose: each root keeps its own name, folders are walked in
- * name order without following links, symbolic links and special files are left out (logged), every file is hashed.
+ * name order without following links, symbolic links and special files are left out (logged), every file is hashed
+ * ({@link Sha256}). Each file's size and modification time are kept as they were before it was hashed, so a manifest built
+ * ahead of its transfer ({@link PreparedFiles}) can tell that a file changed since.
  */
 final class ManifestBuilder {
 
@@ -27,8 +30,31 @@ final class ManifestBuilder {
         void hashed(long bytes, long total, String path);
     }
 
-    /** The manifest and, per entry index, the local file (null for a folder). */
-    record Built(Manifest manifest, List<Path> sources) {
+    /** The manifest and, per entry index, the local file (null for a folder) and its stamp when it was hashed. */
+    record Built(Manifest manifest, List<Path> sources, List<Stamp> stamps) {
+
+        /** Whether every file still has the size and modification time it had when it was hashed. */
+        boolean unchanged() {
+            for (int i = 0; i < sources.size(); i++) {
+                Path source = sources.get(i);
+                if (source != null && !stamps.get(i).equals(Stamp.of(source))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** A file's size and modification time; a file that cannot be read has none ({@code null} fields). */
+    record Stamp(long size, FileTime modified) {
+        static Stamp of(Path file) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, NOFOLLOW);
+                return new Stamp(a.size(), a.lastModifiedTime());
+            } catch (IOException e) {
+                return new Stamp(-1, null);
+            }
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestBuilder.class);
@@ -59,14 +85,17 @@ final class ManifestBuilder {
         long total = builder.sizes.stream().mapToLong(Long::longValue).sum();
         List<ManifestEntry> entries = new ArrayList<>();
         long hashed = 0;
-        SHA256Digest digest = new SHA256Digest();
+        MessageDigest digest = Sha256.newDigest();
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        List<Stamp> stamps = new ArrayList<>();
         for (int i = 0; i < builder.paths.size(); i++) {
             String path = builder.paths.get(i);
             if (builder.folders.get(i)) {
                 entries.add(ManifestEntry.directory(path, builder.modes.get(i)));
+                stamps.add(null);
                 continue;
             }
+            stamps.add(Stamp.of(builder.sources.get(i)));
             long size = 0;
             try (FileChannel channel = FileChannel.open(builder.sources.get(i), StandardOpenOption.READ, NOFOLLOW)) {
                 for (int n; (n = channel.read(buffer.clear())) >= 0; ) {
@@ -76,8 +105,7 @@ final class ManifestBuilder {
                     progress.hashed(hashed, total, path);
                 }
             }
-            byte[] sha = new byte[32];
-            digest.doFinal(sha, 0);
+            byte[] sha = digest.digest();
             entries.add(ManifestEntry.file(path, size, builder.modes.get(i), sha));
         }
         Manifest manifest = new Manifest(entries);
@@ -92,7 +120,7 @@ final class ManifestBuilder {
                 sources.set(i, null);
             }
         }
-        return new Built(manifest, sources);
+        return new Built(manifest, sources, stamps);
     }
 
     private void add(Path local, String path, BasicFileAttributes attributes) throws IOException {

@@ -1,6 +1,5 @@
 package io.punchline.transfer;
 
-import org.bouncycastle.crypto.digests.SHA256Digest;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -13,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 
 /**
  * One file being received into a {@code .part} of its own, created exclusively under the first free of
@@ -40,7 +40,7 @@ final class PartFile implements Closeable {
     private final String partName;
     private final ManifestEntry entry;
     private final FileChannel channel;
-    private final SHA256Digest digest;
+    private final MessageDigest digest;
     private long written;
     private long checkpointed;
 
@@ -133,7 +133,7 @@ final class PartFile implements Closeable {
     }
 
     private PartState state(long verified) {
-        return new PartState(entry.sha256(), entry.size(), verified, digest.getEncodedState(), partName);
+        return new PartState(entry.sha256(), entry.size(), verified, Sha256.soFar(digest), partName);
     }
 
     Path finish() throws IOException {
@@ -149,8 +149,7 @@ final class PartFile implements Closeable {
             throw new FileSystemException(target.toString(), null, "\"" + entry.path() + "\" ended at " + written
                     + " of " + entry.size() + " bytes");
         }
-        byte[] hash = new byte[32];
-        digest.doFinal(hash, 0);
+        byte[] hash = digest.digest();
         if (!entry.hashEquals(hash)) {
             channel.close();
             Files.deleteIfExists(part);

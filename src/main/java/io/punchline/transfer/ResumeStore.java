@@ -1,7 +1,6 @@
 package io.punchline.transfer;
 
 import io.punchline.crypto.PeerId;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,9 +12,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -47,9 +46,9 @@ final class ResumeStore {
         final Path state;
         final Path part;
         final long offset;
-        final SHA256Digest digest;
+        final MessageDigest digest;
 
-        private Slot(Path state, Path part, long offset, SHA256Digest digest) {
+        private Slot(Path state, Path part, long offset, MessageDigest digest) {
             this.state = state;
             this.part = part;
             this.offset = offset;
@@ -90,7 +89,7 @@ final class ResumeStore {
             RANDOM.nextBytes(name);
             Path state = folder.resolve(HexFormat.of().formatHex(name) + ".state");
             if (claimed.add(state)) {
-                return new Slot(state, null, 0, new SHA256Digest());
+                return new Slot(state, null, 0, Sha256.newDigest());
             }
         }
     }
@@ -119,7 +118,7 @@ final class ResumeStore {
             Files.deleteIfExists(state);
             return null;
         }
-        SHA256Digest digest = new SHA256Digest();
+        MessageDigest digest = Sha256.newDigest();
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ, NOFOLLOW)) {
             for (long left = saved.verifiedOffset(); left > 0; ) {
@@ -132,17 +131,11 @@ final class ResumeStore {
                 left -= n;
             }
         }
-        if (!Arrays.equals(finish(new SHA256Digest(digest)), finish(new SHA256Digest(saved.digestState())))) {
+        if (!MessageDigest.isEqual(Sha256.soFar(digest), saved.prefixSha256())) {
             Files.deleteIfExists(state); // the part changed since it was verified: start again under a new name
             return null;
         }
         return new Slot(state, part, saved.verifiedOffset(), digest);
-    }
-
-    private static byte[] finish(SHA256Digest digest) {
-        byte[] out = new byte[32];
-        digest.doFinal(out, 0);
-        return out;
     }
 
     private static boolean matches(PartState saved, ManifestEntry entry) {
@@ -209,13 +202,13 @@ final class ResumeStore {
     }
 
     private Path folder(PeerId peer, Path target, ManifestEntry entry) throws IOException {
-        SHA256Digest key = new SHA256Digest();
+        MessageDigest key = Sha256.newDigest();
         for (byte[] part : List.of(target.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8),
                 entry.path().getBytes(StandardCharsets.UTF_8), entry.sha256(), Long.toString(entry.size()).getBytes(StandardCharsets.UTF_8))) {
             key.update(part, 0, part.length);
             key.update((byte) 0);
         }
-        return root().resolve(HexFormat.of().formatHex(peer.bytes())).resolve(HexFormat.of().formatHex(finish(key)));
+        return root().resolve(HexFormat.of().formatHex(peer.bytes())).resolve(HexFormat.of().formatHex(key.digest()));
     }
 
     private Path root() throws IOException {

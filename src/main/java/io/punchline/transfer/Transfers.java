@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -69,21 +70,48 @@ public final class Transfers implements AutoCloseable {
     }
 
     /**
-     * Builds the manifest of {@code roots} (each keeps its own name; hashing is reported as {@link TransferUpdate.Hashing}),
-     * opens the offer stream and sends the offer. The answer and the files follow asynchronously; {@code path} says
-     * which network path the session uses now, for progress. Throws when a file cannot be read or its name would be
-     * refused by the receiver.
+     * Starts hashing {@code roots} (each keeps its own name; progress is reported as {@link TransferUpdate.Hashing}) on
+     * the executor, for a later {@link #send(PeerSession, PreparedFiles, Supplier)}. A file that cannot be read fails
+     * the send, not this call.
      */
-    public OutgoingTransfer send(PeerSession session, List<Path> roots, Supplier<String> path) throws IOException {
+    public PreparedFiles prepare(List<Path> roots) {
         TransferId id = TransferId.random();
         long[] lastReport = {0};
-        ManifestBuilder.Built built = ManifestBuilder.build(roots, (bytes, total, current) -> {
+        ManifestBuilder.HashProgress progress = (bytes, total, current) -> {
             long now = System.nanoTime();
             if (now - lastReport[0] >= ProgressMeter.INTERVAL_NANOS || bytes == total) {
                 lastReport[0] = now;
                 publish(new TransferUpdate.Hashing(id, bytes, total, current));
             }
-        });
+        };
+        CompletableFuture<ManifestBuilder.Built> hashed = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    hashed.complete(ManifestBuilder.build(roots, progress));
+                } catch (IOException | RuntimeException e) {
+                    hashed.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            hashed.completeExceptionally(new IOException("the engine is closed"));
+        }
+        return new PreparedFiles(id, roots, hashed, progress);
+    }
+
+    /** {@link #prepare} and {@link #send(PeerSession, PreparedFiles, Supplier)} in one: hashes, then offers. */
+    public OutgoingTransfer send(PeerSession session, List<Path> roots, Supplier<String> path) throws IOException {
+        return send(session, prepare(roots), path);
+    }
+
+    /**
+     * Offers {@code files} (waiting for their hashing; hashing again what changed since), opens the offer stream and
+     * sends the offer. The answer and the files follow asynchronously; {@code path} says which network path the session
+     * uses now, for progress. Throws when a file cannot be read or its name would be refused by the receiver.
+     */
+    public OutgoingTransfer send(PeerSession session, PreparedFiles files, Supplier<String> path) throws IOException {
+        ManifestBuilder.Built built = files.built();
+        TransferId id = files.nextId();
         byte[] offer = ControlCodec.encode(new Offer(id, built.manifest()));
         SecureStream control = session.openStream();
         OutgoingTransfer transfer = new OutgoingTransfer(this, id, session, built.manifest(), built.sources(), control, path);

@@ -97,7 +97,42 @@ class ControlCodecTest {
         assertThat(HexFormat.of().formatHex(header.encode())).isEqualTo("000102030405060708090a0b0c0d0e0f" + "05" + "80100000");
         assertThat(FileHeader.decode(ByteBuffer.wrap(header.encode()))).isEqualTo(header);
         assertThat(FileHeader.read(new ByteArrayInputStream(header.encode()))).isEqualTo(header);
-        PartState state = new PartState(HASH, 10, 4, new byte[] {1, 2, 3}, "a.txt.part");
+        PartState state = new PartState(HASH, 10, 4, HASH, "a.txt.part");
         assertThat(PartState.decode(ByteBuffer.wrap(state.encode()))).isEqualTo(state);
+    }
+
+    @Test
+    void aVersionTwoPartStateIsReadWithThePrefixHashItsDigestStateFinishesWith() throws Exception {
+        // written by the versions before 2026-12-04: BouncyCastle's digest state in place of the prefix hash
+        byte[] prefix = "the first four".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        org.bouncycastle.crypto.digests.SHA256Digest digest = new org.bouncycastle.crypto.digests.SHA256Digest();
+        digest.update(prefix, 0, prefix.length);
+        byte[] encodedState = digest.getEncodedState();
+        ByteBuffer v2 = ByteBuffer.allocate(1024);
+        v2.put("PLPS".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        io.punchline.wire.QuicVarint.encode(2, v2);
+        v2.put(HASH);
+        io.punchline.wire.QuicVarint.encode(100, v2);
+        io.punchline.wire.QuicVarint.encode(prefix.length, v2);
+        io.punchline.wire.QuicVarint.encode(encodedState.length, v2);
+        v2.put(encodedState);
+        io.punchline.wire.QuicVarint.encode(10, v2);
+        v2.put("a.txt.part".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        PartState read = PartState.decode(v2.flip());
+        assertThat(read.prefixSha256()).isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(prefix));
+        assertThat(read.verifiedOffset()).isEqualTo(prefix.length);
+        assertThat(read.partName()).isEqualTo("a.txt.part");
+        // a version 2 state whose digest state is not one is refused, not a crash
+        ByteBuffer broken = ByteBuffer.allocate(64);
+        broken.put("PLPS".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        io.punchline.wire.QuicVarint.encode(2, broken);
+        broken.put(HASH);
+        io.punchline.wire.QuicVarint.encode(100, broken);
+        io.punchline.wire.QuicVarint.encode(4, broken);
+        io.punchline.wire.QuicVarint.encode(3, broken);
+        broken.put(new byte[] {1, 2, 3});
+        io.punchline.wire.QuicVarint.encode(1, broken);
+        broken.put((byte) 'a');
+        assertThatThrownBy(() -> PartState.decode(broken.flip())).isInstanceOf(TransferProtocolException.class);
     }
 }

@@ -137,13 +137,11 @@ class TargetFolderTest {
         TargetFolder folder = new TargetFolder(temp.resolve("in"));
         byte[] honest = "the real application".getBytes(StandardCharsets.UTF_8);
         byte[] planted = "an evil application!".getBytes(StandardCharsets.UTF_8);
-        org.bouncycastle.crypto.digests.SHA256Digest digest = new org.bouncycastle.crypto.digests.SHA256Digest();
-        digest.update(honest, 0, honest.length);
         ManifestEntry entry = ManifestEntry.file("app.bin", honest.length, 0755,
                 java.security.MessageDigest.getInstance("SHA-256").digest(honest));
         Files.write(folder.resolve("app.bin.part"), planted);
         Files.write(folder.resolve(".app.bin.part.state"),
-                new PartState(entry.sha256(), honest.length, honest.length, digest.getEncodedState(), "app.bin.part").encode());
+                new PartState(entry.sha256(), honest.length, honest.length, entry.sha256(), "app.bin.part").encode());
         assertThat(store().peek(PEER, folder.resolve("app.bin"), entry)).isZero();
         assertThat(receive(store(), folder.resolve("app.bin"), entry, honest)).isEqualTo(folder.resolve("app.bin"));
         assertThat(Files.readAllBytes(folder.resolve("app.bin"))).isEqualTo(honest);

@@ -36,7 +36,7 @@ class TransferFuzzTest {
             ControlCodec.encode(new Complete(2, 1 << 20)),
             ControlCodec.encode(new Abort(Abort.Reason.CANCELLED, "cancelled by the peer")),
             new FileHeader(ControlCodecTest.ID, 3, 1 << 22).encode(),
-            new PartState(ControlCodecTest.HASH, 100, 50, new byte[40], "big.bin.part").encode());
+            new PartState(ControlCodecTest.HASH, 100, 50, ControlCodecTest.HASH, "big.bin.part").encode());
 
     @Provide
     Arbitrary<List<Integer>> mutations() {
