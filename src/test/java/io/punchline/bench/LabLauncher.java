@@ -1,12 +1,16 @@
 package io.punchline.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +23,9 @@ record LabLauncher(List<String> command, String description) {
 
     private static final Path JAR = Path.of("target", "punchline.jar");
     private static final Path CLASSES = Path.of("target", "classes");
+    private static final Path OPTIONS = Path.of("installers", "common.options");
+    private static final Pattern JAVA_OPTION = Pattern.compile("--java-options \"([^\"]*)\"");
+    private static final List<String> INSTALLED_OPTIONS = readInstalledOptions();
 
     static LabLauncher prepare(Path work) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -50,18 +57,48 @@ record LabLauncher(List<String> command, String description) {
             if (shared == 0) {
                 return classPath(java, "the JVM did not use the class-data sharing archive it made");
             }
-            return new LabLauncher(List.of(java, "-XX:SharedArchiveFile=" + archive, "-jar", JAR.toString()),
-                    "punchline ran as `java -XX:SharedArchiveFile=" + work.relativize(archive) + " -jar " + JAR
-                            + "` (application class-data sharing, archive made by a self-check at the start of the run,"
-                            + " as the .deb's postinst makes one; " + shared + " classes of `--version` from it)");
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(INSTALLED_OPTIONS);
+            command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-jar", JAR.toString()));
+            return new LabLauncher(List.copyOf(command), "punchline ran as `java " + String.join(" ", INSTALLED_OPTIONS)
+                    + " -XX:SharedArchiveFile=" + work.relativize(archive) + " -jar " + JAR
+                    + "` (the installed launcher's JVM options from " + OPTIONS + "; application class-data sharing, archive"
+                    + " made by a self-check at the start of the run, as the .deb's postinst makes one; " + shared
+                    + " classes of `--version` from it)");
         } finally {
             LabBenchmark.deleteTree(home);
         }
     }
 
     private static LabLauncher classPath(String java, String why) {
-        return new LabLauncher(List.of(java, "-cp", LabProcess.classPath(), LabBenchmark.LAUNCHER),
-                "punchline ran from the class path, without class-data sharing: " + why);
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(INSTALLED_OPTIONS);
+        command.addAll(List.of("-cp", LabProcess.classPath(), LabBenchmark.LAUNCHER));
+        return new LabLauncher(List.copyOf(command), "punchline ran from the class path with the installed launcher's JVM"
+                + " options (" + String.join(" ", INSTALLED_OPTIONS) + "), without class-data sharing: " + why);
+    }
+
+    /**
+     * The {@code --java-options} of the installers' common options (the heap settings the installed app runs with), in
+     * order; the benchmark measures the app as installed.
+     */
+    static List<String> installedOptions(List<String> optionLines) {
+        List<String> options = new ArrayList<>();
+        for (String line : optionLines) {
+            Matcher m = JAVA_OPTION.matcher(line.trim());
+            if (m.matches() && !m.group(1).contains("$APPDIR")) {
+                options.add(m.group(1));
+            }
+        }
+        return List.copyOf(options);
+    }
+
+    private static List<String> readInstalledOptions() {
+        try {
+            return installedOptions(Files.readAllLines(OPTIONS));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the launcher's options in " + OPTIONS, e);
+        }
     }
 
     private static FileTime newestClass() throws IOException {
