@@ -11,17 +11,16 @@ import io.punchline.path.PathRouter;
 import io.punchline.session.PeerContact;
 import io.punchline.session.PeerLinks;
 import io.punchline.session.PeerSession;
-import io.punchline.session.SecureStream;
 import io.punchline.transfer.IncomingOffer;
 import io.punchline.transfer.OutgoingTransfer;
 import io.punchline.transfer.PreparedFiles;
-import io.punchline.transfer.StreamKind;
 import io.punchline.transfer.Transfer;
 import io.punchline.transfer.Transfers;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -174,27 +173,6 @@ public final class Engine implements AutoCloseable {
         return session;
     }
 
-    /**
-     * Reads the kind byte that starts every application stream and hands the stream to its reader: the test stream,
-     * or a transfer's OFFER and FILE streams; any other kind is reset.
-     */
-    private void route(PeerSession session, SecureStream stream) {
-        try {
-            int kind = stream.input().read();
-            if (kind == TestStream.KIND) {
-                TestStream.receiveBody(this, session, stream);
-            } else if (kind == StreamKind.OFFER || kind == StreamKind.FILE) {
-                transfers.onStream(session, kind, stream);
-            } else {
-                stream.abort();
-            }
-        } catch (IOException e) {
-            events.publish(new EngineEvent.Error("stream from " + session.peer().shortFingerprint() + " failed: "
-                    + e.getMessage()));
-            stream.abort();
-        }
-    }
-
     private void opened(PeerSession session) {
         sessions.put(session.peer(), session);
         if (peerBook != null) {
@@ -221,7 +199,7 @@ public final class Engine implements AutoCloseable {
         }
         // after the session handler, which may take the session's streams itself: a stream that arrived meanwhile
         // waited in the session and goes to whichever handler was set first, never to the wrong one
-        session.onStreamIfUnset(stream -> route(session, stream));
+        session.onStreamIfUnset(stream -> IncomingStreams.route(this, transfers, events, session, stream));
     }
 
     // ---- pairing and remembered peers (docs/ARCHITECTURE.md, "Pairing, remembered peers and the engine's relay") ----
@@ -306,18 +284,15 @@ public final class Engine implements AutoCloseable {
      * exceptionally.
      */
     public OutgoingTransfer sendFiles(PeerSession session, List<Path> paths) throws IOException {
-        return transfers.send(session, paths, () -> pathOf(session).jsonName());
+        return sendFiles(session, prepareFiles(paths));
     }
 
-    /**
-     * Starts hashing files and folders (transfer.hashing) before there is a session to send them on, so that a later
-     * {@link #sendFiles(PeerSession, PreparedFiles)} offers them at once; what changed in between is hashed again then.
-     */
+    /** Hashes files ahead of their session (transfer.hashing); changes until the offer are hashed again then. */
     public PreparedFiles prepareFiles(List<Path> paths) {
         return transfers.prepare(paths);
     }
 
-    /** {@link #sendFiles(PeerSession, List)} with files hashed ahead ({@link #prepareFiles}). */
+    /** As {@link #sendFiles(PeerSession, List)}, with files hashed ahead ({@link #prepareFiles}). */
     public OutgoingTransfer sendFiles(PeerSession session, PreparedFiles files) throws IOException {
         return transfers.send(session, files, () -> pathOf(session).jsonName());
     }
@@ -389,7 +364,7 @@ public final class Engine implements AutoCloseable {
         if (transfers != null) {
             transfers.close();
         }
-        sessions.values().forEach(PeerSession::close);
+        PeerSession.closeAndFlush(sessions.values(), Duration.ofMillis(500)); // before the socket closes
         if (traversals != null) {
             traversals.close();
         }

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -261,5 +263,22 @@ public final class PeerSession implements AutoCloseable {
     @Override
     public void close() {
         close("closed");
+    }
+
+    /**
+     * Closes {@code sessions} and waits, at most {@code timeout} for all, until each QUIC connection's close has gone out
+     * on the engine socket (its closeFuture completes once the codec wrote and flushed the CONNECTION_CLOSE), so that an
+     * engine closing its socket right after does not drop it: a sender that exits after its transfer still tells the
+     * receiver, which otherwise waits for it. Never waits on a connection's own event loop.
+     */
+    public static void closeAndFlush(Collection<PeerSession> sessions, Duration timeout) {
+        sessions.forEach(PeerSession::close);
+        long until = System.nanoTime() + timeout.toNanos();
+        for (PeerSession session : sessions) {
+            long left = until - System.nanoTime();
+            if (left > 0 && !session.quic.eventLoop().inEventLoop()) {
+                session.quic.closeFuture().awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left));
+            }
+        }
     }
 }
