@@ -48,15 +48,20 @@ public final class TlsIdentity {
     private static final String FILE_NAME = "tls-identity.p12";
     private static final Duration VALIDITY = Duration.ofDays(3650);
 
-    private final KeyStore keyStore;
+    private final PrivateKey privateKey;
     private final X509Certificate certificate;
 
-    private TlsIdentity(KeyStore keyStore) throws GeneralSecurityException {
-        this.keyStore = keyStore;
-        this.certificate = (X509Certificate) keyStore.getCertificate(ALIAS);
-        if (certificate == null) {
-            throw new GeneralSecurityException("key store has no entry '" + ALIAS + "'");
+    private TlsIdentity(PrivateKey privateKey, X509Certificate certificate) {
+        this.privateKey = privateKey;
+        this.certificate = certificate;
+    }
+
+    private static TlsIdentity of(KeyStore store) throws GeneralSecurityException {
+        X509Certificate certificate = (X509Certificate) store.getCertificate(ALIAS);
+        if (certificate == null || !(store.getKey(ALIAS, STORE_PASSWORD) instanceof PrivateKey key)) {
+            throw new GeneralSecurityException("key store has no key entry '" + ALIAS + "'");
         }
+        return new TlsIdentity(key, certificate);
     }
 
     /** Loads the identity kept in {@code folder}, creating and saving a new one if there is none. */
@@ -67,15 +72,18 @@ public final class TlsIdentity {
                 KeyStore store = KeyStore.getInstance("PKCS12");
                 try (InputStream in = Files.newInputStream(file)) {
                     store.load(in, STORE_PASSWORD);
+                } catch (IOException e) {
+                    throw new IOException("cannot read the TLS identity in " + file + " (damaged? move it away and a new"
+                            + " one is made, with a new fingerprint to pin): " + e.getMessage(), e);
                 }
-                return new TlsIdentity(store);
+                return of(store);
             }
             TlsIdentity created = generate(commonName);
             Files.createDirectories(folder);
             Path temp = Files.createTempFile(folder, FILE_NAME, ".tmp");
             OwnerOnly.restrict(temp);
             try (OutputStream out = Files.newOutputStream(temp)) {
-                created.keyStore.store(out, STORE_PASSWORD);
+                created.keyStore().store(out, STORE_PASSWORD);
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return created;
@@ -100,18 +108,24 @@ public final class TlsIdentity {
                     new GeneralNames(new GeneralName(GeneralName.dNSName, "punchline.invalid")));
             ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate());
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry(ALIAS, keyPair.getPrivate(), STORE_PASSWORD, new X509Certificate[]{cert});
-            return new TlsIdentity(store);
+            // no key store here: a PKCS#12 entry encrypts the key with 10,000 rounds of PBKDF2 (and reading it back
+            // decrypts it), hundreds of milliseconds of a cold JVM's CPU at every peer engine's start
+            return new TlsIdentity(keyPair.getPrivate(), cert);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot generate an ECDSA P-256 certificate", e);
         }
     }
 
-    /** The key store to hand to kwik's {@code ServerConnector.Builder.withKeyStore}. */
+    /** A key store with this identity, to hand to kwik's {@code ServerConnector.Builder.withKeyStore} or to save. */
     public KeyStore keyStore() {
-        return keyStore;
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry(ALIAS, privateKey, STORE_PASSWORD, new X509Certificate[]{certificate});
+            return store;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot put the TLS identity in a PKCS#12 key store: " + e.getMessage(), e);
+        }
     }
 
     public char[] keyPassword() {
@@ -120,11 +134,7 @@ public final class TlsIdentity {
 
     /** The certificate's private key (for Netty's QUIC TLS context). */
     public PrivateKey privateKey() {
-        try {
-            return (PrivateKey) keyStore.getKey(ALIAS, STORE_PASSWORD);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the TLS key store holds no usable key: " + e.getMessage(), e);
-        }
+        return privateKey;
     }
 
     public X509Certificate certificate() {
