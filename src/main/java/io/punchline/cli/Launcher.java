@@ -29,6 +29,7 @@ public final class Launcher {
             args = new String[]{"app"};
         }
         CommandLine commandLine = new CommandLine(new PunchlineCommand());
+        PunchlineCommand.addSubcommands(commandLine, args[0]);
         commandLine.setExecutionExceptionHandler((ex, cl, parseResult) -> {
             cl.getErr().println("punchline: " + ex.getMessage());
             return ExitCodes.FAILURE;
