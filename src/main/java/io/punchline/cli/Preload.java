@@ -1,6 +1,7 @@
 package io.punchline.cli;
 
 import io.punchline.crypto.CipherWarmUp;
+import io.punchline.crypto.HandshakeRehearsal;
 import io.punchline.nat.TraversalRehearsal;
 import io.punchline.tls.TlsIdentity;
 import org.slf4j.Logger;
@@ -11,8 +12,8 @@ import java.util.Set;
 /**
  * Work a peer command will need, started on a second thread as soon as the command is known, so that it runs beside the
  * main thread's relay connection instead of after it (docs/BENCHMARKS.md, "Quick start"): the classes that make the peer listener's certificate, the event printer's JSON serializers
- * ({@link EventPrinter#warmUp}), the JIT warm-up of the record layer's cipher ({@link CipherWarmUp}) and one traversal
- * played in memory ({@link TraversalRehearsal}). Nothing here has an effect a user could see except time: each step
+ * ({@link EventPrinter#warmUp}), the JIT warm-up of the record layer's cipher ({@link CipherWarmUp}), one traversal
+ * played in memory ({@link TraversalRehearsal}) and one post-quantum handshake ({@link HandshakeRehearsal}). Nothing here has an effect a user could see except time: each step
  * only loads and exercises code, and a failure is left for the real use to report.
  */
 final class Preload {
@@ -49,6 +50,7 @@ final class Preload {
             EventPrinter.warmUp();
             TraversalRehearsal.run();
             CipherWarmUp.run();
+            HandshakeRehearsal.run(); // last: the first real handshake comes after pairing
         } catch (Exception | LinkageError e) {
             LOG.debug("preload: {}", e.toString());
         }
