@@ -3,6 +3,7 @@ package io.punchline.transfer;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * One file being received into a {@code .part} of its own, created exclusively under the first free of
@@ -25,6 +30,16 @@ import java.security.MessageDigest;
 final class PartFile implements Closeable {
 
     static final long CHECKPOINT_BYTES = 4L * 1024 * 1024;
+    /**
+     * Where periodic checkpoints run, so that the file stream's reader never waits for the disk: an fsync of 4 MiB
+     * and the state's write, fsync and rename took 5-7 ms on the lab machine (25 of them in a 100 MB file) and can
+     * take tens of milliseconds on a laptop's disk.
+     */
+    private static final ExecutorService CHECKPOINTS = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "part-checkpoint");
+        thread.setDaemon(true);
+        return thread;
+    });
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
     private static final int MAX_NUMBERED = 10_000;
 
@@ -43,6 +58,8 @@ final class PartFile implements Closeable {
     private final MessageDigest digest;
     private long written;
     private long checkpointed;
+    /** The periodic checkpoint running on {@link #CHECKPOINTS}, if any; at most one at a time. */
+    private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
 
     private PartFile(ResumeStore store, ResumeStore.Slot slot, Path target, Path part, ManifestEntry entry, FileChannel channel) {
         this.store = store;
@@ -120,16 +137,41 @@ final class PartFile implements Closeable {
         }
         digest.update(bytes, offset, length);
         written += length;
-        if (written - checkpointed >= CHECKPOINT_BYTES) {
-            checkpoint();
+        if (written - checkpointed >= CHECKPOINT_BYTES && inFlight.isDone()) {
+            awaitCheckpoint(); // done already: only reports a failure
+            PartState state = state(written);
+            checkpointed = written;
+            inFlight = CompletableFuture.runAsync(() -> {
+                try {
+                    channel.force(false);
+                    store.save(slot, state);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, CHECKPOINTS);
         }
     }
 
-    /** Makes what was written so far durable and resumable. */
+    /**
+     * Makes what was written so far durable and resumable, now: after the periodic checkpoint in flight, if any. A
+     * periodic checkpoint's state is saved only once the bytes it names are on disk; one that failed is reported here
+     * or by the next write.
+     */
     void checkpoint() throws IOException {
+        awaitCheckpoint();
         channel.force(false);
         store.save(slot, state(written));
         checkpointed = written;
+    }
+
+    private void awaitCheckpoint() throws IOException {
+        try {
+            inFlight.join();
+        } catch (CompletionException e) {
+            inFlight = CompletableFuture.completedFuture(null);
+            throw e.getCause() instanceof UncheckedIOException io ? io.getCause()
+                    : new IOException("checkpoint failed: " + e.getCause(), e.getCause());
+        }
     }
 
     private PartState state(long verified) {
@@ -145,6 +187,7 @@ final class PartFile implements Closeable {
      * same content counts as done. Returns the final path.
      */
     Path finish(BeforePlacing beforePlacing) throws IOException {
+        awaitCheckpoint(); // its state must not be saved after the part is placed and its state forgotten
         if (written != entry.size()) {
             throw new FileSystemException(target.toString(), null, "\"" + entry.path() + "\" ended at " + written
                     + " of " + entry.size() + " bytes");
@@ -211,6 +254,11 @@ final class PartFile implements Closeable {
     /** Closes the part file; the slot stays claimed until its owner closes it. */
     @Override
     public void close() throws IOException {
+        try {
+            inFlight.join();
+        } catch (CompletionException e) {
+            // a failed periodic checkpoint: the one before it stays valid
+        }
         channel.close();
     }
 }

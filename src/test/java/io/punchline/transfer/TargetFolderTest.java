@@ -7,6 +7,7 @@ import io.punchline.crypto.PeerId;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -110,6 +111,52 @@ class TargetFolderTest {
         assertThat(listing(folder.root())).containsExactly("big");
         assertThat(listing(temp.resolve("data/partial")).stream().filter(n -> n.endsWith(".state"))).isEmpty();
         assertThat(Files.getPosixFilePermissions(target)).isEqualTo(TargetFolder.permissions(0640));
+    }
+
+    @Test
+    void checkpointsRunBesideTheWritesAndAResumeStartsAtTheLastOneSaved() throws Exception {
+        TargetFolder folder = new TargetFolder(temp.resolve("in"));
+        byte[] content = new byte[(int) (3 * PartFile.CHECKPOINT_BYTES + 12345)];
+        new java.util.Random(3).nextBytes(content);
+        ManifestEntry entry = entry("big", content);
+        Path target = folder.resolve("big");
+        ResumeStore store = store();
+        int stop = content.length - 1000;
+        try (ResumeStore.Slot slot = store.claim(PEER, target, entry); PartFile part = PartFile.open(store, slot, target, entry)) {
+            for (int at = 0; at < stop; at += Math.min(65536, stop - at)) {
+                part.write(content, at, Math.min(65536, stop - at));
+            }
+        } // closing waits for the checkpoint in flight
+        long saved = store().peek(PEER, target, entry);
+        assertThat(saved).isBetween(2 * PartFile.CHECKPOINT_BYTES, 3 * PartFile.CHECKPOINT_BYTES + 65536);
+        assertThat(receive(store(), target, entry, content)).isEqualTo(target);
+        assertThat(Files.readAllBytes(target)).isEqualTo(content);
+    }
+
+    @Test
+    void aCheckpointThatCannotBeSavedFailsTheNextWriteWithTheCause() throws Exception {
+        TargetFolder folder = new TargetFolder(temp.resolve("in"));
+        byte[] content = new byte[(int) (2 * PartFile.CHECKPOINT_BYTES)];
+        ManifestEntry entry = entry("big", content);
+        Path target = folder.resolve("big");
+        ResumeStore store = store();
+        try (ResumeStore.Slot slot = store.claim(PEER, target, entry); PartFile part = PartFile.open(store, slot, target, entry)) {
+            // the state's folder becomes a plain file: every save from now on fails
+            Path stateFolder = slot.state.getParent();
+            try (var states = Files.list(stateFolder)) {
+                for (Path state : states.toList()) {
+                    Files.delete(state);
+                }
+            }
+            Files.delete(stateFolder);
+            Files.writeString(stateFolder, "not a folder");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                for (int at = 0; at < content.length; at += 65536) {
+                    part.write(content, at, 65536);
+                }
+                part.finish();
+            }).isInstanceOf(IOException.class);
+        }
     }
 
     @Test
