@@ -61,12 +61,7 @@ class PreparedFilesTest extends TwoPeerTransfers {
         Peer a = peer();
         Peer b = peer();
         Path file = temp.resolve("src/draft.txt");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, "first draft");
-        PreparedFiles prepared = a.transfers.prepare(List.of(file));
-        while (!prepared.isHashed()) {
-            Thread.sleep(5);
-        }
+        PreparedFiles prepared = hashedAhead(a, file, "first draft");
         Files.writeString(file, " and a second paragraph", StandardOpenOption.APPEND);
         Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 2000));
 
@@ -86,12 +81,7 @@ class PreparedFilesTest extends TwoPeerTransfers {
     void aFileGoneBeforeTheOfferFailsTheSendWithItsNameAndNoOfferLeaves() throws Exception {
         Peer a = peer();
         Path file = temp.resolve("src/gone.txt");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, "soon gone");
-        PreparedFiles prepared = a.transfers.prepare(List.of(file));
-        while (!prepared.isHashed()) {
-            Thread.sleep(5);
-        }
+        PreparedFiles prepared = hashedAhead(a, file, "soon gone");
         Files.delete(file);
         Peer b = peer();
         CompletableFuture<IncomingOffer> offered = offers(b);
@@ -100,5 +90,16 @@ class PreparedFilesTest extends TwoPeerTransfers {
                 .isInstanceOf(java.io.IOException.class).hasMessageContaining("gone.txt");
         Thread.sleep(300);
         assertThat(offered).isNotDone();
+    }
+
+    /** Writes {@code text} to {@code file} and has {@code sender} hash it ahead, waiting until it has. */
+    private static PreparedFiles hashedAhead(Peer sender, Path file, String text) throws Exception {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+        PreparedFiles prepared = sender.transfers.prepare(List.of(file));
+        while (!prepared.isHashed()) {
+            Thread.sleep(5);
+        }
+        return prepared;
     }
 }
