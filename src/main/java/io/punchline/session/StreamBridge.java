@@ -139,13 +139,24 @@ final class StreamBridge extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(event);
     }
 
+    /**
+     * A failure of the stream's read side. A reset by the peer fails the writes too: a peer resets only when it aborts
+     * the stream ({@link #abort()} sends RESET_STREAM and STOP_SENDING together), and the writes cannot count on hearing
+     * of its STOP_SENDING. Netty fails the writes it has queued when quiche reports the stream stopped, but quiche
+     * reports that once: a write queued after it (the connection's send window full at that moment) was never tried
+     * again, and its writer waited for good (a clean-clone gate of 2026-12-04 hung 120 s in
+     * {@code PeerTransportTest.aWriteAfterThePeerResetTheStreamFailsWithTheReasonAlsoInTryWithResources}).
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        String why = cause.getMessage() != null && cause.getMessage().contains("STREAM_RESET")
-                ? "stream reset by the peer" : "stream failed: " + cause;
+        boolean reset = cause.getMessage() != null && cause.getMessage().contains("STREAM_RESET");
+        String why = reset ? "stream reset by the peer" : "stream failed: " + cause;
         synchronized (lock) {
             if (!ended && readFailure == null) {
                 readFailure = new IOException(why);
+            }
+            if (reset && writeFailure == null && !outputClosed) {
+                writeFailure = new IOException("the peer aborted this stream");
             }
             lock.notifyAll();
         }
