@@ -125,7 +125,8 @@ final class SessionTraversals implements AutoCloseable {
                 if (tie != null) {
                     // authenticated on a side port: the peer's address is reached from that port now. The first
                     // spray probe to arrive ties it; the peer's challenge (it validates the port it heard from first)
-                    // or answer ties it to the port that path uses, should probes have hit two ports
+                    // or answer ties it to the port that path uses, should probes have hit two ports; on the engine
+                    // socket itself, a challenge or answer unties it (the peer validates the engine socket's mapping)
                     PathProbe.Kind kind = accepted.probe().kind();
                     tie.tie(kind == PathProbe.Kind.CHALLENGE || kind == PathProbe.Kind.RESPONSE);
                 }

@@ -48,6 +48,11 @@ final class SidePorts {
     private final Consumer<DatagramPacket> quic;
     private final Runnable readComplete;
     private final Map<InetSocketAddress, Channel> tied = new ConcurrentHashMap<>();
+    /**
+     * Addresses whose latest challenge or answer came in on the engine socket itself: the path the peer validates is
+     * the engine socket's own mapping, so a spray probe that arrives later on a side port must not tie them there.
+     */
+    private final Set<InetSocketAddress> onEngineSocket = ConcurrentHashMap.newKeySet();
     /** Side ports written to since the last flush; event-loop thread only. */
     private final Set<Channel> unflushed = new HashSet<>();
 
@@ -98,6 +103,18 @@ final class SidePorts {
         Ports ports = new Ports(channels, targets.subList(0, channels.size()));
         ports.resend(opener);
         return ports;
+    }
+
+    /**
+     * A challenge or answer from {@code source} came in on the engine socket: the peer validates that path, so it is
+     * reached from the engine socket again, whatever side port a spray probe tied it to (a gate of 2026-12-04: the
+     * easy side validated the hard side's ordinary mapping while a spray probe had tied its address to a side port;
+     * the hard side then sent everything from the side port, whose mapping the easy side did not know, and the
+     * session timed out).
+     */
+    void onEngineSocket(InetSocketAddress source) {
+        onEngineSocket.add(source);
+        tied.remove(source);
     }
 
     /** The side port tied to {@code remote}, or null: it is reached from the engine socket. */
@@ -203,8 +220,9 @@ final class SidePorts {
                 Channel port = ctx.channel();
                 probes.probe(data, source, replace -> {
                     if (replace) {
+                        onEngineSocket.remove(source);
                         tied.put(source, port);
-                    } else {
+                    } else if (!onEngineSocket.contains(source)) {
                         tied.putIfAbsent(source, port);
                     }
                 });

@@ -94,6 +94,52 @@ class SidePortsTest {
     }
 
     @Test
+    void thePeersChallengeOnTheEngineSocketUntiesItsAddressAndALaterSprayProbeDoesNotTieItAgain() throws Exception {
+        BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (EngineSocket socket = EngineSocket.bind(new InetSocketAddress(loopback, 0));
+             DatagramSocket peer = new DatagramSocket(0, loopback)) {
+            socket.setProbeHandler((data, offset, length, source, viaRelay, tie) ->
+                    arrivals.add(new Arrival(data, source, tie)));
+            peer.setSoTimeout(5000);
+            InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
+            PortSet ports = socket.openPorts(Collections.nCopies(2, peerAddress), new byte[]{0x03});
+            int sidePort = receive(peer).getPort();
+            receive(peer);
+            InetSocketAddress side = new InetSocketAddress(loopback, sidePort);
+            InetSocketAddress engine = socket.localAddress();
+
+            // a spray probe on a side port ties the address there
+            peer.send(new DatagramPacket(new byte[]{0x01, 1}, 2, side));
+            arrivals.poll(5, TimeUnit.SECONDS).tie().tie(false);
+            socket.send(new byte[]{0x02}, 0, 1, peerAddress);
+            assertThat(receive(peer).getPort()).isEqualTo(sidePort);
+
+            // the peer validates the engine socket's own mapping: its challenge there unties the address
+            peer.send(new DatagramPacket(new byte[]{0x01, 2}, 2, new InetSocketAddress(loopback, engine.getPort())));
+            Arrival onEngine = arrivals.poll(5, TimeUnit.SECONDS);
+            assertThat(onEngine.tie()).as("the engine socket offers an untie").isNotNull();
+            onEngine.tie().tie(false);
+            socket.send(new byte[]{0x02}, 0, 1, peerAddress);
+            assertThat(receive(peer).getPort()).as("a keepalive on the engine socket moves nothing").isEqualTo(sidePort);
+            onEngine.tie().tie(true);
+            socket.send(new byte[]{0x02}, 0, 1, peerAddress);
+            assertThat(receive(peer).getPort()).as("a challenge on the engine socket unties").isEqualTo(engine.getPort());
+
+            // a spray probe still in flight does not tie it back; the peer's challenge on a side port does
+            peer.send(new DatagramPacket(new byte[]{0x01, 3}, 2, side));
+            Arrival late = arrivals.poll(5, TimeUnit.SECONDS);
+            late.tie().tie(false);
+            socket.send(new byte[]{0x02}, 0, 1, peerAddress);
+            assertThat(receive(peer).getPort()).as("a late spray probe").isEqualTo(engine.getPort());
+            late.tie().tie(true);
+            socket.send(new byte[]{0x02}, 0, 1, peerAddress);
+            assertThat(receive(peer).getPort()).as("a challenge on the side port").isEqualTo(sidePort);
+            ports.close();
+        }
+    }
+
+    @Test
     void twoHundredFiftySixPortsOpenQuicklyAndAllSendTheirOpener() throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (EngineSocket socket = EngineSocket.bind(new InetSocketAddress(loopback, 0));
