@@ -60,10 +60,7 @@ public final class EngineSocket implements AutoCloseable {
 
     /** Receives Punchline's non-QUIC datagrams (on the socket's event-loop thread: hand long work elsewhere). */
     public interface ProbeHandler {
-        /**
-         * {@code tie} ties {@code source} to the side port it came in on ({@link #openPorts}), or, for a probe on the
-         * engine socket, unties it from any side port when it is the peer's challenge or answer; null through the relay.
-         */
+        /** {@code tie}: {@link SidePorts#tieFor} on a side port, {@link SidePorts#untieFor} here; null via the relay. */
         void onProbe(byte[] data, int offset, int length, InetSocketAddress source, boolean viaRelay, Tie tie);
     }
 
@@ -336,12 +333,7 @@ public final class EngineSocket implements AutoCloseable {
                     byte[] data = new byte[length];
                     content.getBytes(content.readerIndex(), data);
                     packet.release();
-                    // on the engine socket itself, the peer's challenge or answer unties its address from any side port
-                    probeHandler.onProbe(data, 0, length, source, viaRelay, viaRelay ? null : replace -> {
-                        if (replace) {
-                            sidePorts.onEngineSocket(source);
-                        }
-                    });
+                    probeHandler.onProbe(data, 0, length, source, viaRelay, viaRelay ? null : sidePorts.untieFor(source));
                     return;
                 }
                 long dcid = QuicPacketHeader.destinationConnectionId(header, 0, headerLength);

@@ -106,15 +106,31 @@ final class SidePorts {
     }
 
     /**
-     * A challenge or answer from {@code source} came in on the engine socket: the peer validates that path, so it is
-     * reached from the engine socket again, whatever side port a spray probe tied it to (a gate of 2026-12-04: the
-     * easy side validated the hard side's ordinary mapping while a spray probe had tied its address to a side port;
-     * the hard side then sent everything from the side port, whose mapping the easy side did not know, and the
-     * session timed out).
+     * The tie offered with a probe from {@code source} on the engine socket itself: the peer's challenge or answer
+     * ({@code replace}) means the peer validates the engine socket's own mapping, so the address is reached from the
+     * engine socket again and a spray probe arriving later on a side port does not tie it there (a gate of 2026-12-04:
+     * the easy side validated the hard side's ordinary mapping while a late spray probe tied its address to a side port;
+     * the hard side then sent everything from that port, unknown to the easy side, and the session timed out).
      */
-    void onEngineSocket(InetSocketAddress source) {
-        onEngineSocket.add(source);
-        tied.remove(source);
+    EngineSocket.Tie untieFor(InetSocketAddress source) {
+        return replace -> {
+            if (replace) {
+                onEngineSocket.add(source);
+                tied.remove(source);
+            }
+        };
+    }
+
+    /** The tie offered with a probe from {@code source} on side port {@code port}. */
+    EngineSocket.Tie tieFor(InetSocketAddress source, Channel port) {
+        return replace -> {
+            if (replace) {
+                onEngineSocket.remove(source);
+                tied.put(source, port);
+            } else if (!onEngineSocket.contains(source)) {
+                tied.putIfAbsent(source, port);
+            }
+        };
     }
 
     /** The side port tied to {@code remote}, or null: it is reached from the engine socket. */
@@ -217,15 +233,7 @@ final class SidePorts {
                 byte[] data = new byte[content.readableBytes()];
                 content.getBytes(content.readerIndex(), data);
                 packet.release();
-                Channel port = ctx.channel();
-                probes.probe(data, source, replace -> {
-                    if (replace) {
-                        onEngineSocket.remove(source);
-                        tied.put(source, port);
-                    } else if (!onEngineSocket.contains(source)) {
-                        tied.putIfAbsent(source, port);
-                    }
-                });
+                probes.probe(data, source, tieFor(source, ctx.channel()));
             } else if (tied.get(source) == ctx.channel()) {
                 quic.accept(packet);
             } else {
