@@ -33,12 +33,10 @@ class SidePortsTest {
 
     @Test
     void anAddressTiedToTheSidePortItsProbeCameInOnIsReachedFromThatPort() throws Exception {
-        BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (EngineSocket socket = EngineSocket.bind(new InetSocketAddress(loopback, 0));
              DatagramSocket peer = new DatagramSocket(0, loopback)) {
-            socket.setProbeHandler((data, offset, length, source, viaRelay, tie) ->
-                    arrivals.add(new Arrival(data, source, tie)));
+            BlockingQueue<Arrival> arrivals = arrivals(socket);
             peer.setSoTimeout(5000);
             InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
 
@@ -95,12 +93,10 @@ class SidePortsTest {
 
     @Test
     void thePeersChallengeOnTheEngineSocketUntiesItsAddressAndALaterSprayProbeDoesNotTieItAgain() throws Exception {
-        BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (EngineSocket socket = EngineSocket.bind(new InetSocketAddress(loopback, 0));
              DatagramSocket peer = new DatagramSocket(0, loopback)) {
-            socket.setProbeHandler((data, offset, length, source, viaRelay, tie) ->
-                    arrivals.add(new Arrival(data, source, tie)));
+            BlockingQueue<Arrival> arrivals = arrivals(socket);
             peer.setSoTimeout(5000);
             InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
             PortSet ports = socket.openPorts(Collections.nCopies(2, peerAddress), new byte[]{0x03});
@@ -195,6 +191,13 @@ class SidePortsTest {
         } finally {
             peers.forEach(DatagramSocket::close);
         }
+    }
+
+    /** What the engine socket's probe handler hears, with the tie each probe offers. */
+    private static BlockingQueue<Arrival> arrivals(EngineSocket socket) {
+        BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
+        socket.setProbeHandler((data, offset, length, source, viaRelay, tie) -> arrivals.add(new Arrival(data, source, tie)));
+        return arrivals;
     }
 
     private static DatagramPacket receive(DatagramSocket socket) throws Exception {
