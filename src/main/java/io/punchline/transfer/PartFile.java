@@ -1,6 +1,5 @@
 package io.punchline.transfer;
 
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
