@@ -40,6 +40,7 @@ final class ListenCommand implements Callable<Integer> {
         try (Engine engine = options.start()) {
             engine.events().subscribe(printer);
             printer.result("listen.contact", engine.contact().toString(), "contact", engine.contact().toString());
+            engine.warmUpDataPath(); // while no one has dialled yet
             engine.onSession(session -> session.onStream(stream -> {
                 answered.set(session);
                 try {

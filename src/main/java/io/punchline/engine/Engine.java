@@ -287,6 +287,14 @@ public final class Engine implements AutoCloseable {
         return sendFiles(session, prepareFiles(paths));
     }
 
+    /**
+     * For an engine that waits for its peer (a listener): exercises the peer data path on loopback in the background, once
+     * per process, until a real session opens ({@link DataPathWarmUp}).
+     */
+    public void warmUpDataPath() {
+        DataPathWarmUp.start(() -> !sessions.isEmpty());
+    }
+
     /** Hashes files ahead of their session (transfer.hashing); changes until the offer are hashed again then. */
     public PreparedFiles prepareFiles(List<Path> paths) {
         return transfers.prepare(paths);

@@ -24,6 +24,7 @@ import io.netty.util.AttributeKey;
 import io.punchline.crypto.HandshakeException;
 import io.punchline.crypto.Identity;
 import io.punchline.crypto.PeerHandshake;
+import io.punchline.crypto.PeerId;
 import io.punchline.crypto.PeerPolicy;
 import io.punchline.crypto.SessionSecrets;
 import io.punchline.path.EngineSocket;
@@ -138,7 +139,11 @@ public final class PeerLinks implements AutoCloseable {
      * handshake expecting exactly {@code contact.peer()}.
      */
     public PeerSession dial(PeerContact contact, Duration timeout) throws IOException {
-        InetSocketAddress virtual = contact.bindAddress();
+        return dial(contact.peer(), contact.bindAddress(), timeout);
+    }
+
+    /** Dials {@code peer} at {@code virtual} (its bind address on its relay), as {@link #dial(PeerContact, Duration)}. */
+    PeerSession dial(PeerId peer, InetSocketAddress virtual, Duration timeout) throws IOException {
         byte[] connectionId = socket.dialledIds().allocate();
         CompletableFuture<Consumer<StreamBridge>> streams = new CompletableFuture<>();
         QuicChannel quic;
@@ -156,11 +161,11 @@ public final class PeerLinks implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             socket.dialledIds().release(connectionId);
-            throw new IOException("interrupted while reaching peer " + contact.peer().shortFingerprint());
+            throw new IOException("interrupted while reaching peer " + peer.shortFingerprint());
         } catch (ExecutionException | TimeoutException e) {
             socket.dialledIds().release(connectionId);
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IOException("cannot reach peer " + contact.peer().shortFingerprint() + " at " + virtual
+            throw new IOException("cannot reach peer " + peer.shortFingerprint() + " at " + virtual
                     + " through its relay: " + (cause instanceof TimeoutException
                     ? "no answer within " + timeout.toSeconds() + " s" : String.valueOf(cause.getMessage())), cause);
         }
@@ -174,9 +179,9 @@ public final class PeerLinks implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new IOException("cannot open the handshake stream to " + contact.peer().shortFingerprint(), e);
+            throw new IOException("cannot open the handshake stream to " + peer.shortFingerprint(), e);
         }
-        SessionSecrets secrets = withTimeout(quic, () -> PeerHandshake.dial(identity, contact.peer(), bridge.input(),
+        SessionSecrets secrets = withTimeout(quic, () -> PeerHandshake.dial(identity, peer, bridge.input(),
                 bridge.output(), random));
         PeerSession session = new PeerSession(PeerSession.Side.DIALLER, quic, secrets, virtual, groupWith(virtual), bridge,
                 executor);

@@ -33,7 +33,9 @@ import static io.punchline.bench.LabProcess.named;
  *
  * <p>Run: {@code mvn -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.punchline.bench.LabBenchmark}; system properties {@code bench.megabytes} (200),
- * {@code bench.userMegabytes} (100), {@code bench.directTries} (5), {@code bench.userRounds} (3),
+ * {@code bench.userMegabytes} (100), {@code bench.repeats} (3 runs per transfer case, the median shown),
+ * {@code bench.directTries} (5), {@code bench.userRounds} (5), {@code bench.javaOptions} (JVM options added to every
+ * punchline process, for an A/B),
  * {@code bench.prefix} (the lab's namespace prefix, {@code plbench}), {@code bench.labs} (which labs, all of
  * {@code clean,symmetric,d20l1,d50l3,p20l1,p50l3} by default: {@code d} labs shape each site's link with the
  * delay and loss, so the path has them twice; {@code p} labs shape the path once, each direction), {@code bench.cases} (only the cases whose name contains one of these
@@ -51,7 +53,9 @@ public final class LabBenchmark {
     private final long bytes = Long.getLong("bench.megabytes", 200) * 1_000_000L;
     private final long userBytes = Long.getLong("bench.userMegabytes", 100) * 1_000_000L;
     private final int directTries = Integer.getInteger("bench.directTries", 5);
-    private final int userRounds = Integer.getInteger("bench.userRounds", 3);
+    private final int userRounds = Integer.getInteger("bench.userRounds", 5);
+    /** Dials per transfer case; the table shows the median one. */
+    private final int repeats = Math.max(1, Integer.getInteger("bench.repeats", 3));
     private final String prefix = System.getProperty("bench.prefix", "plbench");
     /** The labs to run (clean, symmetric, d20l1, d50l3, p20l1, p50l3), comma-separated; all when unset. */
     private final List<String> labs = List.of(System.getProperty("bench.labs", "clean,symmetric,d20l1,d50l3,p20l1,p50l3").split(","));
@@ -96,9 +100,10 @@ public final class LabBenchmark {
         } finally {
             NatLab.down(bench.prefix);
         }
-        String report = String.format(Locale.ROOT, "Lab benchmark, run of %s: %d MB per transfer, user-level file %d MB,"
-                        + " %d tries to direct, %d user-level rounds; load average before %s, after %s.%n%n%s",
-                started, bench.bytes / 1_000_000, bench.userBytes / 1_000_000, bench.directTries, bench.userRounds,
+        String report = String.format(Locale.ROOT, "Lab benchmark, run of %s: %d MB per transfer, %d runs per transfer"
+                        + " case, user-level file %d MB, %d tries to direct, %d user-level rounds; load average before %s,"
+                        + " after %s.%n%n%s", started, bench.bytes / 1_000_000, bench.repeats, bench.userBytes / 1_000_000,
+                bench.directTries, bench.userRounds,
                 loadBefore, loadAverage(), bench.table.markdown());
         Files.writeString(bench.work.resolve("LAB-BENCH.md"), report);
         System.out.println();
@@ -195,10 +200,30 @@ public final class LabBenchmark {
             if (listening == null) {
                 throw new IOException("the listener printed no contact (see " + logs + "/listen*.err)");
             }
+            awaitQuiet(listen, name);
             cases.run(new Lab(nat, contact, logs, listen, listening.node().path("contact").asText(), delayMs));
         } catch (Exception e) {
             table.add(Row.failed("lab " + name, e.toString()));
         }
+    }
+
+    /**
+     * Waits until the listener's start-up work (its data path rehearsal, the JIT behind it) is over: a second in which
+     * it used under 50 CPU-ms, 30 s at most (then a note says so), so that the baselines measured next do not share the
+     * cores with it.
+     */
+    private void awaitQuiet(LabProcess listener, String lab) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long before = listener.cpuMillis();
+        while (System.nanoTime() < until) {
+            Thread.sleep(1000);
+            long now = listener.cpuMillis();
+            if (now - before < 50) {
+                return;
+            }
+            before = now;
+        }
+        table.note("lab " + lab + ": the listener was still busy 30 s after it started");
     }
 
     private void measure(String name, Measurement measurement) {
@@ -220,16 +245,36 @@ public final class LabBenchmark {
 
     // ------------------------------------------------------------------------------------------ punchline
 
-    /** A {@code dial} of {@code bench.megabytes}; with {@code direct}, a goal that the stream ended on the direct path. */
+    /**
+     * {@code bench.repeats} dials of {@code bench.megabytes}, one after the other to the same listener; the row is the
+     * run of median MB/s (the lower middle for an even count), its notes give every run's figures. With
+     * {@code direct}, a goal that every run ended on the direct path.
+     */
     private Row transfer(Lab lab, String name, String log, boolean direct) throws Exception {
-        long idleBefore = lab.listener().cpuMillis();
-        Thread.sleep(2000);
-        long idle = (lab.listener().cpuMillis() - idleBefore) / 2;
-        DialRun run = DialRun.run(lab.nat(), lab.logs(), lab.listener(), lab.listenerContact(), "dial-" + log, bytes, 0,
-                transferTimeout(bytes));
+        List<DialRun> runs = new ArrayList<>();
+        List<Long> idle = new ArrayList<>();
+        for (int i = 1; i <= repeats; i++) {
+            long idleBefore = lab.listener().cpuMillis();
+            Thread.sleep(2000);
+            idle.add((lab.listener().cpuMillis() - idleBefore) / 2);
+            runs.add(DialRun.run(lab.nat(), lab.logs(), lab.listener(), lab.listenerContact(),
+                    "dial-" + log + (i > 1 ? "-" + i : ""), bytes, 0, transferTimeout(bytes)));
+        }
+        List<DialRun> byRate = new ArrayList<>(runs);
+        byRate.sort(java.util.Comparator.comparingDouble(DialRun::megabytesPerSecond));
+        DialRun run = byRate.get((byRate.size() - 1) / 2);
+        String spread = runs.size() == 1 ? "" : String.format(Locale.ROOT, "; median of %d runs, in order: %s MB/s at %s"
+                        + " CPU-ms/MB", runs.size(), String.join(", ", runs.stream().map(r -> oneDecimal(r.megabytesPerSecond())).toList()),
+                String.join(", ", runs.stream().map(r -> oneDecimal(r.cpuMillisPerMegabyte())).toList()));
         Row row = new Row(name, run.megabytesPerSecond(), run.cpuMillisPerMegabyte(), run.millisToDirect(), List.of(),
-                run.notes() + "; idle listener before: " + idle + " CPU-ms/s");
-        return direct ? row.with("", new Goal("path direct", "direct".equals(run.path()))) : row;
+                run.notes() + spread + "; idle listener before: " + idle.stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(", ")) + " CPU-ms/s");
+        return direct ? row.with("", new Goal("path direct",
+                runs.stream().allMatch(r -> "direct".equals(r.path())))) : row;
+    }
+
+    private static String oneDecimal(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
     }
 
     private Row cleanDirect(Lab lab) throws Exception {

@@ -25,7 +25,12 @@ record LabLauncher(List<String> command, String description) {
     private static final Path CLASSES = Path.of("target", "classes");
     private static final Path OPTIONS = Path.of("installers", "common.options");
     private static final Pattern JAVA_OPTION = Pattern.compile("--java-options \"([^\"]*)\"");
-    private static final List<String> INSTALLED_OPTIONS = readInstalledOptions();
+    /**
+     * The installed launcher's JVM options, then {@code bench.javaOptions} (space-separated, none by default: for an A/B
+     * of an engine property such as {@code -Dpunchline.rehearsal.megabytes=0}).
+     */
+    private static final List<String> INSTALLED_OPTIONS = withExtra(readInstalledOptions(),
+            System.getProperty("bench.javaOptions", ""));
 
     static LabLauncher prepare(Path work) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -88,6 +93,16 @@ record LabLauncher(List<String> command, String description) {
             Matcher m = JAVA_OPTION.matcher(line.trim());
             if (m.matches() && !m.group(1).contains("$APPDIR")) {
                 options.add(m.group(1));
+            }
+        }
+        return List.copyOf(options);
+    }
+
+    static List<String> withExtra(List<String> installed, String extra) {
+        List<String> options = new ArrayList<>(installed);
+        for (String option : extra.trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                options.add(option);
             }
         }
         return List.copyOf(options);

@@ -20,4 +20,10 @@ class LabLauncherTest {
         assertThat(LabLauncher.installedOptions(Files.readAllLines(Path.of("installers", "common.options"))))
                 .contains("-Xmn32m");
     }
+
+    @Test
+    void extraJavaOptionsComeAfterTheInstalledOnes() {
+        assertThat(LabLauncher.withExtra(List.of("-Xmn32m"), "  -Da=1   -Db=2 ")).containsExactly("-Xmn32m", "-Da=1", "-Db=2");
+        assertThat(LabLauncher.withExtra(List.of("-Xmn32m"), "")).containsExactly("-Xmn32m");
+    }
 }
