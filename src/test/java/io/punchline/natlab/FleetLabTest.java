@@ -39,7 +39,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FleetLabTest {
 
     static final String PREFIX = "plfl";
-    static final long FILE_BYTES = 600_000_000L; // about 15 s direct in the lab: it outlasts the fail-over
+    /**
+     * The big file must still be moving when alice notices her relay is gone (6 s of silence, then the fail-over): with
+     * bob's UDP capped at {@value #SENDER_MEGABYTES_PER_SECOND} MB/s it takes at least 16 s, however fast the engine
+     * gets (uncapped, the 600 MB this test used to send finished in 6 s, before the fail-over).
+     */
+    static final long FILE_BYTES = 400_000_000L;
+    static final int SENDER_MEGABYTES_PER_SECOND = 25;
 
     @BeforeAll
     static void needsTheLab() throws IOException {
@@ -111,6 +117,7 @@ class FleetLabTest {
                 assertThat(alice.await(event("receive.waiting"), Duration.ofSeconds(60))).isNotNull();
                 String bound = alice.first("relay.chosen").path("relay").asText();
                 String bobsRelay = bound.equals(peers.relayContact) ? contact2 : peers.relayContact;
+                capUdpOutput(lab, "b", SENDER_MEGABYTES_PER_SECOND);
                 Path big = work.resolve("outbox").resolve("big.bin");
                 TestFiles.writeRandom(big, FILE_BYTES, 3);
                 Process bigSend = peers.start("b", "send2", "receive1", List.of("send", "--relay", bobsRelay, "--to", "alice",
@@ -142,6 +149,16 @@ class FleetLabTest {
                 assertThat(TestFiles.sha256(work.resolve("inbox2").resolve("small.bin"))).isEqualTo(TestFiles.sha256(small));
             }
         }
+    }
+
+    /** An nftables policer on the host's UDP output: what goes over the rate is dropped, as on a slow uplink. */
+    private static void capUdpOutput(NatLab lab, String host, int megabytesPerSecond) throws IOException {
+        Duration timeout = Duration.ofSeconds(10);
+        lab.run(host, timeout, List.of("nft", "add", "table", "inet", "fleet_cap"));
+        lab.run(host, timeout, List.of("nft", "add", "chain", "inet", "fleet_cap", "out",
+                "{ type filter hook output priority 0 ; }"));
+        lab.run(host, timeout, List.of("nft", "add", "rule", "inet", "fleet_cap", "out", "meta", "l4proto", "udp",
+                "limit", "rate", "over", megabytesPerSecond + "", "mbytes/second", "burst", "1", "mbytes", "drop"));
     }
 
     private static void awaitRedis(NatLab lab) throws Exception {
