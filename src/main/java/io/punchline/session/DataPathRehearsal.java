@@ -1,5 +1,6 @@
 package io.punchline.session;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.punchline.crypto.Identity;
 import io.punchline.path.EngineSocket;
 import io.punchline.path.PathRouter;
@@ -17,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -50,12 +50,7 @@ public final class DataPathRehearsal {
      * session started: the rehearsal gives way); returns the bytes the reader counted.
      */
     public static long run(long bytes, BooleanSupplier enough) throws IOException {
-        AtomicInteger threads = new AtomicInteger();
-        ExecutorService executor = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "punchline-rehearsal-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService executor = Executors.newCachedThreadPool(new DefaultThreadFactory("punchline-rehearsal", true));
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         SecureRandom random = new SecureRandom();
         try (EngineSocket dialling = EngineSocket.bind(loopback); EngineSocket listening = EngineSocket.bind(loopback)) {
