@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import static io.punchline.bench.LabBenchTable.median;
 import static io.punchline.bench.LabBenchTable.seconds;
@@ -267,14 +269,14 @@ public final class LabBenchmark {
                     "dial-" + log + (i > 1 ? "-" + i : ""), bytes, 0, transferTimeout(bytes)));
         }
         List<DialRun> byRate = new ArrayList<>(runs);
-        byRate.sort(java.util.Comparator.comparingDouble(DialRun::megabytesPerSecond));
+        byRate.sort(Comparator.comparingDouble(DialRun::megabytesPerSecond));
         DialRun run = byRate.get((byRate.size() - 1) / 2);
         String spread = runs.size() == 1 ? "" : String.format(Locale.ROOT, "; median of %d runs, in order: %s MB/s at %s"
                         + " CPU-ms/MB", runs.size(), String.join(", ", runs.stream().map(r -> oneDecimal(r.megabytesPerSecond())).toList()),
                 String.join(", ", runs.stream().map(r -> oneDecimal(r.cpuMillisPerMegabyte())).toList()));
         Row row = new Row(name, run.megabytesPerSecond(), run.cpuMillisPerMegabyte(), run.millisToDirect(), List.of(),
                 run.notes() + spread + "; idle listener before: " + idle.stream().map(String::valueOf)
-                        .collect(java.util.stream.Collectors.joining(", ")) + " CPU-ms/s");
+                        .collect(Collectors.joining(", ")) + " CPU-ms/s");
         return direct ? row.with("", new Goal("path direct",
                 runs.stream().allMatch(r -> "direct".equals(r.path())))) : row;
     }
