@@ -125,12 +125,27 @@ class TargetFolderTest {
         try (ResumeStore.Slot slot = store.claim(PEER, target, entry); PartFile part = PartFile.open(store, slot, target, entry)) {
             for (int at = 0; at < stop; at += Math.min(65536, stop - at)) {
                 part.write(content, at, Math.min(65536, stop - at));
+                long due = (at + Math.min(65536, stop - at)) / PartFile.CHECKPOINT_BYTES * PartFile.CHECKPOINT_BYTES;
+                if (due > 0 && due < 3 * PartFile.CHECKPOINT_BYTES) {
+                    // a checkpoint starts only once the one before is saved (the writes never wait for the disk): give
+                    // each its time here, as a network's pace would, so that the next one starts at its boundary
+                    awaitSaved(target, entry, due);
+                }
             }
         } // closing waits for the checkpoint in flight
         long saved = store().peek(PEER, target, entry);
         assertThat(saved).isBetween(2 * PartFile.CHECKPOINT_BYTES, 3 * PartFile.CHECKPOINT_BYTES + 65536);
         assertThat(receive(store(), target, entry, content)).isEqualTo(target);
         assertThat(Files.readAllBytes(target)).isEqualTo(content);
+    }
+
+    /** Waits (10 s at most) until the saved resume state names at least {@code offset} bytes. */
+    private void awaitSaved(Path target, ManifestEntry entry, long offset) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (store().peek(PEER, target, entry) < offset) {
+            assertThat(System.nanoTime()).as("checkpoint at %d saved", offset).isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 
     @Test
