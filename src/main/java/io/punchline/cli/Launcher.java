@@ -14,6 +14,13 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        // Netty 4.2 reports its buffer allocations as JFR events whenever the JDK has JFR, recording or not: the first
+        // one registers JFR's event metadata and generates its handler classes at run time (about 100 classes, 180 ms
+        // of a cold JVM, then C2 compiling the bytecode generator), in the middle of the first transfer.
+        // -Dio.netty.jfr.enabled=true turns the events back on (set before Netty's PlatformDependent reads it).
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         // Netty's leak detector samples buffer allocations with a stack trace each (about 40,000 per GB moved); a
         // release build has no use for it. -Dio.netty.leakDetection.level=simple turns it back on.
         if (System.getProperty("io.netty.leakDetection.level") == null) {

@@ -30,6 +30,7 @@ import io.punchline.crypto.SessionSecrets;
 import io.punchline.path.EngineSocket;
 import io.punchline.path.PathRouter;
 import io.punchline.quic.TlsGroup;
+import io.punchline.tls.NoClientCertificates;
 import io.punchline.tls.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,7 +103,8 @@ public final class PeerLinks implements AutoCloseable {
         this.executor = executor;
         this.handshakeTimeout = handshakeTimeout;
         TlsIdentity tls = TlsIdentity.generate("punchline peer");
-        QuicSslContext serverTls = QuicSslContextBuilder.forServer(tls.privateKey(), null, tls.certificate())
+        QuicSslContext serverTls = QuicSslContextBuilder.forServer(tls.keyManager(), null)
+                .trustManager(NoClientCertificates.INSTANCE)
                 .applicationProtocols(ALPN)
                 .option(BoringSSLContextOption.GROUPS, PeerTransport.GROUPS)
                 .build();

@@ -13,6 +13,7 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
+import javax.net.ssl.X509ExtendedKeyManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -130,6 +131,14 @@ public final class TlsIdentity {
 
     public char[] keyPassword() {
         return STORE_PASSWORD.clone();
+    }
+
+    /**
+     * This identity as a key manager for a TLS server, without a key store in between (Netty's QUIC server context;
+     * see {@link SingleKeyManager} for why).
+     */
+    public X509ExtendedKeyManager keyManager() {
+        return new SingleKeyManager(privateKey, certificate);
     }
 
     /** The certificate's private key (for Netty's QUIC TLS context). */
