@@ -29,6 +29,11 @@ final class LabBaselines {
     }
 
     static Row udpCeiling(NatLab nat, Path logs, long bytes) throws Exception {
+        return udpCeiling(nat, logs, bytes, UDP);
+    }
+
+    /** The same blaster as the row {@code name} (a shaped lab's own ceiling: its link shapers on the same cores). */
+    static Row udpCeiling(NatLab nat, Path logs, long bytes, String name) throws Exception {
         LabProcess receiver = node(nat, logs, "b", "udp-recv", "udp-recv", UDP_PORT, nat.publicAddress("a").getHostAddress());
         LabProcess sender = node(nat, logs, "a", "udp-send", "udp-send", UDP_PORT, nat.publicAddress("b").getHostAddress(),
                 bytes);
@@ -50,7 +55,7 @@ final class LabBaselines {
         double rate = megabytes / (got.node().path("millis").asDouble() / 1000);
         double sendRate = sent.node().path("bytes").asLong() / 1e6 / (sent.node().path("millis").asDouble() / 1000);
         double loss = 1 - got.node().path("packets").asDouble() / sent.node().path("packets").asDouble();
-        return new Row(UDP, rate, (got.cpuMillis() - start.cpuMillis()) / megabytes,
+        return new Row(name, rate, (got.cpuMillis() - start.cpuMillis()) / megabytes,
                 -1, List.of(), String.format(Locale.ROOT, "received; sender sent at %.0f MB/s, %.1f%% lost", sendRate, loss * 100));
     }
 
