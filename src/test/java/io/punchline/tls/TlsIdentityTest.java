@@ -3,10 +3,14 @@ package io.punchline.tls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.Signature;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,6 +44,31 @@ class TlsIdentityTest {
         KeyStore store = identity.keyStore();
         assertThat(store.getCertificate(TlsIdentity.ALIAS)).isEqualTo(identity.certificate());
         assertThat(store.getKey(TlsIdentity.ALIAS, identity.keyPassword())).isEqualTo(identity.privateKey());
+    }
+
+    @Test
+    void theKeyManagerOffersTheIdentityForItsKeyTypeOnlyAndNeverAsAClient() {
+        TlsIdentity identity = TlsIdentity.generate("punchline peer");
+        X509ExtendedKeyManager keys = identity.keyManager();
+        String alias = keys.chooseEngineServerAlias("EC", null, null);
+        assertThat(alias).isNotNull();
+        assertThat(keys.getPrivateKey(alias)).isEqualTo(identity.privateKey());
+        assertThat(keys.getCertificateChain(alias)).containsExactly(identity.certificate());
+        assertThat(keys.chooseEngineServerAlias("RSA", null, null)).isNull();
+        assertThat(keys.getPrivateKey("other")).isNull();
+        assertThat(keys.getCertificateChain("other")).isNull();
+        assertThat(keys.chooseEngineClientAlias(new String[]{"EC"}, null, null)).isNull();
+        assertThat(keys.getClientAliases("EC", null)).isEmpty();
+    }
+
+    @Test
+    void thePeerServersTrustManagerTrustsNoCertificate() {
+        X509Certificate[] chain = {TlsIdentity.generate("anyone").certificate()};
+        assertThatThrownBy(() -> NoClientCertificates.INSTANCE.checkClientTrusted(chain, "ECDHE_ECDSA"))
+                .isInstanceOf(CertificateException.class).hasMessageContaining("post-quantum handshake");
+        assertThatThrownBy(() -> NoClientCertificates.INSTANCE.checkServerTrusted(chain, "ECDHE_ECDSA", (SSLEngine) null))
+                .isInstanceOf(CertificateException.class);
+        assertThat(NoClientCertificates.INSTANCE.getAcceptedIssuers()).isEmpty();
     }
 
     @Test
