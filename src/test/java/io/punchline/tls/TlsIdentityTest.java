@@ -3,7 +3,6 @@ package io.punchline.tls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +65,7 @@ class TlsIdentityTest {
         X509Certificate[] chain = {TlsIdentity.generate("anyone").certificate()};
         assertThatThrownBy(() -> NoClientCertificates.INSTANCE.checkClientTrusted(chain, "ECDHE_ECDSA"))
                 .isInstanceOf(CertificateException.class).hasMessageContaining("post-quantum handshake");
-        assertThatThrownBy(() -> NoClientCertificates.INSTANCE.checkServerTrusted(chain, "ECDHE_ECDSA", (SSLEngine) null))
+        assertThatThrownBy(() -> NoClientCertificates.INSTANCE.checkServerTrusted(chain, "ECDHE_ECDSA"))
                 .isInstanceOf(CertificateException.class);
         assertThat(NoClientCertificates.INSTANCE.getAcceptedIssuers()).isEmpty();
     }
