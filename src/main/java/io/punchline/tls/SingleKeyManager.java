@@ -13,7 +13,7 @@ import java.security.cert.X509Certificate;
  * <p>Why not a key store: the JDK's PKCS#12 store encrypts a key entry with 10,000 rounds of PBKDF2 when it is put in and
  * decrypts it again when a key manager factory reads it, so Netty's {@code QuicSslContextBuilder.forServer(key, ...)}
  * spent about 90 ms of a cold JVM's CPU, and another 120 ms of C2 compilation, at every peer engine's start
- * (docs/BENCHMARKS.md, "Quick start").
+ * (docs/BENCHMARKS.md, "The user-level line, and what a profile of `receive` showed").
  */
 final class SingleKeyManager extends X509ExtendedKeyManager {
 

@@ -141,7 +141,7 @@ public final class TlsIdentity {
         return new SingleKeyManager(privateKey, certificate);
     }
 
-    /** The certificate's private key (for Netty's QUIC TLS context). */
+    /** The certificate's private key. */
     public PrivateKey privateKey() {
         return privateKey;
     }

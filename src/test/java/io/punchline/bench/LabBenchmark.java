@@ -157,8 +157,8 @@ public final class LabBenchmark {
         inLab(lab, sites, linkDelayMs, shaped -> {
             // the lab's own ceiling: the same unpaced blaster as the clean lab's, through this lab's link shapers
             // (user-space programs on the same two cores as the engines)
-            measure("baseline: raw UDP, " + impairment, () -> LabBaselines.udpCeiling(shaped.nat(), shaped.logs(),
-                    bytes, "baseline: raw UDP, " + impairment));
+            String ceiling = "baseline: raw UDP, " + impairment;
+            measure(ceiling, () -> LabBaselines.udpCeiling(shaped.nat(), shaped.logs(), bytes, ceiling));
             String name = impairment + ", cone/cone";
             measure(name, () -> relativeGoal(transfer(shaped, name, log, direct), fraction));
             if (toDirect != null) {
