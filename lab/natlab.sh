@@ -519,6 +519,12 @@ do_down() {
   local ns
   for ns in $(lab_namespaces); do kill_ns_processes "$ns"; done
   for ns in $(lab_namespaces); do ip netns del "$ns" 2>/dev/null || true; done
+  local f site
+  for f in "$STATE_DIR/$PREFIX"-*-shaper.log; do # what each link shaper counted over the lab's life, on stdout
+    [[ -e $f ]] || continue
+    site=${f##*/$PREFIX-}; site=${site%-shaper.log}
+    grep -h "socket drops\|received" "$f" | sed "s/^linkshaper:/shaper $site:/" || true
+  done
   rm -f "$STATE_DIR/$PREFIX.lab" "$STATE_DIR/$PREFIX".lab.tmp "$STATE_DIR/$PREFIX"-*-shaper.*
   [[ -z $(lab_namespaces) ]] || { echo "natlab: could not delete: $(lab_namespaces | tr '\n' ' ')" >&2; return 1; }
 }

@@ -214,6 +214,12 @@ public final class LabBenchmark {
             }
             awaitQuiet(listen, name);
             cases.run(new Lab(nat, contact, logs, listen, listening.node().path("contact").asText(), delayMs));
+            nat.close();
+            if (!nat.shaperCounters().isEmpty()) {
+                // whether the links lost what they were asked to and no more (the blaster's overload counts too)
+                table.note("lab " + name + ", link shapers over the lab's life: " + String.join("; ",
+                        nat.shaperCounters()));
+            }
         } catch (Exception e) {
             table.add(Row.failed("lab " + name, e.toString()));
         }

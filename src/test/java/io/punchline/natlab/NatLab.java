@@ -103,6 +103,7 @@ public final class NatLab implements AutoCloseable {
     private LabInfo info = new LabInfo();
     private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
     private boolean closed;
+    private List<String> shaperCounters = List.of();
 
     private final Thread shutdownHook;
 
@@ -379,11 +380,21 @@ public final class NatLab implements AutoCloseable {
         script(args);
     }
 
-    private void script(List<String> args) throws IOException {
+    private LabShell.Result script(List<String> args) throws IOException {
         LabShell.Result r = LabShell.run(script, COMMAND_TIMEOUT, args);
         if (r.exitCode() != 0) {
             throw new IOException("natlab " + args.get(0) + " failed (" + r.exitCode() + "): " + r.stderr());
         }
+        return r;
+    }
+
+    /**
+     * What the link shapers of a lab with delay or loss counted over its life, one line per shaper and direction
+     * ("shaper SITE: up0->dn0 received N forwarded N lost N overflow N ..." and the frames the kernel dropped at a
+     * full socket buffer); empty before {@link #close()} or without shapers.
+     */
+    public synchronized List<String> shaperCounters() {
+        return shaperCounters;
     }
 
     /** Kills every process started in the lab and deletes all its namespaces. */
@@ -405,7 +416,8 @@ public final class NatLab implements AutoCloseable {
                 p.destroy();
             }
         }
-        script(List.of("down", "--prefix", prefix));
+        shaperCounters = script(List.of("down", "--prefix", prefix)).stdout().lines()
+                .filter(line -> line.startsWith("shaper ")).toList();
     }
 
     private static <T> T require(T value, String site) {
