@@ -33,7 +33,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
@@ -138,15 +137,12 @@ final class SessionTraversal {
                 // a record's messages all reach the state machine before any of its actions go out, and their actions
                 // are carried out as one list, the network's before any event: the listener's first record carries
                 // every candidate, so the PUNCH_ME_NOW and probes of each family's pairs leave together, an IPv6
-                // pair's not after the IPv4 pair's events were printed (RFC 8421: IPv6 first or together)
+                // pair's not after the IPv4 pair's events were printed (RFC 8421: IPv6 first or together); the
+                // PUNCH_ME_NOWs of all its pairs go in one record (Traversal.onRecord)
                 LOG.debug("control from {}: {}", peer, messages);
                 synchronized (this) {
                     long now = now();
-                    List<TraversalAction> record = new ArrayList<>();
-                    for (TraversalMessage message : messages) {
-                        record.addAll(traversal.onMessage(message, now));
-                    }
-                    outbox.add(new Work(record, reports.reserve()));
+                    outbox.add(new Work(traversal.onRecord(messages, now), reports.reserve()));
                     rearm();
                 }
                 drain();

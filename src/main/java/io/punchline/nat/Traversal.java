@@ -157,6 +157,48 @@ public final class Traversal {
     }
 
     /**
+     * The messages of one control record from the peer, each as {@link #onMessage}, with one control record in reply:
+     * every message the record's actions send (the PUNCH_ME_NOWs of all the pairs its ADD_ADDRESSes made, say) goes
+     * in one {@link SendControl} where the first one was. The peer gets them in one QUIC packet and probes every
+     * pair at once; sent one by one, a later pair's PUNCH_ME_NOW could leave a packet (and, on a busy engine, many
+     * milliseconds) after the first.
+     */
+    public List<TraversalAction> onRecord(List<TraversalMessage> messages, long nowMillis)
+            throws TraversalProtocolException {
+        List<TraversalAction> actions = new ArrayList<>();
+        for (TraversalMessage message : messages) {
+            actions.addAll(onMessage(message, nowMillis));
+        }
+        return oneControlRecord(actions);
+    }
+
+    /** {@code actions} with the messages of all its {@link SendControl}s in the first one, in order. */
+    static List<TraversalAction> oneControlRecord(List<TraversalAction> actions) {
+        List<TraversalMessage> sent = new ArrayList<>();
+        int first = -1;
+        int count = 0;
+        for (int i = 0; i < actions.size(); i++) {
+            if (actions.get(i) instanceof SendControl send) {
+                first = first < 0 ? i : first;
+                count++;
+                sent.addAll(send.messages());
+            }
+        }
+        if (count < 2) {
+            return actions;
+        }
+        List<TraversalAction> merged = new ArrayList<>(actions.size() - count + 1);
+        for (int i = 0; i < actions.size(); i++) {
+            if (i == first) {
+                merged.add(new SendControl(List.copyOf(sent)));
+            } else if (!(actions.get(i) instanceof SendControl)) {
+                merged.add(actions.get(i));
+            }
+        }
+        return merged;
+    }
+
+    /**
      * A message from the peer's half of the control stream. One this role may not receive, or a PUNCH_ME_NOW the server
      * must refuse ({@link PunchResponder}), throws: the connection ends with the exception's error. The parameter and
      * OBSERVED_ADDRESS need nothing more; NAT_MAPPING and PORTS_OPEN go to {@link HardNatPunch}.

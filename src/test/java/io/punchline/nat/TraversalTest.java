@@ -77,6 +77,37 @@ class TraversalTest {
         assertThat(client.nextDeadlineMillis()).isEmpty();
     }
 
+    @Test
+    void aRecordOfCandidatesIsAnsweredByOneRecordWithThePunchMeNowOfEveryPair() throws Exception {
+        client.start(List.of(Candidate.of(Type.SERVER_REFLEXIVE, C)), 0);
+        // the server's first record: each ADD_ADDRESS alone would start or grow the round, one record each
+        List<TraversalMessage> record = new ArrayList<>(List.of(NatTraversalParameter.fromServer(LIMIT)));
+        for (int i = 0; i < 3; i++) {
+            record.add(new AddAddress(i, S.get(i)));
+        }
+        List<TraversalAction> actions = client.onRecord(record, 5);
+
+        List<SendControl> sent = of(actions, SendControl.class);
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).messages()).hasSize(3).allMatch(PunchMeNow.class::isInstance);
+        assertThat(sent.get(0).messages().stream().map(m -> ((PunchMeNow) m).pairedWithSequence()).toList())
+                .containsExactly(0L, 1L, 2L);
+        // before the probes of the pairs it names, as each PUNCH_ME_NOW was
+        assertThat(actions.indexOf(sent.get(0))).isLessThan(actions.indexOf(of(actions, SendProbe.class).get(0)));
+        assertThat(challengeTargets(actions)).containsExactlyInAnyOrder(S.get(0), S.get(1), S.get(2));
+    }
+
+    @Test
+    void oneControlRecordKeepsEveryOtherActionInOrder() {
+        SendControl first = new SendControl(List.of(NatTraversalParameter.fromClient()));
+        SendControl second = new SendControl(List.of(new AddAddress(7, S.get(0))));
+        TraversalAction added = new CandidateAdded(false, "srflx", S.get(1));
+        TraversalAction removed = new CandidateRemoved(false, S.get(2));
+        assertThat(Traversal.oneControlRecord(List.of(added, first, removed, second))).containsExactly(added,
+                new SendControl(List.of(NatTraversalParameter.fromClient(), new AddAddress(7, S.get(0)))), removed);
+        assertThat(Traversal.oneControlRecord(List.of(added, first))).containsExactly(added, first);
+    }
+
     // ---- rounds ----
 
     @Test
