@@ -68,8 +68,9 @@ class LinkShaperTest {
         long overflow = Long.parseLong(out.group(4));
         long oversize = Long.parseLong(out.group(5));
         long errors = Long.parseLong(out.group(6));
-        assertThat(received).as("frames into the shaper from the site (the burst, a few ARP frames)")
-                .isBetween((long) DATAGRAMS, DATAGRAMS + 100L);
+        // the burst, and a few ARP frames; the site's router may drop some of a burst before the shaper sees them
+        // (its backlog queue, net.core.netdev_max_backlog: 28 of 20,000 in one run), which is not the shaper's loss
+        assertThat(received).as("frames into the shaper from the site").isBetween(DATAGRAMS * 9L / 10, DATAGRAMS + 100L);
         assertThat(forwarded + lost + overflow + oversize + errors).as("every frame accounted for").isEqualTo(received);
         assertThat(overflow).as("queue overflows").isZero();
         assertThat(errors).as("send errors").isZero();
