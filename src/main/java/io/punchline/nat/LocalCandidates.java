@@ -13,6 +13,16 @@ final class LocalCandidates {
         boolean isEmpty() {
             return added.isEmpty() && gone.isEmpty();
         }
+
+        /** Reports the change as events: the candidates gone, then the ones added. */
+        void report(List<TraversalAction> actions) {
+            for (Candidate candidate : gone) {
+                actions.add(new TraversalAction.CandidateRemoved(true, candidate.address()));
+            }
+            for (Candidate candidate : added) {
+                actions.add(new TraversalAction.CandidateAdded(true, candidate.type().token(), candidate.address()));
+            }
+        }
     }
 
     private final List<Candidate> candidates = new ArrayList<>();

@@ -62,6 +62,18 @@ public final class PunchResponder {
         return frame;
     }
 
+    /** The server's candidates changed: REMOVE_ADDRESS for those gone (if advertised), then ADD_ADDRESS for the new. */
+    List<TraversalMessage> onLocalChange(LocalCandidates.Change change) {
+        List<TraversalMessage> messages = new ArrayList<>();
+        for (Candidate candidate : change.gone()) {
+            withdraw(candidate.address()).ifPresent(messages::add);
+        }
+        for (Candidate candidate : change.added()) {
+            messages.add(advertise(candidate.address()));
+        }
+        return messages;
+    }
+
     /** The REMOVE_ADDRESS withdrawing {@code address}, or nothing when it is not advertised. */
     public Optional<RemoveAddress> withdraw(InetSocketAddress address) {
         for (Map.Entry<Long, InetSocketAddress> e : advertised.entrySet()) {

@@ -100,11 +100,9 @@ public final class Traversal {
     public List<TraversalAction> start(List<Candidate> localCandidates, NatMapping ownMapping, long nowMillis) {
         started = true;
         Optional<NatMapping> mapping = hardNat.announce(ownMapping);
-        this.localCandidates.update(localCandidates);
         List<TraversalAction> actions = new ArrayList<>();
-        for (Candidate candidate : localCandidates) {
-            actions.add(new CandidateAdded(true, candidate.type().token(), candidate.address()));
-        }
+        new LocalCandidates.Change(localCandidates, List.of()).report(actions);
+        this.localCandidates.update(localCandidates);
         for (InetSocketAddress relayed : ownRelayAddresses) {
             actions.add(new CandidateAdded(true, "relay", relayed));
         }
@@ -135,33 +133,18 @@ public final class Traversal {
         if (change.isEmpty()) {
             return actions;
         }
-        List<TraversalMessage> messages = new ArrayList<>();
-        for (Candidate candidate : change.gone()) {
-            actions.add(new CandidateRemoved(true, candidate.address()));
-            if (!client) {
-                responder.withdraw(candidate.address()).ifPresent(messages::add);
-            }
-        }
-        for (Candidate candidate : change.added()) {
-            actions.add(new CandidateAdded(true, candidate.type().token(), candidate.address()));
-            if (!client) {
-                messages.add(responder.advertise(candidate.address()));
-            }
-        }
+        change.report(actions);
         if (client) {
             carryOut(scheduler.onLocalCandidates(localCandidates.all(), nowMillis), nowMillis, actions);
         } else {
-            actions.add(new SendControl(messages));
+            actions.add(new SendControl(responder.onLocalChange(change)));
         }
         return actions;
     }
 
     /**
-     * The messages of one control record from the peer, each as {@link #onMessage}, with one control record in reply:
-     * every message the record's actions send (the PUNCH_ME_NOWs of all the pairs its ADD_ADDRESSes made, say) goes
-     * in one {@link SendControl} where the first one was. The peer gets them in one QUIC packet and probes every
-     * pair at once; sent one by one, a later pair's PUNCH_ME_NOW could leave a packet (and, on a busy engine, many
-     * milliseconds) after the first.
+     * The messages of one control record from the peer, each as {@link #onMessage}, answered in one record
+     * ({@link ControlRecords}): the PUNCH_ME_NOWs of all the pairs its ADD_ADDRESSes made leave together.
      */
     public List<TraversalAction> onRecord(List<TraversalMessage> messages, long nowMillis)
             throws TraversalProtocolException {
@@ -169,33 +152,7 @@ public final class Traversal {
         for (TraversalMessage message : messages) {
             actions.addAll(onMessage(message, nowMillis));
         }
-        return oneControlRecord(actions);
-    }
-
-    /** {@code actions} with the messages of all its {@link SendControl}s in the first one, in order. */
-    static List<TraversalAction> oneControlRecord(List<TraversalAction> actions) {
-        List<TraversalMessage> sent = new ArrayList<>();
-        int first = -1;
-        int count = 0;
-        for (int i = 0; i < actions.size(); i++) {
-            if (actions.get(i) instanceof SendControl send) {
-                first = first < 0 ? i : first;
-                count++;
-                sent.addAll(send.messages());
-            }
-        }
-        if (count < 2) {
-            return actions;
-        }
-        List<TraversalAction> merged = new ArrayList<>(actions.size() - count + 1);
-        for (int i = 0; i < actions.size(); i++) {
-            if (i == first) {
-                merged.add(new SendControl(List.copyOf(sent)));
-            } else if (!(actions.get(i) instanceof SendControl)) {
-                merged.add(actions.get(i));
-            }
-        }
-        return merged;
+        return ControlRecords.inOne(actions);
     }
 
     /**

@@ -103,9 +103,9 @@ class TraversalTest {
         SendControl second = new SendControl(List.of(new AddAddress(7, S.get(0))));
         TraversalAction added = new CandidateAdded(false, "srflx", S.get(1));
         TraversalAction removed = new CandidateRemoved(false, S.get(2));
-        assertThat(Traversal.oneControlRecord(List.of(added, first, removed, second))).containsExactly(added,
+        assertThat(ControlRecords.inOne(List.of(added, first, removed, second))).containsExactly(added,
                 new SendControl(List.of(NatTraversalParameter.fromClient(), new AddAddress(7, S.get(0)))), removed);
-        assertThat(Traversal.oneControlRecord(List.of(added, first))).containsExactly(added, first);
+        assertThat(ControlRecords.inOne(List.of(added, first))).containsExactly(added, first);
     }
 
     // ---- rounds ----
