@@ -424,12 +424,12 @@ build_shaper() {
   echo "$bin"
 }
 
-offloads_off() { # every lab interface: the shaper re-sends frames as they are, so checksums must be complete
+offloads_off() { # every lab interface: TCP reaches the shaper segmented (it splits UDP GSO frames only), no GRO
   local ns ifname
   for ns in $(lab_namespaces); do
     for ifname in $(ip -n "$ns" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
       [[ $ifname == lo ]] && continue
-      nsx "$ns" ethtool -K "$ifname" tx off tso off gso off gro off >/dev/null 2>&1 || true
+      nsx "$ns" ethtool -K "$ifname" tso off gro off >/dev/null 2>&1 || true
     done
   done
 }
@@ -523,7 +523,7 @@ do_down() {
   for f in "$STATE_DIR/$PREFIX"-*-shaper.log; do # what each link shaper counted over the lab's life, on stdout
     [[ -e $f ]] || continue
     site=${f##*/$PREFIX-}; site=${site%-shaper.log}
-    grep -h "socket drops\|received" "$f" | sed "s/^linkshaper:/shaper $site:/" || true
+    grep -h "socket drops\|received\|send failed" "$f" | sed "s/^linkshaper:/shaper $site:/" || true
   done
   rm -f "$STATE_DIR/$PREFIX.lab" "$STATE_DIR/$PREFIX".lab.tmp "$STATE_DIR/$PREFIX"-*-shaper.*
   [[ -z $(lab_namespaces) ]] || { echo "natlab: could not delete: $(lab_namespaces | tr '\n' ' ')" >&2; return 1; }

@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -32,8 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rtt NAME IP PORT COUNT GAP_MS WAIT_MS -> rtt NAME sent N received M min A median B max C   (ms; sends
  *                                         COUNT numbered datagrams GAP_MS apart to an echo socket)
  * blast NAME IP PORT COUNT SIZE        -> blast NAME sent N ms T     (COUNT datagrams of SIZE bytes, at once)
- * count NAME IDLE_MS                   -> count NAME datagrams N bytes B ms T   (receives until IDLE_MS pass
- *                                         without a datagram; T from the first to the last one)
+ * count NAME IDLE_MS [SIZE]            -> count NAME datagrams N bytes B ms T [unlike U]   (receives until
+ *                                         IDLE_MS pass without a datagram; T from the first to the last one; with
+ *                                         SIZE, U datagrams not of that size or not in {@link GsoBlaster}'s pattern)
+ * udp-errors                           -> udp-errors checksum C buffer B   (this namespace's UDP InCsumErrors and
+ *                                         RcvbufErrors, /proc/net/snmp)
  * close NAME                           -> ok NAME
  * quit                                 -> bye
  * </pre>
@@ -147,6 +152,8 @@ public final class UdpProbe {
                 need(a, 3);
                 DatagramSocket s = socket(a[1]);
                 int idle = Math.min(Integer.parseInt(a[2]), MAX_WAIT_MS);
+                int size = a.length > 3 ? Integer.parseInt(a[3]) : -1;
+                int unlike = 0;
                 long deadline = System.nanoTime() + 10L * MAX_WAIT_MS * 1_000_000L;
                 long first = 0, last = 0, bytes = 0;
                 int n = 0;
@@ -167,8 +174,19 @@ public final class UdpProbe {
                         first = last;
                     }
                     bytes += p.getLength();
+                    if (size >= 0 && !blasted(p, size)) {
+                        unlike++;
+                    }
                 }
-                return "count " + a[1] + " datagrams " + n + " bytes " + bytes + " ms " + (last - first) / 1_000_000;
+                return "count " + a[1] + " datagrams " + n + " bytes " + bytes + " ms " + (last - first) / 1_000_000
+                        + (size >= 0 ? " unlike " + unlike : "");
+            }
+            case "udp-errors": {
+                List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream()
+                        .filter(l -> l.startsWith("Udp: ")).toList();
+                List<String> names = List.of(udp.get(0).split(" ")), values = List.of(udp.get(1).split(" "));
+                return "udp-errors checksum " + values.get(names.indexOf("InCsumErrors")) + " buffer "
+                        + values.get(names.indexOf("RcvbufErrors"));
             }
             case "close": {
                 need(a, 2);
@@ -181,6 +199,22 @@ public final class UdpProbe {
             default:
                 throw new IllegalArgumentException("unknown command " + a[0]);
         }
+    }
+
+    /** Whether a datagram is one {@link GsoBlaster} sent: {@code size} bytes, its number, then its number plus offset. */
+    private static boolean blasted(DatagramPacket p, int size) {
+        if (p.getLength() != size || size < 4) {
+            return false;
+        }
+        byte[] b = p.getData();
+        int o = p.getOffset();
+        int i = (b[o] & 0xff) << 24 | (b[o + 1] & 0xff) << 16 | (b[o + 2] & 0xff) << 8 | (b[o + 3] & 0xff);
+        for (int k = 4; k < size; k++) {
+            if (b[o + k] != (byte) (i + k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String expect(String name, String text, int timeoutMs) throws IOException {
