@@ -27,12 +27,14 @@ final class PeerTransport {
     /**
      * Flow-control windows: one stream may run this far ahead of what its reader has taken in order. On a lossy path a
      * lost packet holds the reader at its hole for one to two round trips while data behind it keeps arriving, so the
-     * window must cover the rate times several round trips: at 100 ms RTT and 3 % loss, 8/32 MiB held one transfer to
-     * 25.7 MB/s, 32/64 MiB to 30.2 and 64/128 MiB let it reach 32.4 (docs/BENCHMARKS.md, 2026-12-05). The receiver holds at
-     * most the connection window per session in quiche's buffers, and only while a hole or a slow reader keeps it.
+     * window must cover the rate times several round trips. In the NAT lab at 100 ms RTT and 3 % loss 8/32 MiB held one
+     * transfer to 25.7 MB/s (median of 5), 16/32 to 28.9, 32/64 let it reach 29.9 (of 8) and 64/128 30.8; on the clean
+     * lab 64/128 cost 15 % (median 90 against 105 MB/s in alternating runs; not traced further), 32/64 nothing
+     * (docs/BENCHMARKS.md, 2026-12-05). The receiver holds at most the connection window per session in quiche's
+     * buffers, and only while a hole or a slow reader keeps it.
      */
-    static final long STREAM_WINDOW = 64L * 1024 * 1024;
-    static final long CONNECTION_WINDOW = 128L * 1024 * 1024;
+    static final long STREAM_WINDOW = 32L * 1024 * 1024;
+    static final long CONNECTION_WINDOW = 64L * 1024 * 1024;
     /**
      * quiche's congestion controller for peer sessions; {@code -Dpunchline.quic.cc=cubic|reno|bbr} picks another for a
      * benchmark that compares them (docs/BENCHMARKS.md).
