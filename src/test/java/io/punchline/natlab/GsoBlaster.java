@@ -13,6 +13,7 @@ import io.netty.channel.unix.SegmentedDatagramPacket;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends datagrams as the engine does on Linux, several to one address in one segmented write (UDP GSO, the kernel's
@@ -63,7 +64,7 @@ public final class GsoBlaster {
             channel.close().sync();
             System.out.println("sent " + sent);
         } finally {
-            loop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }
 }

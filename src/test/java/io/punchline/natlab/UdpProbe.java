@@ -208,7 +208,7 @@ public final class UdpProbe {
         }
         byte[] b = p.getData();
         int o = p.getOffset();
-        int i = (b[o] & 0xff) << 24 | (b[o + 1] & 0xff) << 16 | (b[o + 2] & 0xff) << 8 | (b[o + 3] & 0xff);
+        int i = ByteBuffer.wrap(b, o, 4).getInt();
         for (int k = 4; k < size; k++) {
             if (b[o + k] != (byte) (i + k)) {
                 return false;
